@@ -1,0 +1,115 @@
+// Compares an executed notebook with the committed one. The simulated cluster
+// is seeded and runs on a virtual clock, so outputs must match exactly; only
+// the fields below legitimately change from one run to the next:
+//   - execution counts (they count how often a cell ran in a session),
+//   - cell metadata.execution (the kernel's wall-clock timestamps),
+//   - how a stream is cut into chunks (consecutive stdout/stderr chunks are
+//     joined), and nbformat's choice of string or list-of-lines for text.
+
+const text = (value) => (Array.isArray(value) ? value.join("") : (value ?? ""));
+
+function normaliseOutputs(outputs = []) {
+  const result = [];
+  for (const output of outputs) {
+    const previous = result.at(-1);
+    if (output.output_type === "stream") {
+      if (previous?.output_type === "stream" && previous.name === output.name) {
+        previous.text += text(output.text);
+      } else {
+        result.push({ output_type: "stream", name: output.name, text: text(output.text) });
+      }
+    } else if (output.output_type === "error") {
+      result.push({ output_type: "error", ename: output.ename, evalue: output.evalue });
+    } else {
+      const data = Object.fromEntries(Object.entries(output.data ?? {}).map(([mime, value]) => [mime, text(value)]));
+      result.push({ output_type: output.output_type, data });
+    }
+  }
+  return result;
+}
+
+/** The comparable content of a notebook: per cell its id, type, source and outputs. */
+export function normalise(notebook) {
+  return notebook.cells.map((cell) => ({
+    id: cell.id,
+    cell_type: cell.cell_type,
+    source: text(cell.source),
+    outputs: cell.cell_type === "code" ? normaliseOutputs(cell.outputs) : [],
+  }));
+}
+
+/**
+ * Failed cells, one "cell <id>: ..." line each: error outputs (exceptions,
+ * failed claims) and anything written to stderr, which is where tslab reports
+ * a cell that does not compile (with no error output at all).
+ */
+export function errors(notebook) {
+  return notebook.cells.flatMap((cell) =>
+    (cell.outputs ?? []).flatMap((output) => {
+      if (output.output_type === "error") return [`cell ${cell.id}: ${output.ename}: ${output.evalue}`];
+      if (output.output_type === "stream" && output.name === "stderr") return [`cell ${cell.id}: stderr: ${text(output.text).trim()}`];
+      return [];
+    }),
+  );
+}
+
+/** Problems with the notebook's format: nbformat 4.5 with an id on every cell. */
+export function formatProblems(notebook) {
+  const problems = [];
+  if (notebook.nbformat !== 4 || (notebook.nbformat_minor ?? 0) < 5) {
+    problems.push(`nbformat ${notebook.nbformat}.${notebook.nbformat_minor} (cell ids need 4.5)`);
+  }
+  notebook.cells.forEach((cell, index) => {
+    if (!cell.id) problems.push(`cell #${index + 1} has no id`);
+  });
+  return problems;
+}
+
+function firstDifference(expected, actual) {
+  const want = expected.split("\n");
+  const got = actual.split("\n");
+  const line = want.findIndex((value, index) => value !== got[index]);
+  const at = line === -1 ? want.length : line;
+  const clip = (value) => (value === undefined ? "(no line)" : JSON.stringify(value.slice(0, 160)));
+  return `line ${at + 1}: expected ${clip(want[at])}, got ${clip(got[at])}`;
+}
+
+/** Differences between the committed and the executed notebook, one message each. */
+export function differences(committed, executed) {
+  const want = normalise(committed);
+  const got = normalise(executed);
+  if (want.length !== got.length) return [`${want.length} cells committed, ${got.length} executed`];
+  const found = [];
+  want.forEach((cell, index) => {
+    const other = got[index];
+    const where = `cell ${cell.id ?? `#${index + 1}`}`;
+    if (cell.id !== other.id || cell.source !== other.source) {
+      found.push(`${where}: source or id differs`);
+      return;
+    }
+    if (cell.outputs.length !== other.outputs.length) {
+      found.push(`${where}: ${cell.outputs.length} outputs committed, ${other.outputs.length} executed`);
+      return;
+    }
+    cell.outputs.forEach((output, n) => {
+      const mine = JSON.stringify(output);
+      const theirs = JSON.stringify(other.outputs[n]);
+      if (mine === theirs) return;
+      const expectedText = output.text ?? Object.values(output.data ?? {})[0] ?? mine;
+      const actualText = other.outputs[n].text ?? Object.values(other.outputs[n].data ?? {})[0] ?? theirs;
+      const detail =
+        expectedText === actualText ? "output type or MIME types differ" : firstDifference(expectedText, actualText);
+      found.push(`${where}, output ${n + 1}: ${detail}`);
+    });
+  });
+  return found;
+}
+
+/** The executed notebook as it is committed: without the kernel's timestamps. */
+export function forCommit(executed) {
+  const cells = executed.cells.map((cell) => {
+    const { execution, ...metadata } = cell.metadata ?? {};
+    return { ...cell, metadata };
+  });
+  return { ...executed, cells };
+}

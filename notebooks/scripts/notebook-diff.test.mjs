@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { differences, errors, formatProblems, forCommit } from "./notebook-diff.mjs";
+
+const code = (id, outputs, extra = {}) => ({
+  cell_type: "code",
+  id,
+  metadata: {},
+  execution_count: 1,
+  source: ["const a = 1;\n", "a"],
+  outputs,
+  ...extra,
+});
+const notebook = (...cells) => ({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells });
+const stdout = (text) => ({ output_type: "stream", name: "stdout", text });
+
+test("ignores execution counts, kernel timestamps, stream chunking and line splitting", () => {
+  const committed = notebook(code("a", [stdout(["one\n", "two\n"])]));
+  const executed = notebook(
+    code("a", [stdout("one\n"), stdout("two\n")], {
+      execution_count: 7,
+      metadata: { execution: { "iopub.status.idle": "2026-01-01T00:00:00Z" } },
+    }),
+  );
+  assert.deepEqual(differences(committed, executed), []);
+});
+
+test("reports the first differing line of an output", () => {
+  const committed = notebook(code("curl", [stdout("From=pod-a\nFrom=pod-a\n")]));
+  const executed = notebook(code("curl", [stdout("From=pod-a\nFrom=pod-b\n")]));
+  assert.deepEqual(differences(committed, executed), [
+    'cell curl, output 1: line 2: expected "From=pod-a", got "From=pod-b"',
+  ]);
+});
+
+test("reports changed SVG and missing outputs", () => {
+  const svg = (body) => ({ output_type: "display_data", metadata: {}, data: { "image/svg+xml": body } });
+  const committed = notebook(code("chart", [svg("<svg>1</svg>")]), code("b", [stdout("x\n")]));
+  const executed = notebook(code("chart", [svg("<svg>2</svg>")]), code("b", []));
+  assert.deepEqual(differences(committed, executed), [
+    'cell chart, output 1: line 1: expected "<svg>1</svg>", got "<svg>2</svg>"',
+    "cell b: 1 outputs committed, 0 executed",
+  ]);
+});
+
+test("lists error cells and format problems", () => {
+  const failing = code("boom", [{ output_type: "error", ename: "Error", evalue: "not sticky", traceback: [] }]);
+  assert.deepEqual(errors(notebook(failing)), ["cell boom: Error: not sticky"]);
+  const uncompiled = code("typo", [{ output_type: "stream", name: "stderr", text: ["1:7 - Cannot find name 'x'.\n"] }]);
+  assert.deepEqual(errors(notebook(uncompiled)), ["cell typo: stderr: 1:7 - Cannot find name 'x'."]);
+  const old = { ...notebook(code(undefined, [])), nbformat_minor: 4 };
+  assert.deepEqual(formatProblems(old), ["nbformat 4.4 (cell ids need 4.5)", "cell #1 has no id"]);
+});
+
+test("drops the kernel timestamps before committing", () => {
+  const executed = notebook(code("a", [], { metadata: { execution: {}, tags: ["x"] } }));
+  assert.deepEqual(forCommit(executed).cells[0].metadata, { tags: ["x"] });
+});

@@ -1,0 +1,252 @@
+/**
+ * What a container image does once it runs, for the images the book, the
+ * Kubernetes docs and the e2e tests use. An image the simulator does not know
+ * cannot be pulled, as a typo'd image in a real cluster.
+ *
+ * Stop behaviour follows the real images: nginx-based images drain open
+ * connections and exit (their STOPSIGNAL is SIGQUIT, a graceful shutdown);
+ * agnhost exits at once; a `sleep` as PID 1 ignores SIGTERM and is killed
+ * when the grace period ends.
+ */
+import { type ConnectionInfo, type HttpRequest, type HttpResponse, response } from "./http";
+
+export interface ContainerLike {
+  readonly name: string;
+  readonly image?: string;
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
+  readonly env?: readonly { readonly name: string; readonly value?: string }[];
+}
+
+/** The pod facts an app can observe. */
+export interface AppEnvironment {
+  readonly hostname: string;
+  /** Virtual wall time, for apps that print the date. */
+  readonly now: () => Date;
+}
+
+export type HttpHandler = (req: HttpRequest, conn: ConnectionInfo) => HttpResponse;
+
+export type StopBehaviour = "drain" | "exit" | "ignore";
+
+export type ContainerProgram =
+  /** Serves HTTP on `ports` (TCP). */
+  | { readonly kind: "server"; readonly ports: readonly number[]; readonly handler: HttpHandler; readonly onStop: StopBehaviour }
+  /** Runs without listening (a client pod that sleeps). */
+  | { readonly kind: "idle"; readonly onStop: StopBehaviour }
+  /** Exits as soon as it starts: the pod ends in CrashLoopBackOff. */
+  | { readonly kind: "exits"; readonly exitCode: number };
+
+/** Docker's reference normalisation: registry and tag dropped, `library/` implied. */
+export function imageRepository(image: string): string {
+  let ref = image.split("@")[0] as string;
+  const lastSlash = ref.lastIndexOf("/");
+  const colon = ref.lastIndexOf(":");
+  if (colon > lastSlash) ref = ref.slice(0, colon);
+  const parts = ref.split("/");
+  const first = parts[0] as string;
+  if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost")) {
+    if (first === "docker.io" || first === "index.docker.io") parts.shift();
+    else return ref;
+  }
+  if (parts.length === 1) parts.unshift("library");
+  return parts.join("/");
+}
+
+function envOf(c: ContainerLike): Map<string, string> {
+  const env = new Map<string, string>();
+  for (const e of c.env ?? []) env.set(e.name, e.value ?? "");
+  return env;
+}
+
+function argv(c: ContainerLike): string[] {
+  return [...(c.command ?? []), ...(c.args ?? [])];
+}
+
+function flag(args: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
+    if (a === `--${name}`) return args[i + 1];
+  }
+  return undefined;
+}
+
+/** `$host`: the Host header lowercased without its port, else the server name. */
+function nginxHost(req: HttpRequest, fallback: string): string {
+  const host = req.headers["host"];
+  if (!host) return fallback;
+  const colon = host.lastIndexOf(":");
+  return (colon > 0 && !host.endsWith("]") ? host.slice(0, colon) : host).toLowerCase();
+}
+
+const NGINX_HEADERS = { Server: "nginx/1.25.3" };
+const TEXT = { ...NGINX_HEADERS, "Content-Type": "text/plain" };
+
+function echoNginx(c: ContainerLike, app: AppEnvironment): ContainerProgram {
+  const port = Number(envOf(c).get("NGINX_PORT") ?? "80") || 80;
+  return {
+    kind: "server",
+    ports: [port],
+    onStop: "drain",
+    handler: (req, conn) =>
+      response(
+        200,
+        TEXT,
+        `Host=${nginxHost(req, "localhost")}  Path=${req.path}  From=${app.hostname}  ClientIP=${conn.remoteAddress}  XFF=${req.headers["x-forwarded-for"] ?? ""}\n`,
+      ),
+  };
+}
+
+const NGINX_WELCOME = `<!DOCTYPE html>
+<html>
+<head>
+<title>Welcome to nginx!</title>
+<style>
+html { color-scheme: light dark; }
+body { width: 35em; margin: 0 auto;
+font-family: Tahoma, Verdana, Arial, sans-serif; }
+</style>
+</head>
+<body>
+<h1>Welcome to nginx!</h1>
+<p>If you see this page, the nginx web server is successfully installed and
+working. Further configuration is required.</p>
+
+<p>For online documentation and support please refer to
+<a href="http://nginx.org/">nginx.org</a>.<br/>
+Commercial support is available at
+<a href="http://nginx.com/">nginx.com</a>.</p>
+
+<p><em>Thank you for using nginx.</em></p>
+</body>
+</html>
+`;
+
+const NGINX_404 = `<html>
+<head><title>404 Not Found</title></head>
+<body>
+<center><h1>404 Not Found</h1></center>
+<hr><center>nginx/1.25.3</center>
+</body>
+</html>
+`;
+
+function nginx(): ContainerProgram {
+  const html = { ...NGINX_HEADERS, "Content-Type": "text/html" };
+  return {
+    kind: "server",
+    ports: [80],
+    onStop: "drain",
+    handler: (req) => {
+      const path = req.path.split("?")[0];
+      return path === "/" || path === "/index.html" ? response(200, html, NGINX_WELCOME) : response(404, html, NGINX_404);
+    },
+  };
+}
+
+function echoserver(app: AppEnvironment): ContainerProgram {
+  const port = 8080;
+  return {
+    kind: "server",
+    ports: [port],
+    onStop: "drain",
+    handler: (req, conn) => {
+      const q = req.path.indexOf("?");
+      const realPath = q < 0 ? req.path : req.path.slice(0, q);
+      const query = q < 0 ? "" : req.path.slice(q + 1);
+      const headers = Object.keys(req.headers)
+        .sort()
+        .map((k) => `\t${k}=${req.headers[k]}\n`)
+        .join("");
+      const body =
+        `\n\nHostname: ${app.hostname}\n\nPod Information:\n\t-no pod information available-\n\n` +
+        `Server values:\n\tserver_version=nginx: 1.13.3 - lua: 10008\n\n` +
+        `Request Information:\n\tclient_address=${conn.remoteAddress}\n\tmethod=${req.method}\n\treal path=${realPath}\n` +
+        `\tquery=${query}\n\trequest_version=1.1\n\trequest_scheme=http\n` +
+        `\trequest_uri=http://${nginxHost(req, conn.localAddress)}:${port}${req.path}\n\n` +
+        `Request Headers:\n${headers}\nRequest Body:\n\t${req.body ? req.body : "-no body in request-"}\n\n`;
+      return response(200, { Server: "echoserver", "Content-Type": "text/plain" }, body);
+    },
+  };
+}
+
+function agnhost(c: ContainerLike, app: AppEnvironment): ContainerProgram {
+  const args = argv(c);
+  const sub = args.find((a) => !a.startsWith("-") && a !== "/agnhost" && a !== "agnhost");
+  const plain = { "Content-Type": "text/plain; charset=utf-8" };
+  if (sub === "netexec") {
+    const port = Number(flag(args, "http-port") ?? "8080");
+    return {
+      kind: "server",
+      ports: [port],
+      onStop: "exit",
+      handler: (req, conn) => {
+        const q = req.path.indexOf("?");
+        const path = q < 0 ? req.path : req.path.slice(0, q);
+        const params = new URLSearchParams(q < 0 ? "" : req.path.slice(q + 1));
+        switch (path) {
+          case "/hostname":
+            return response(200, plain, app.hostname);
+          case "/clientip":
+            return response(200, plain, `${conn.remoteAddress}:${conn.remotePort}`);
+          case "/echo":
+            return response(200, plain, params.get("msg") ?? "");
+          case "/healthz":
+            return response(200, plain, "");
+          case "/":
+            return response(200, plain, `NOW: ${app.now().toISOString()}`);
+          default:
+            return response(404, plain, "404 page not found\n");
+        }
+      },
+    };
+  }
+  if (sub === "serve-hostname") {
+    const port = Number(flag(args, "port") ?? "9376");
+    return { kind: "server", ports: [port], onStop: "exit", handler: () => response(200, plain, app.hostname) };
+  }
+  if (sub === "pause") return { kind: "idle", onStop: "exit" };
+  // Without a known subcommand agnhost prints its usage and exits.
+  return { kind: "exits", exitCode: sub === undefined ? 0 : 1 };
+}
+
+/** CoreDNS: DNS itself is answered by the cluster's resolver; the pod serves its health and readiness endpoints. */
+function coredns(): ContainerProgram {
+  const plain = { "Content-Type": "text/plain; charset=utf-8" };
+  return { kind: "server", ports: [8080, 8181], onStop: "exit", handler: () => response(200, plain, "OK") };
+}
+
+/** Client images stay up only when told to sleep (or when their default command does). */
+function client(c: ContainerLike, sleepsByDefault: boolean): ContainerProgram {
+  const cmd = argv(c);
+  const sleeps = cmd.length === 0 ? sleepsByDefault : cmd.some((a) => /\bsleep\b|tail -f|infinity/.test(a));
+  return sleeps ? { kind: "idle", onStop: "ignore" } : { kind: "exits", exitCode: 0 };
+}
+
+/** The program a container runs, or undefined when its image cannot be pulled. */
+export function programFor(c: ContainerLike, app: AppEnvironment): ContainerProgram | undefined {
+  switch (imageRepository(c.image ?? "")) {
+    case "amsy810/echo-nginx":
+      return echoNginx(c, app);
+    case "library/nginx":
+      return nginx();
+    case "registry.k8s.io/echoserver":
+    case "k8s.gcr.io/echoserver":
+      return echoserver(app);
+    case "registry.k8s.io/e2e-test-images/agnhost":
+    case "k8s.gcr.io/e2e-test-images/agnhost":
+      return agnhost(c, app);
+    case "registry.k8s.io/coredns/coredns":
+      return coredns();
+    case "amsy810/tools":
+      return client(c, true);
+    case "curlimages/curl":
+    case "library/busybox":
+    case "library/ubuntu":
+    case "library/alpine":
+      return client(c, false);
+    default:
+      return undefined;
+  }
+}

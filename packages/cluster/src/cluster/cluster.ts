@@ -1,0 +1,435 @@
+/**
+ * A whole Kubernetes cluster in one process, on one virtual clock: the API
+ * server and its controllers, a kubelet and a Cilium dataplane per node,
+ * cluster DNS, a cloud load balancer, and the network between them. This is
+ * the package's entry point; every method keeps the cluster consistent
+ * (controllers run to quiescence after each call).
+ */
+import type { Pod, Service } from "kubernetes-types/core/v1";
+import type { Deployment } from "kubernetes-types/apps/v1";
+import type { EndpointSlice } from "kubernetes-types/discovery/v1";
+import {
+  type KindInfo,
+  type KubeObject,
+  type PatchType,
+  KubectlError,
+  StatusError,
+  parseManifests,
+  renderKubectlError,
+  resolveResource,
+} from "@svclab/manifest";
+import { NodeDataplane, SeededRandom, VirtualClock } from "@svclab/dataplane";
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { ApiServer, type DeleteOptions, type ListOptions, type WriteResult } from "../api/server";
+import { KINDS, SERVED_KINDS } from "../api/kinds";
+import type { StoredObject, WatchHandler } from "../store/storage";
+import { EventLoop } from "../sim/event-loop";
+import { IPAllocator, PortAllocator } from "../registry/allocators";
+import { ServiceRegistry } from "../registry/service-registry";
+import { podHooks } from "../registry/pod-registry";
+import { DeploymentController } from "../controllers/deployment";
+import { ReplicaSetController } from "../controllers/replicaset";
+import { Scheduler } from "../controllers/scheduler";
+import { EndpointSliceController, SERVICE_NAME_LABEL } from "../controllers/endpointslice";
+import { GarbageCollector } from "../controllers/garbage-collector";
+import { CloudLoadBalancerController } from "../controllers/cloud-load-balancer";
+import { isPodReady } from "../controllers/endpoints-model";
+import { ClusterDns, type Resolution } from "../dns/coredns";
+import { NodeIpam } from "../node/ipam";
+import { Kubelet } from "../node/kubelet";
+import { NodeAgent } from "../node/agent";
+import type { PodSandbox } from "../node/sandbox";
+import { Connection, Network, type ClientSpec, type CurlResult, type RequestOptions } from "../traffic/network";
+import { formatIPv4 } from "../net/ip";
+import { resolveTopology, topologyFromConfig, type Topology, type TopologyOptions } from "../topology";
+import { bootstrap } from "./bootstrap";
+import { applyDocument, type ApplyAction } from "./apply";
+
+export interface ClusterOptions extends TopologyOptions {
+  /** Seeds every random choice (names, IPs, scheduling ties, backend selection). Default 1. */
+  readonly seed?: number | string;
+  /** Virtual wall-clock time at boot (creationTimestamps); default 2024-01-01T00:00:00Z. */
+  readonly startTime?: string;
+}
+
+/** One object's outcome in `apply`, as kubectl prints it. */
+export type ApplyResult =
+  | { readonly ok: true; readonly ref: string; readonly action: ApplyAction; readonly line: string; readonly object: KubeObject; readonly warnings: readonly string[] }
+  | { readonly ok: false; readonly ref: string; readonly error: Error; readonly line: string };
+
+export interface ApplyOptions {
+  /** The -f name shown in errors (`error when creating "x.yaml"`). */
+  readonly file?: string;
+  /** kubectl -n. */
+  readonly namespace?: string;
+}
+
+export interface WaitOptions {
+  /** Give up (and throw) after this many virtual seconds (default 300). */
+  readonly timeoutSeconds?: number;
+}
+
+/** A node: its dataplane (maps, lookups, Cilium dumps) and addresses. */
+export interface ClusterNode {
+  readonly name: string;
+  readonly internalIP: string;
+  readonly podCIDR: string;
+  readonly dataplane: NodeDataplane;
+  /** Ready endpoints of a Service on this node, as its health-check server reports them. */
+  localReadyEndpoints(namespace: string, name: string): number;
+}
+
+export type ResourceArg = string | KindInfo;
+
+const DEFAULT_START = "2024-01-01T00:00:00Z";
+
+export class Cluster {
+  readonly topology: Topology;
+  private readonly clock = new VirtualClock(0);
+  private readonly loop = new EventLoop(this.clock);
+  private readonly api: ApiServer;
+  private readonly network: Network;
+  private readonly dns: ClusterDns;
+  private readonly cloud: CloudLoadBalancerController;
+  private readonly startMs: number;
+  private readonly kubelets = new Map<string, Kubelet>();
+  private readonly agents = new Map<string, NodeAgent>();
+  private readonly sandboxesByPod = new Map<string, PodSandbox>();
+
+  constructor(opts: ClusterOptions = {}) {
+    this.topology = resolveTopology(opts);
+    const t = this.topology;
+    this.startMs = Date.parse(opts.startTime ?? DEFAULT_START);
+    if (Number.isNaN(this.startMs)) throw new Error(`invalid startTime ${opts.startTime}`);
+    const rng = new SeededRandom(opts.seed ?? 1);
+    const wall = () => new Date(this.startMs + Math.floor(this.clock.nowNs() / 1e6));
+    const api = (this.api = new ApiServer(rng.fork("apiserver"), wall));
+    const ipRng = rng.fork("service-ips");
+    const ips = new IPAllocator(t.serviceCIDR, (n) => ipRng.intBelow(n));
+    const portRng = rng.fork("node-ports");
+    const ports = new PortAllocator(t.nodePortBase, t.nodePortSize, (n) => portRng.intBelow(n));
+    api.setHooks(KINDS.service, new ServiceRegistry(KINDS.service, ips, ports));
+    api.setHooks(KINDS.pod, podHooks);
+
+    this.dns = new ClusterDns(t.clusterDomain, (ns, name) => this.serviceRecord(ns, name));
+    api.watch(KINDS.service, () => this.dns.invalidate());
+    api.watch(KINDS.endpointSlice, () => this.dns.invalidate());
+    const nodeIPs = new Set(t.nodes.map((n) => n.internalIP));
+    const pool: number[] = [];
+    for (let ip = t.nodeNetwork.base + 2; pool.length < 64 && ip < t.nodeNetwork.base + t.nodeNetwork.size - 1; ip++) {
+      if (!nodeIPs.has(ip) && ip !== t.externalHost) pool.push(ip);
+    }
+    // The cloud hands out addresses after the nodes', as docker does for cloud-provider-kind's containers.
+    const firstFree = Math.max(...t.nodes.map((n) => n.internalIP)) + 1;
+    const lbPool = pool.filter((ip) => ip >= firstFree);
+    this.cloud = new CloudLoadBalancerController(api, this.loop, rng.fork("cloud-lb"), lbPool, (node, port, path) => this.probeNode(node, port, path));
+    this.network = new Network(this.loop, this.dns, rng.fork("network"), this.cloud, (ns, name) => this.sandboxesByPod.get(`${ns}/${name}`), t.externalHost);
+
+    new GarbageCollector(api, this.loop, [KINDS.deployment, KINDS.replicaSet, KINDS.service], [KINDS.replicaSet, KINDS.pod, KINDS.endpointSlice]);
+    new DeploymentController(api, this.loop, wall);
+    new ReplicaSetController(api, this.loop);
+    new Scheduler(api, this.loop, rng.fork("scheduler"), (pod, node) => api.bindPod(pod.metadata?.namespace ?? "", pod.metadata?.name ?? "", node));
+    new EndpointSliceController(api, this.loop);
+
+    const dnsServer = formatIPv4(t.serviceCIDR.base + 10);
+    for (const n of t.nodes) {
+      const ipText = formatIPv4(n.internalIP);
+      const dataplane = new NodeDataplane({
+        nodeName: n.name,
+        nodeIPs: [ipText],
+        lbAlgorithm: t.dataplane.algorithm,
+        lbMode: t.dataplane.mode,
+        socketLB: t.dataplane.socketLB,
+        maglevTableSize: t.dataplane.maglevTableSize,
+        mapSizes: { lb: t.dataplane.mapSize, affinity: t.dataplane.mapSize },
+        clock: this.clock,
+        rng: rng.fork(`datapath/${n.name}`),
+      });
+      const agent = new NodeAgent(n.name, dataplane, api, this.loop, wall, n.role === "control-plane");
+      this.agents.set(n.name, agent);
+      this.network.addNode({ name: n.name, ip: n.internalIP, ipText, dataplane, listener: (port) => agent.listener(port) });
+      const kubelet = new Kubelet(n.name, n.internalIP, new NodeIpam(n.podCIDR), {
+        api,
+        loop: this.loop,
+        rng: rng.fork(`kubelet/${n.name}`),
+        wallClock: wall,
+        clusterDomain: t.clusterDomain,
+        dnsServer,
+        onSandbox: (s, up) => {
+          if (up) this.sandboxesByPod.set(s.key, s);
+          else if (this.sandboxesByPod.get(s.key) === s) this.sandboxesByPod.delete(s.key);
+          this.network.setSandbox(s, up);
+        },
+      });
+      this.kubelets.set(n.name, kubelet);
+    }
+    bootstrap(api, t);
+    this.loop.drain();
+    this.settle();
+  }
+
+  // ---- time ----
+
+  /** Virtual seconds since the cluster booted. */
+  now(): number {
+    return this.loop.now();
+  }
+
+  /** The virtual wall clock (what creationTimestamps show). */
+  wallTime(): Date {
+    return new Date(this.startMs + Math.floor(this.clock.nowNs() / 1e6));
+  }
+
+  /** Lets `seconds` of virtual time pass: pods start, probes run, affinity and conntrack entries age. */
+  advance(seconds: number): void {
+    this.loop.advance(seconds);
+  }
+
+  /** Advances time until `predicate` holds; throws after `timeoutSeconds`. */
+  waitFor(predicate: () => boolean, opts: WaitOptions = {}): void {
+    const deadline = this.clock.nowNs() + (opts.timeoutSeconds ?? 300) * 1e9;
+    this.loop.drain();
+    while (!predicate()) {
+      const next = this.loop.nextTimerNs();
+      if (next === undefined || next > deadline) {
+        throw new Error(`timed out after ${opts.timeoutSeconds ?? 300} s waiting for the condition`);
+      }
+      this.loop.runUntil(next);
+    }
+  }
+
+  /**
+   * Runs the cluster until it is quiet: rollouts finished, every pod Ready
+   * (or stuck the way a real pod would be: ImagePullBackOff, CrashLoopBackOff,
+   * Unschedulable), no pod terminating, and every load balancer's health
+   * checks agreeing with where the endpoints are.
+   */
+  settle(opts: WaitOptions = {}): void {
+    this.waitFor(() => this.isSettled(), opts);
+  }
+
+  private isSettled(): boolean {
+    for (const pod of this.api.list<Pod>(KINDS.pod)) {
+      if (pod.metadata?.deletionTimestamp !== undefined) return false;
+      if (isPodReady(pod)) continue;
+      const stuck = (pod.status?.containerStatuses ?? []).some((c) => ["ImagePullBackOff", "CrashLoopBackOff"].includes(c.state?.waiting?.reason ?? ""));
+      const unschedulable = pod.status?.conditions?.some((c) => c.type === "PodScheduled" && c.reason === "Unschedulable");
+      const probing = pod.status?.phase === "Running" && (pod.spec?.containers ?? []).some((c) => c.readinessProbe !== undefined);
+      if (!stuck && !unschedulable && !probing) return false;
+    }
+    for (const d of this.api.list<Deployment>(KINDS.deployment)) {
+      const want = d.spec?.replicas ?? 1;
+      if ((d.status?.observedGeneration ?? 0) < (d.metadata?.generation ?? 1)) return false;
+      if ((d.status?.updatedReplicas ?? 0) !== want || (d.status?.replicas ?? 0) !== want) {
+        const stuck = this.api.list<Pod>(KINDS.pod, d.metadata?.namespace).some((p) => !isPodReady(p));
+        if (!stuck) return false;
+      }
+    }
+    for (const svc of this.api.list<Service>(KINDS.service)) {
+      if (svc.spec?.type !== "LoadBalancer" || svc.spec.externalTrafficPolicy !== "Local") continue;
+      const ns = svc.metadata?.namespace ?? "";
+      const name = svc.metadata?.name ?? "";
+      const healthy = new Set(this.cloud.healthyNodes(ns, name));
+      for (const [node, agent] of this.agents) {
+        if (!this.topology.nodes.some((n) => n.name === node && n.role === "worker")) continue;
+        if ((agent.localReadyEndpoints(ns, name) > 0) !== healthy.has(node)) return false;
+      }
+    }
+    return true;
+  }
+
+  // ---- objects ----
+
+  private kind(resource: ResourceArg): KindInfo {
+    if (typeof resource !== "string") return resource;
+    const k = resolveResource(resource) ?? SERVED_KINDS.find((x) => x.resource === resource || x.singular === resource || x.shortNames.includes(resource));
+    if (k === undefined) throw new KubectlError([`error: the server doesn't have a resource type "${resource}"`]);
+    return k;
+  }
+
+  /**
+   * `kubectl apply -f`: every object of the YAML (or JSON) text, in order.
+   * Per-object failures are reported in the results, as kubectl reports
+   * them and carries on; unreadable YAML throws.
+   */
+  apply(text: string, opts: ApplyOptions = {}): ApplyResult[] {
+    const docs = parseManifests(text, opts.file ?? "");
+    const results: ApplyResult[] = [];
+    for (const doc of docs) {
+      const meta = (doc.value as { metadata?: { name?: string } } | null)?.metadata;
+      const kindName = (doc.value as { kind?: string } | null)?.kind ?? "";
+      const ref = `${kindName.toLowerCase()}/${meta?.name ?? ""}`;
+      try {
+        const r = applyDocument(this.api, doc, opts.namespace);
+        results.push({ ok: true, ref: r.line.slice(0, r.line.lastIndexOf(" ")), action: r.action, line: r.line, object: structuredClone(r.object), warnings: r.warnings });
+      } catch (e) {
+        if (!(e instanceof StatusError) && !(e instanceof KubectlError)) throw e;
+        const verb = this.exists(doc.value) ? "applying patch" : "creating";
+        results.push({ ok: false, ref, error: e, line: renderKubectlError(e, { verb, ...(opts.file ? { file: opts.file } : {}) }) });
+      }
+      this.loop.drain();
+    }
+    return results;
+  }
+
+  /** `kubectl apply -f <path>`. */
+  applyFile(path: string, opts: Omit<ApplyOptions, "file"> = {}): ApplyResult[] {
+    return this.apply(readFileSync(path, "utf8"), { ...opts, file: basename(path) });
+  }
+
+  private exists(raw: unknown): boolean {
+    const r = raw as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } } | null;
+    const k = SERVED_KINDS.find((x) => x.apiVersion === r?.apiVersion && x.kind === r?.kind);
+    if (k === undefined || !r?.metadata?.name) return false;
+    return this.api.tryGet(k, r.metadata.namespace ?? "default", r.metadata.name) !== undefined;
+  }
+
+  /** `kubectl create`: one object (JSON value). Throws the API server's StatusError. */
+  create<T extends object = KubeObject>(obj: unknown, opts: { namespace?: string } = {}): T {
+    const raw = obj as { apiVersion?: string; kind?: string };
+    const k = SERVED_KINDS.find((x) => x.apiVersion === raw.apiVersion && x.kind === raw.kind);
+    if (k === undefined) throw new KubectlError([`error: no matches for kind "${raw.kind}" in version "${raw.apiVersion}"`]);
+    const created = this.api.create<T>(k, obj, k.namespaced ? opts.namespace : undefined);
+    this.loop.drain();
+    return structuredClone(created);
+  }
+
+  /** GET one object (a copy). Resource as kubectl takes it: `svc`, `pods`, `deployment.apps`... */
+  get<T extends object = KubeObject>(resource: ResourceArg, name: string, opts: { namespace?: string } = {}): T {
+    return structuredClone(this.api.get<T>(this.kind(resource), opts.namespace ?? "default", name));
+  }
+
+  /** LIST (copies), in a namespace (default "default") or all with `allNamespaces`. */
+  list<T extends object = KubeObject>(resource: ResourceArg, opts: ListOptions & { namespace?: string; allNamespaces?: boolean } = {}): T[] {
+    const k = this.kind(resource);
+    return structuredClone(this.api.list<T>(k, opts.allNamespaces ? undefined : opts.namespace ?? "default", opts));
+  }
+
+  /** `kubectl patch` (strategic by default). `changed: false` is kubectl's `patched (no change)`. */
+  patch<T extends object = KubeObject>(resource: ResourceArg, name: string, patch: unknown, opts: { namespace?: string; type?: PatchType } = {}): WriteResult<T> {
+    const r = this.api.patch<T>(this.kind(resource), opts.namespace ?? "default", name, opts.type ?? "strategic", patch);
+    this.loop.drain();
+    return { ...r, object: structuredClone(r.object) };
+  }
+
+  /** `kubectl replace`: a full object with optional resourceVersion precondition. */
+  update<T extends object = KubeObject>(obj: unknown): WriteResult<T> {
+    const raw = obj as { apiVersion?: string; kind?: string };
+    const k = SERVED_KINDS.find((x) => x.apiVersion === raw.apiVersion && x.kind === raw.kind);
+    if (k === undefined) throw new KubectlError([`error: no matches for kind "${raw.kind}" in version "${raw.apiVersion}"`]);
+    const r = this.api.update<T>(k, obj);
+    this.loop.drain();
+    return { ...r, object: structuredClone(r.object) };
+  }
+
+  /** `kubectl delete`: pods terminate gracefully (advance time to see them go). */
+  delete<T extends object = KubeObject>(resource: ResourceArg, name: string, opts: DeleteOptions & { namespace?: string } = {}): T {
+    const deleted = this.api.delete<T>(this.kind(resource), opts.namespace ?? "default", name, opts);
+    this.loop.drain();
+    return structuredClone(deleted);
+  }
+
+  /** Watch events of a resource (all namespaces). Returns the unsubscribe function. */
+  watch<T extends object = KubeObject>(resource: ResourceArg, handler: WatchHandler<T & StoredObject>): () => void {
+    return this.api.watch<T>(this.kind(resource), handler);
+  }
+
+  /** `kubectl scale`. */
+  scale(resource: ResourceArg, name: string, replicas: number, opts: { namespace?: string } = {}): WriteResult {
+    return this.patch(resource, name, { spec: { replicas } }, opts);
+  }
+
+  // ---- traffic ----
+
+  /**
+   * `curl <url>` from a pod (`{ pod: "sample-pod" }`), a node
+   * (`{ node: "kind-worker" }`) or a machine outside the cluster (`{}` is
+   * the user's machine, `{ host: "172.18.0.100" }` another one). The
+   * request takes the real path and virtual time; the result has the
+   * response and the hop-by-hop trace.
+   */
+  curl(url: string, from: ClientSpec = {}, opts: RequestOptions = {}): CurlResult {
+    const r = this.network.request(from, url, opts);
+    this.loop.drain();
+    return r;
+  }
+
+  /**
+   * Opens a keep-alive connection (as curl reusing one for several URLs):
+   * `send()` requests on it reach the same backend until `close()`.
+   * Returns the failed result instead when the connection cannot be made.
+   */
+  connect(url: string, from: ClientSpec = {}, opts: RequestOptions = {}): Connection | CurlResult {
+    const r = this.network.open(from, url, opts);
+    this.loop.drain();
+    return r;
+  }
+
+  /** What a pod's resolver answers for a name (search path and ndots applied). */
+  resolve(name: string, from: { pod: string; namespace?: string }): Resolution {
+    const s = this.sandboxesByPod.get(`${from.namespace ?? "default"}/${from.pod}`);
+    if (s === undefined) throw new Error(`pod ${from.namespace ?? "default"}/${from.pod} is not running`);
+    return this.dns.resolve(name, s.resolvConf);
+  }
+
+  // ---- nodes ----
+
+  nodes(): ClusterNode[] {
+    return this.topology.nodes.map((n) => this.node(n.name));
+  }
+
+  node(name: string): ClusterNode {
+    const n = this.topology.nodes.find((x) => x.name === name);
+    const agent = this.agents.get(name);
+    if (n === undefined || agent === undefined) throw new Error(`no node named ${name}`);
+    return {
+      name,
+      internalIP: formatIPv4(n.internalIP),
+      podCIDR: `${formatIPv4(n.podCIDR.base)}/${n.podCIDR.prefix}`,
+      dataplane: agent.dataplane,
+      localReadyEndpoints: (ns, svc) => agent.localReadyEndpoints(ns, svc),
+    };
+  }
+
+  /** The cloud load balancer's healthy nodes for a LoadBalancer Service. */
+  loadBalancerHealthyNodes(name: string, opts: { namespace?: string } = {}): string[] {
+    return this.cloud.healthyNodes(opts.namespace ?? "default", name);
+  }
+
+  // ---- internals ----
+
+  private serviceRecord(ns: string, name: string): { clusterIP?: string; endpoints?: string[]; externalName?: string } | undefined {
+    const svc = this.api.tryGet<Service>(KINDS.service, ns, name);
+    if (svc === undefined) return undefined;
+    if (svc.spec?.type === "ExternalName") return { externalName: svc.spec.externalName ?? "" };
+    if (svc.spec?.clusterIP && svc.spec.clusterIP !== "None") return { clusterIP: svc.spec.clusterIP };
+    const endpoints: string[] = [];
+    for (const slice of this.api.list<EndpointSlice>(KINDS.endpointSlice, ns)) {
+      if (slice.metadata?.labels?.[SERVICE_NAME_LABEL] !== name) continue;
+      for (const ep of slice.endpoints ?? []) if (ep.conditions?.ready !== false) endpoints.push(...ep.addresses);
+    }
+    return { endpoints };
+  }
+
+  private probeNode(node: string, port: number, path: string): boolean {
+    const listener = this.agents.get(node)?.listener(port);
+    if (listener === undefined) return false;
+    const n = this.topology.nodes.find((x) => x.name === node);
+    const res = listener.handler(
+      { method: "GET", path, headers: { host: `${formatIPv4(n?.internalIP ?? 0)}:${port}`, "user-agent": "cloud-provider-kind" } },
+      { remoteAddress: formatIPv4(this.topology.externalHost), remotePort: 40000, localAddress: formatIPv4(n?.internalIP ?? 0), localPort: port },
+    );
+    return res.status === 200;
+  }
+}
+
+/** Reads a topology file (kind's cluster config or TopologyOptions as YAML/JSON). */
+export function readTopologyFile(path: string): TopologyOptions {
+  const [doc] = parseManifests(readFileSync(path, "utf8"), basename(path));
+  return topologyFromConfig(doc?.value);
+}
+
+export function createCluster(opts: ClusterOptions = {}): Cluster {
+  return new Cluster(opts);
+}

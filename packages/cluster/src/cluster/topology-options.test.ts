@@ -1,0 +1,47 @@
+// The dataplane settings a topology changes, seen from clients.
+import { describe, expect, it } from "vitest";
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Pod, Service } from "kubernetes-types/core/v1";
+import { createCluster, readTopologyFile } from "../index";
+import { SAMPLE_DEPLOYMENT, SAMPLE_LB_LOCAL, SAMPLE_NODEPORT_LOCAL } from "../test-support/manifests";
+
+const clientIP = (body: string) => /ClientIP=(\S+)/.exec(body)?.[1];
+
+describe("topology options", () => {
+  it("DSR keeps the client address even for a remote backend", () => {
+    const c = createCluster({ seed: 51, dataplane: { mode: "dsr" } });
+    c.apply(SAMPLE_DEPLOYMENT);
+    c.apply(SAMPLE_NODEPORT_LOCAL.replace("externalTrafficPolicy: Local", "externalTrafficPolicy: Cluster"));
+    c.settle();
+    for (let i = 0; i < 10; i++) {
+      const r = c.curl("http://172.18.0.3:30081", {});
+      expect(clientIP(r.stdout)).toBe("172.18.0.1");
+    }
+  });
+
+  it("Maglev sends a flow to the same backend whatever node it enters", () => {
+    const c = createCluster({ seed: 52, dataplane: { algorithm: "maglev" } });
+    c.apply(SAMPLE_DEPLOYMENT);
+    c.apply(SAMPLE_LB_LOCAL.replace("externalTrafficPolicy: Local", "externalTrafficPolicy: Cluster").replace("  healthCheckNodePort: 30086\n", ""));
+    c.settle();
+    const lb = c.get<Service>("service", "sample-lb-local").status?.loadBalancer?.ingress?.[0]?.ip ?? "";
+    for (let sport = 40000; sport < 40020; sport++) {
+      const picks = c.nodes().map((n) => n.dataplane.connect({ path: "north-south", client: "172.18.0.1", clientPort: sport, address: lb, port: 8080 }).backend);
+      expect(new Set(picks).size).toBe(1);
+      expect(picks[0]).toMatch(/^10\.244\.\d\.\d+:80$/);
+    }
+  });
+
+  it("builds the cluster a kind config file describes", () => {
+    const dir = mkdtempSync(join(tmpdir(), "svclab-"));
+    const file = join(dir, "kind.yaml");
+    writeFileSync(file, "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n- role: worker\n- role: worker\n");
+    const c = createCluster({ ...readTopologyFile(file), seed: 53 });
+    expect(c.nodes().map((n) => n.name)).toEqual(["kind-control-plane", "kind-worker", "kind-worker2"]);
+    c.apply(SAMPLE_DEPLOYMENT);
+    c.settle();
+    expect(new Set(c.list<Pod>("pods").map((p) => p.spec?.nodeName))).toEqual(new Set(["kind-worker", "kind-worker2"]));
+  });
+});

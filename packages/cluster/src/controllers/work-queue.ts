@@ -1,0 +1,44 @@
+/**
+ * client-go's work queue, single-threaded: watch events add keys, a key
+ * queued twice is reconciled once, and the event loop drains every queue
+ * until the cluster is quiet.
+ */
+import type { EventLoop } from "../sim/event-loop";
+
+export class WorkQueue {
+  private pending = new Set<string>();
+
+  constructor(
+    loop: EventLoop,
+    private readonly reconcile: (key: string) => void,
+  ) {
+    loop.addWorker(() => this.drain());
+  }
+
+  add(key: string): void {
+    this.pending.add(key);
+  }
+
+  private drain(): boolean {
+    if (this.pending.size === 0) return false;
+    const keys = this.pending;
+    this.pending = new Set();
+    for (const k of keys) this.reconcile(k);
+    return true;
+  }
+}
+
+/** "namespace/name" as controllers key objects. */
+export function keyOf(obj: { metadata?: { namespace?: string; name?: string } }): string {
+  return `${obj.metadata?.namespace ?? ""}/${obj.metadata?.name ?? ""}`;
+}
+
+export function splitKey(key: string): [namespace: string, name: string] {
+  const slash = key.indexOf("/");
+  return [key.slice(0, slash), key.slice(slash + 1)];
+}
+
+/** The controller owner reference's uid, if any. */
+export function controllerUid(obj: { metadata?: { ownerReferences?: { controller?: boolean; uid: string }[] } }): string | undefined {
+  return obj.metadata?.ownerReferences?.find((r) => r.controller === true)?.uid;
+}

@@ -1,0 +1,116 @@
+/**
+ * Processes inside a container, for `kubectl exec` and `kubectl run`: the
+ * image decides which network tools exist (the tools image has curl and
+ * dig, busybox has nslookup and wget, curlimages/curl only curl), a shell
+ * (`sh -c '...'`) is just-bash with those tools as commands, and each
+ * container keeps its own filesystem with the resolv.conf and hostname the
+ * kubelet writes. Time spent in `sleep` is the cluster's virtual time.
+ */
+import { createHash } from "node:crypto";
+import { Bash, InMemoryFs, defineCommand, getCommandNames, type Command } from "just-bash";
+import { imageRepository } from "../../apps/images";
+import { dnsServer, type KubectlCluster } from "../cluster";
+import { curl } from "./curl";
+import { dig, nslookupBind, nslookupBusybox } from "./dns";
+import { wget } from "./wget";
+import type { Tool, ToolResult } from "./tool";
+
+const TOOLS_BY_IMAGE: Record<string, Record<string, Tool>> = {
+  "amsy810/tools": { curl, dig, nslookup: nslookupBind },
+  "curlimages/curl": { curl },
+  "library/busybox": { nslookup: nslookupBusybox, wget },
+  "library/alpine": { nslookup: nslookupBusybox, wget },
+  "library/nginx": { curl },
+  "amsy810/echo-nginx": { curl },
+  "registry.k8s.io/e2e-test-images/agnhost": { curl, dig, nslookup: nslookupBind },
+  "k8s.gcr.io/e2e-test-images/agnhost": { curl, dig, nslookup: nslookupBind },
+};
+
+const SHELLS = new Set(["sh", "bash", "ash", "/bin/sh", "/bin/bash", "/bin/ash", "/usr/bin/bash"]);
+const BUILTINS = new Set<string>(getCommandNames());
+
+export interface ContainerRef {
+  readonly namespace: string;
+  readonly pod: string;
+  readonly uid: string;
+  readonly container: string;
+  readonly image: string;
+}
+
+export interface ProcessResult extends ToolResult {
+  /** The runtime could not start the process (no such executable). */
+  readonly startError?: string;
+}
+
+function basename(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+/** Runs processes in the cluster's containers, one filesystem per container. */
+export class ContainerRuntime {
+  private readonly filesystems = new Map<string, InMemoryFs>();
+  private execs = 0;
+
+  constructor(private readonly cluster: KubectlCluster) {}
+
+  private fs(ref: ContainerRef): InMemoryFs {
+    const key = `${ref.uid}/${ref.container}`;
+    let fs = this.filesystems.get(key);
+    if (fs === undefined) {
+      const d = this.cluster.topology.clusterDomain;
+      fs = new InMemoryFs({
+        "/etc/hostname": `${ref.pod}\n`,
+        "/etc/resolv.conf": `search ${ref.namespace}.svc.${d} svc.${d} ${d}\nnameserver ${dnsServer(this.cluster)}\noptions ndots:5\n`,
+      });
+      this.filesystems.set(key, fs);
+    }
+    return fs;
+  }
+
+  /** containerd's exec id, as its error messages show it. */
+  private execId(ref: ContainerRef): string {
+    return createHash("sha256").update(`${ref.uid}/${ref.container}/${this.execs++}`).digest("hex");
+  }
+
+  async exec(ref: ContainerRef, argv: readonly string[], stdin: string): Promise<ProcessResult> {
+    const tools = TOOLS_BY_IMAGE[imageRepository(ref.image)] ?? {};
+    const program = argv[0] ?? "";
+    const name = basename(program);
+    const known = SHELLS.has(program) || tools[name] !== undefined || BUILTINS.has(name) || name === "hostname";
+    if (!known) {
+      return {
+        stdout: "",
+        stderr: "",
+        exitCode: 1,
+        startError: `failed to exec in container: failed to start exec ${JSON.stringify(this.execId(ref))}: OCI runtime exec failed: exec failed: unable to start container process: exec: ${JSON.stringify(program)}: executable file not found in $PATH: unknown`,
+      };
+    }
+    const fs = this.fs(ref);
+    const client = { pod: ref.pod, namespace: ref.namespace };
+    const toolCommands: Command[] = Object.entries(tools).map(([n, tool]) =>
+      defineCommand(n, async (args, ctx) =>
+        tool(args, {
+          cluster: this.cluster,
+          client,
+          writeFile: (p, content) => ctx.fs.writeFile(p.startsWith("/") ? p : `${ctx.cwd}/${p}`, content),
+        }),
+      ),
+    );
+    toolCommands.push(defineCommand("hostname", async () => ({ stdout: `${ref.pod}\n`, stderr: "", exitCode: 0 })));
+    const bash = new Bash({
+      fs,
+      cwd: "/",
+      env: { HOSTNAME: ref.pod, HOME: "/root", PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" },
+      customCommands: toolCommands,
+      sleep: async (ms) => this.cluster.advance(ms / 1000),
+    });
+    if (SHELLS.has(program)) {
+      const c = argv.indexOf("-c");
+      const script = c >= 0 ? (argv[c + 1] ?? "") : stdin;
+      const r = await bash.exec(script, { stdin: c >= 0 ? stdin : "", rawScript: true });
+      return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+    }
+    const r = await bash.exec(name, { args: argv.slice(1), stdin, rawScript: true });
+    return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+  }
+}

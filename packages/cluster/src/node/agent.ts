@@ -1,0 +1,110 @@
+/**
+ * The per-node service agent: Cilium's agent feeding the node's dataplane
+ * from Services and EndpointSlices (its Kubernetes reflector), and the host
+ * sockets the node proxy serves — the healthCheckNodePort server of every
+ * LoadBalancer Service with externalTrafficPolicy=Local and the proxy's own
+ * healthz on 10256.
+ */
+import type { Service } from "kubernetes-types/core/v1";
+import type { EndpointSlice } from "kubernetes-types/discovery/v1";
+import type { NodeDataplane, ReconcileResult } from "@svclab/dataplane";
+import type { ApiServer } from "../api/server";
+import { KINDS } from "../api/kinds";
+import { rfc3339 } from "../api/metadata";
+import { response } from "../apps/http";
+import type { HttpHandler } from "../apps/images";
+import { PROXY_HEALTHZ_PORT } from "../controllers/cloud-load-balancer";
+import { SERVICE_NAME_LABEL } from "../controllers/endpointslice";
+import { healthCheckResponse } from "./health-check";
+import { APISERVER_PORT } from "../cluster/bootstrap";
+import type { EventLoop } from "../sim/event-loop";
+
+export class NodeAgent {
+  /** healthCheckNodePort -> "namespace/name". */
+  private readonly healthPorts = new Map<number, string>();
+  /** Errors the last reconcile reported (a full map, a rejected frontend). */
+  lastErrors: ReconcileResult["errors"] = [];
+
+  /** Changes seen since the last reconcile: the reflector takes them all, the reconciler runs once. */
+  private dirty = false;
+
+  constructor(
+    readonly nodeName: string,
+    readonly dataplane: NodeDataplane,
+    private readonly api: ApiServer,
+    loop: EventLoop,
+    private readonly wallClock: () => Date,
+    /** The control-plane node also runs kube-apiserver on 6443. */
+    private readonly apiserver: boolean,
+  ) {
+    for (const svc of api.list<Service>(KINDS.service)) this.onService(svc, false);
+    for (const slice of api.list<EndpointSlice>(KINDS.endpointSlice)) this.onSlice(slice, false);
+    api.watch<Service>(KINDS.service, (e) => this.onService(e.type === "DELETED" ? e.old ?? e.object : e.object, e.type === "DELETED"));
+    api.watch<EndpointSlice>(KINDS.endpointSlice, (e) => this.onSlice(e.object, e.type === "DELETED"));
+    loop.addWorker(() => this.reconcile());
+  }
+
+  private onService(svc: Service, deleted: boolean): void {
+    const key = `${svc.metadata?.namespace}/${svc.metadata?.name}`;
+    for (const [port, k] of this.healthPorts) if (k === key) this.healthPorts.delete(port);
+    this.dirty = true;
+    if (deleted) {
+      this.dataplane.reflector.deleteService(svc.metadata?.namespace ?? "", svc.metadata?.name ?? "");
+      return;
+    }
+    const hc = svc.spec?.healthCheckNodePort ?? 0;
+    if (hc > 0 && svc.spec?.type === "LoadBalancer" && svc.spec.externalTrafficPolicy === "Local") this.healthPorts.set(hc, key);
+    this.dataplane.reflector.upsertService(svc);
+  }
+
+  private onSlice(slice: EndpointSlice, deleted: boolean): void {
+    if (!slice.metadata?.labels?.[SERVICE_NAME_LABEL]) return;
+    this.dirty = true;
+    if (deleted) this.dataplane.reflector.deleteEndpointSlice(slice);
+    else this.dataplane.reflector.upsertEndpointSlice(slice);
+  }
+
+  /** Programs the maps once per burst of changes (a worker of the event loop). */
+  private reconcile(): boolean {
+    if (!this.dirty) return false;
+    this.dirty = false;
+    const r: ReconcileResult = this.dataplane.reconcile();
+    this.lastErrors = r.errors;
+    return false;
+  }
+
+  /** A host socket on `port`, if the node serves one. */
+  listener(port: number): { handler: HttpHandler; name: string } | undefined {
+    if (port === APISERVER_PORT && this.apiserver) {
+      // Go's TLS server answers a plain-HTTP request this way.
+      return { name: "kube-apiserver", handler: () => response(400, {}, "Client sent an HTTP request to an HTTPS server.\n") };
+    }
+    if (port === PROXY_HEALTHZ_PORT) {
+      return {
+        name: "proxy healthz",
+        handler: () => {
+          const now = rfc3339(this.wallClock());
+          return response(200, { "Content-Type": "application/json", "X-Content-Type-Options": "nosniff" }, `{"lastUpdated": "${now}","currentTime": "${now}","nodeEligible": true}`);
+        },
+      };
+    }
+    const key = this.healthPorts.get(port);
+    if (key === undefined) return undefined;
+    const slash = key.indexOf("/");
+    const ns = key.slice(0, slash);
+    const name = key.slice(slash + 1);
+    return { name: `health check for ${key}`, handler: () => healthCheckResponse(ns, name, this.localReadyEndpoints(ns, name)) };
+  }
+
+  /** Ready endpoints of the Service on this node, as kube-proxy counts them. */
+  localReadyEndpoints(namespace: string, name: string): number {
+    const addresses = new Set<string>();
+    for (const slice of this.api.list<EndpointSlice>(KINDS.endpointSlice, namespace)) {
+      if (slice.metadata?.labels?.[SERVICE_NAME_LABEL] !== name) continue;
+      for (const ep of slice.endpoints ?? []) {
+        if (ep.nodeName === this.nodeName && ep.conditions?.ready !== false) for (const a of ep.addresses) addresses.add(a);
+      }
+    }
+    return addresses.size;
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The hop-by-hop story of one request, in the order packets experienced
+ * it: name resolution, the connection's addresses, the cloud load
+ * balancer's choice, each node datapath's verdict with its map accesses,
+ * the pod that answered (and the source address it saw), and the reply.
+ */
+import type { MapAccess, TrafficPath } from "@svclab/dataplane";
+import type { DnsQuery } from "../dns/coredns";
+
+export type TraceHop =
+  | { readonly step: "dns"; readonly server: string; readonly queries: readonly DnsQuery[]; readonly answer: string | undefined }
+  | { readonly step: "connect"; readonly source: string; readonly destination: string; readonly clientNode?: string }
+  | { readonly step: "cloud-lb"; readonly address: string; readonly node: string; readonly healthyNodes: readonly string[] }
+  | {
+      readonly step: "datapath";
+      readonly node: string;
+      readonly path: TrafficPath;
+      readonly verdict: "pass" | "forward" | "drop";
+      readonly frontend: string;
+      readonly backend: string;
+      readonly backendNode: string;
+      /** The source address the backend sees after this hop. */
+      readonly source: string;
+      readonly snat: boolean;
+      readonly dsr: boolean;
+      readonly affinityHit: boolean;
+      readonly conntrackHit: boolean;
+      readonly dropReason: string;
+      readonly accesses: readonly MapAccess[];
+    }
+  | { readonly step: "forward"; readonly from: string; readonly to: string; readonly reason: string }
+  | { readonly step: "pod"; readonly pod: string; readonly node: string; readonly address: string; readonly seenSource: string }
+  | { readonly step: "host"; readonly node: string; readonly address: string; readonly listener: string }
+  | { readonly step: "reply"; readonly status: number; readonly from: string; readonly reverseNat: string }
+  | { readonly step: "error"; readonly message: string };
+
+/** One line per hop, for notebooks and failing tests. */
+export function formatTrace(hops: readonly TraceHop[]): string {
+  const lines: string[] = [];
+  for (const h of hops) {
+    switch (h.step) {
+      case "dns":
+        lines.push(`dns: ${h.queries.map((q) => `${q.name} ${q.rcode}`).join(", ")} -> ${h.answer ?? "no answer"} (server ${h.server})`);
+        break;
+      case "connect":
+        lines.push(`connect: ${h.source} -> ${h.destination}${h.clientNode ? ` on ${h.clientNode}` : ""}`);
+        break;
+      case "cloud-lb":
+        lines.push(`cloud load balancer ${h.address}: to node ${h.node} (healthy: ${h.healthyNodes.join(", ") || "none"})`);
+        break;
+      case "datapath": {
+        const what =
+          h.verdict === "forward"
+            ? `${h.frontend} -> ${h.backend} on ${h.backendNode || "?"}${h.affinityHit ? " (affinity)" : ""}${h.conntrackHit ? " (conntrack)" : ""}${h.snat ? `, SNAT to ${h.source}` : ""}${h.dsr ? ", DSR" : ""}`
+            : h.verdict === "drop"
+              ? `drop ${h.frontend}: ${h.dropReason}`
+              : "pass (not a service address)";
+        lines.push(`datapath ${h.node} [${h.path}]: ${what}`);
+        for (const a of h.accesses) lines.push(`    ${a.map} ${a.op} ${a.key} -> ${a.result}${a.value ? ` ${a.value}` : ""} (${a.reason})`);
+        break;
+      }
+      case "forward":
+        lines.push(`forward: ${h.from} -> ${h.to} (${h.reason})`);
+        break;
+      case "pod":
+        lines.push(`pod ${h.pod} on ${h.node} (${h.address}) sees source ${h.seenSource}`);
+        break;
+      case "host":
+        lines.push(`host ${h.node} (${h.address}): ${h.listener}`);
+        break;
+      case "reply":
+        lines.push(`reply ${h.status} from ${h.from}${h.reverseNat ? ` (${h.reverseNat})` : ""}`);
+        break;
+      case "error":
+        lines.push(`error: ${h.message}`);
+        break;
+    }
+  }
+  return lines.join("\n");
+}

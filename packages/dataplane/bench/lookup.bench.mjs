@@ -1,0 +1,174 @@
+// Datapath lookup throughput (ServiceLoadBalancer, built dist/), one core.
+//  - "new connection": east-west lookup of a ClusterIP service with
+//    sessionAffinity=ClientIP where the client already has an affinity
+//    entry: service lookup + CT miss + affinity hit + match check + backend
+//    + CT create + affinity refresh, a fresh source port every time.
+//  - the platform floor: three plain Map.get calls on numeric keys per op
+//    (service, backend, affinity), alternating with the lookups in one process.
+//  - the same lookup on 10 services and on 10,000 services (10 backends each),
+//    with the same (client, service) pairs, so only the number of programmed
+//    services differs: the cost must not grow with it (target within 1.3x).
+//    A third variant spreads the same number of pairs over all 10,000
+//    services: then the maps' working set outgrows the CPU caches, which is
+//    memory latency, not lookup complexity (reported for information).
+// The conntrack map is sized 65536 (`--bpf-ct-global-tcp-max`) so the
+// steady state (every insert evicts) measures the lookup, not DRAM; a last
+// group repeats the 10-service case at Cilium's default 524288.
+import { alternate, report, reportThroughput, round, median } from "./harness.mjs";
+import { NodeDataplane, SeededRandom, VirtualClock, PROTO_TCP } from "../dist/index.js";
+
+const OPS = 1_000_000;
+const CLIENTS = 4096;
+const PAIRS = 40960;
+
+function buildNode(services, conntrack = 65536, hotServices = services) {
+  const clock = new VirtualClock(1000);
+  const dp = new NodeDataplane({
+    nodeName: "bench",
+    nodeIPs: ["172.18.0.2"],
+    clock,
+    rng: new SeededRandom(1),
+    mapSizes: { lb: 1 << 18, affinity: 1 << 17, conntrack },
+  });
+  for (let s = 0; s < services; s++) {
+    const name = `default/svc-${s}`;
+    const vip = `10.96.${s >> 8}.${s & 255}`;
+    dp.writer.upsertService({ name, sessionAffinity: true, sessionAffinityTimeoutSec: 86400 }, [
+      { address: vip, port: 80, protocol: "TCP", type: "ClusterIP" },
+    ]);
+    dp.writer.setBackends(
+      name,
+      Array.from({ length: 10 }, (_, b) => ({
+        address: `10.${128 + (s >> 12)}.${(s >> 4) & 255}.${((s & 15) << 4) | b}`,
+        port: 8080,
+        protocol: "TCP",
+        nodeName: b % 2 === 0 ? "bench" : "other",
+      })),
+    );
+  }
+  const res = dp.reconcile();
+  if (res.errors.length > 0) throw res.errors[0].error;
+  // PAIRS (client, service) pairs: client p % CLIENTS, service pseudo-random; ops visit them scattered.
+  const saddr = new Uint32Array(OPS);
+  const daddr = new Uint32Array(OPS);
+  for (let i = 0; i < OPS; i++) {
+    const p = (i * 7919) % PAIRS;
+    const s = (Math.imul(p, 2654435761) >>> 0) % hotServices;
+    saddr[i] = (10 << 24) | (200 << 16) | (p % CLIENTS);
+    daddr[i] = (10 << 24) | (96 << 16) | ((s >> 8) << 8) | (s & 255);
+  }
+  // Warm the affinity map: every pair of the workload has an entry.
+  for (let i = 0; i < PAIRS; i++) dp.lb.eastWest(saddr[i], 1, daddr[i], 80, PROTO_TCP, true, null);
+  return { dp, saddr, daddr };
+}
+
+let sport = 1024;
+let sink = 0;
+function lookups({ dp, saddr, daddr }) {
+  const lb = dp.lb;
+  return () => {
+    let s = 0;
+    for (let i = 0; i < OPS; i++) {
+      sport = sport === 65535 ? 1024 : sport + 1;
+      const r = lb.eastWest(saddr[i], sport, daddr[i], 80, PROTO_TCP, true, null);
+      s += r.backendId;
+    }
+    sink += s;
+  };
+}
+
+const small = buildNode(10);
+const large = buildNode(10_000, 65536, 10);
+const spread = buildNode(10_000);
+
+// Floor: three Map.get on small-integer keys per op, same op count.
+const m1 = new Map();
+const m2 = new Map();
+const m3 = new Map();
+for (let i = 0; i < 65536; i++) {
+  m1.set(i, i + 1);
+  m2.set(i, i + 2);
+  m3.set(i, i + 3);
+}
+const fk = new Uint32Array(OPS);
+for (let i = 0, x = 3; i < OPS; i++) {
+  x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+  fk[i] = x & 0xffff;
+}
+const floor = () => {
+  let s = 0;
+  for (let i = 0; i < OPS; i++) {
+    const k = fk[i];
+    s += m1.get(k) + m2.get((k + 1) & 0xffff) + m3.get((k + 2) & 0xffff);
+  }
+  sink += s;
+};
+
+const samples = alternate(
+  {
+    "3x Map.get (floor)": floor,
+    "new connection, 10 services": lookups(small),
+    "new connection, 10000 services": lookups(large),
+    "new connection, 10000 services, traffic to all": lookups(spread),
+  },
+  OPS,
+  { rounds: 7, warmup: 2 },
+);
+const medians = reportThroughput("lookup: new connection with affinity hit (east-west)", samples, "3x Map.get (floor)");
+const ratio = medians["new connection, 10 services"] / medians["new connection, 10000 services"];
+report({
+  group: "lookup: cost at 10000 services vs 10 services",
+  name: "time ratio (target <= 1.3)",
+  unit: "x",
+  median: round(ratio),
+});
+const spreadRatio = medians["new connection, 10 services"] / medians["new connection, 10000 services, traffic to all"];
+report({
+  group: "lookup: cost at 10000 services vs 10 services",
+  name: "time ratio, traffic spread over all 10000 services (cache-bound)",
+  unit: "x",
+  median: round(spreadRatio),
+});
+console.log(
+  `new connection: ${round(medians["new connection, 10 services"])} M/s (10 svc), ` +
+    `${round(medians["new connection, 10000 services"])} M/s (10000 svc, same hot pairs), ` +
+    `${round(medians["new connection, 10000 services, traffic to all"])} M/s (10000 svc, traffic to all); ` +
+    `floor ${round(medians["3x Map.get (floor)"])} M/s; cost ratio ${round(ratio)}x (same pairs), ${round(spreadRatio)}x (spread)`,
+);
+
+// Cilium's default conntrack size: every insert evicts from a 524288-entry LRU.
+const big = buildNode(10, 524288);
+const bigSamples = alternate({ "new connection, 10 services, CT 524288": lookups(big) }, OPS, { rounds: 5, warmup: 1 });
+reportThroughput("lookup: new connection, default conntrack size", bigSamples);
+console.log(`with a 524288-entry conntrack map: ${round(median(bigSamples["new connection, 10 services, CT 524288"]))} M/s`);
+
+// North-south NodePort-style lookup for reference (no affinity, random, SNAT decision).
+const ns = (() => {
+  const clock = new VirtualClock(1000);
+  const dp = new NodeDataplane({ nodeName: "bench", nodeIPs: ["172.18.0.2"], clock, rng: new SeededRandom(2), mapSizes: { conntrack: 65536 } });
+  dp.writer.upsertService({ name: "default/np" }, [{ address: "0.0.0.0", port: 30080, protocol: "TCP", type: "NodePort" }]);
+  dp.writer.setBackends(
+    "default/np",
+    Array.from({ length: 10 }, (_, b) => ({ address: `10.244.0.${b + 1}`, port: 80, protocol: "TCP", nodeName: b % 2 ? "a" : "bench" })),
+  );
+  dp.reconcile();
+  return dp;
+})();
+const nodeIP = (172 << 24) | (18 << 16) | 2;
+const nsSamples = alternate(
+  {
+    "north-south new connection (NodePort, random)": () => {
+      let s = 0;
+      for (let i = 0; i < OPS; i++) {
+        sport = sport === 65535 ? 1024 : sport + 1;
+        s += ns.lb.northSouth((203 << 24) | (i & 0xffff), sport, nodeIP, 30080, PROTO_TCP, true, null).backendId;
+      }
+      sink += s;
+    },
+  },
+  OPS,
+  { rounds: 5, warmup: 1 },
+);
+reportThroughput("lookup: north-south new connection", nsSamples);
+console.log(`north-south: ${round(median(nsSamples["north-south new connection (NodePort, random)"]))} M/s`);
+if (sink === 0.5) console.log(sink);

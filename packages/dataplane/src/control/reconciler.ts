@@ -1,0 +1,399 @@
+/**
+ * The BPF reconciler (Cilium's pkg/loadbalancer/reconciler BPFOps): turns
+ * changed frontends into map operations, in Cilium's order so that a lookup
+ * running between two operations always sees a consistent service:
+ *
+ *   orphan backends -> backends -> slots 1..N -> affinity match (active
+ *   backends of affinity services) -> Maglev -> source ranges -> rev-NAT ->
+ *   master entry (count, qcount, flags) -> wildcard -> stale slots.
+ *
+ * The master entry is written after everything it points at, so a failure
+ * part-way (a full map) leaves the previous master, and with it the
+ * previously programmed service, in place. Bookkeeping (references,
+ * revisions) is updated only after the operations it describes succeeded,
+ * so a failed frontend is simply retried by the next reconcile.
+ */
+
+import type { Maglev } from "../maglev";
+import { formatIPv4 } from "../maps/ipv4";
+import { PROTO_ANY, PROTO_TCP } from "../maps/layouts";
+import { parseCidr4, protoName, type Cidr4 } from "./addr";
+import type { BackendNodes } from "./backend-nodes";
+import { newSvcFlags, SERVICE_FLAG_QUARANTINED, SERVICE_FLAG_SOURCE_RANGE } from "./flags";
+import { FIRST_BACKEND_ID, FIRST_SERVICE_ID, IdAllocator, MAX_BACKEND_ID, MAX_SERVICE_ID } from "./id-allocator";
+import type { LBMaps } from "./lbmaps";
+import { SCOPE_EXTERNAL, type BackendState, type Service, type SVCType } from "./model";
+import { frontendKey, type FrontendRow } from "./tables";
+import type { FrontendBackend, Writer } from "./writer";
+
+export type LBAlgorithm = "random" | "maglev";
+export type LBMode = "snat" | "dsr" | "hybrid";
+
+export interface ReconcilerConfig {
+  /** Node addresses: NodePort surrogates are expanded to each of them. */
+  nodeAddresses: readonly number[];
+  lbAlgorithm: LBAlgorithm;
+  lbMode: LBMode;
+  /** Program the {vip, port 0, ANY} drop entries for LoadBalancer / externalIP addresses. */
+  wildcardEntries: boolean;
+  /** `--bpf-lb-external-clusterip`: ClusterIPs reachable from outside the cluster. */
+  externalClusterIP: boolean;
+  /** Builds the Maglev lookup tables; required when lbAlgorithm is "maglev". */
+  maglev?: Maglev;
+}
+
+export interface ReconcileError {
+  /** The frontend address that failed to program; "" when the object was rejected before reaching the tables. */
+  frontend: string;
+  service: string;
+  error: Error;
+}
+
+export interface ReconcileResult {
+  /** Frontends programmed or removed successfully. */
+  reconciled: number;
+  errors: ReconcileError[];
+}
+
+interface BackendState_ {
+  id: number;
+  revision: number;
+  refCount: number;
+}
+
+const BE_FLAG: Readonly<Record<BackendState, number>> = {
+  active: 0,
+  terminating: 1,
+  "terminating-not-serving": 1,
+  quarantined: 2,
+  maintenance: 3,
+};
+
+const WILDCARD_PORT = 0;
+
+export class Reconciler {
+  private readonly serviceIds = new IdAllocator(FIRST_SERVICE_ID, MAX_SERVICE_ID);
+  private readonly backendIds = new IdAllocator(FIRST_BACKEND_ID, MAX_BACKEND_ID);
+  private readonly backendStates = new Map<string, BackendState_>();
+  /** Backend keys referenced by each programmed frontend address (slot order). */
+  private readonly backendRefs = new Map<string, string[]>();
+  private readonly prevSourceRanges = new Map<string, Map<string, Cidr4>>();
+  /** Service ids of the frontends sharing each wildcard entry, by address. */
+  private readonly wildcardRefs = new Map<number, number[]>();
+  private readonly nodeAddrs: Set<number>;
+  /** Frontend addresses whose affinity match entries may exist (affinity is or was on). */
+  private readonly affinityFrontends = new Set<string>();
+
+  constructor(
+    private readonly writer: Writer,
+    private readonly maps: LBMaps,
+    readonly backendNodes: BackendNodes,
+    private readonly config: ReconcilerConfig,
+  ) {
+    this.nodeAddrs = new Set(config.nodeAddresses);
+    if (config.lbAlgorithm === "maglev" && config.maglev === undefined) {
+      throw new Error("lbAlgorithm maglev needs a Maglev table builder");
+    }
+  }
+
+  /** Programs every frontend changed since the last call; failed ones are queued for the next call. */
+  reconcile(): ReconcileResult {
+    const { upserts, deletes } = this.writer.takeChanges();
+    const errors: ReconcileError[] = [];
+    const failedUpserts: FrontendRow[] = [];
+    const failedDeletes: FrontendRow[] = [];
+    let reconciled = 0;
+    for (const fe of deletes) {
+      try {
+        for (const addr of this.expandedAddresses(fe)) this.deleteFrontend(fe, addr);
+        reconciled++;
+      } catch (err) {
+        failedDeletes.push(fe);
+        errors.push({ frontend: fe.key, service: fe.serviceName, error: asError(err) });
+      }
+    }
+    for (const fe of upserts) {
+      try {
+        this.updateFrontend(fe);
+        fe.status = { kind: "done" };
+        reconciled++;
+      } catch (err) {
+        const error = asError(err);
+        fe.status = { kind: "error", error: error.message };
+        failedUpserts.push(fe);
+        errors.push({ frontend: fe.key, service: fe.serviceName, error });
+      }
+    }
+    this.writer.requeue(failedUpserts, failedDeletes);
+    return { reconciled, errors };
+  }
+
+  /** The service id (rev-NAT index) of a programmed frontend address, e.g. "10.96.0.1:80/TCP". */
+  serviceId(key: string): number | undefined {
+    return this.serviceIds.lookup(key);
+  }
+
+  /** The programmed frontend address of a service id. */
+  frontendOfId(id: number): string | undefined {
+    return this.serviceIds.keyOf(id);
+  }
+
+  backendId(key: string): number | undefined {
+    return this.backendStates.get(key)?.id;
+  }
+
+  /** Backend keys of a programmed frontend address, in slot order. */
+  programmedBackends(key: string): readonly string[] {
+    return this.backendRefs.get(key) ?? [];
+  }
+
+  private expandedAddresses(fe: FrontendRow): number[] {
+    // NodePort frontends: the 0.0.0.0 surrogate (socket LB's fallback key) plus every node address.
+    if (fe.type === "NodePort" && fe.addr === 0) return [0, ...this.config.nodeAddresses];
+    return [fe.addr];
+  }
+
+  private updateFrontend(fe: FrontendRow): void {
+    const svc = this.writer.service(fe.serviceName);
+    if (svc === undefined) throw new Error(`service ${fe.serviceName} not found`);
+    const backends = this.writer.frontendBackends(fe);
+    fe.id = this.programFrontend(fe, svc, fe.addr, backends);
+    if (fe.type === "NodePort" && fe.addr === 0) {
+      for (const addr of this.config.nodeAddresses) this.programFrontend(fe, svc, addr, backends);
+    }
+  }
+
+  private programFrontend(fe: FrontendRow, svc: Service, addr: number, ordered: readonly FrontendBackend[]): number {
+    const { port, proto, scope } = fe;
+    const key = frontendKey(addr, port, proto, scope);
+    const maps = this.maps;
+    const id = this.serviceIds.acquire(key);
+
+    const surrogate = addr === 0;
+    const routable = !surrogate && (fe.type !== "ClusterIP" || this.config.externalClusterIP);
+    const checkSourceRange = fe.type === "LoadBalancer" && svc.sourceRanges.length > 0;
+    const dsr = this.config.lbMode === "dsr" || (this.config.lbMode === "hybrid" && proto === PROTO_TCP);
+    const slotFlags = newSvcFlags({
+      type: fe.type,
+      extLocal: svc.extTrafficPolicy === "Local",
+      intLocal: svc.intTrafficPolicy === "Local",
+      sessionAffinity: svc.sessionAffinity,
+      routable,
+      fwdModeDSR: dsr,
+    });
+    // Flags are bit sets: the master adds the source-range check, quarantined slots their bit.
+    const masterFlags = checkSourceRange ? slotFlags | SERVICE_FLAG_SOURCE_RANGE : slotFlags;
+    const quarantinedSlotFlags = slotFlags | SERVICE_FLAG_QUARANTINED;
+
+    // Orphans first, to make room in the backend map for the new ones.
+    const previous = this.backendRefs.get(key) ?? [];
+    const wanted = new Set<string>();
+    if (previous.length > 0) for (const b of ordered) wanted.add(b.row.key);
+    // Affinity match entries exist only if affinity is or was on for this frontend: skip the deletes otherwise.
+    if (svc.sessionAffinity) this.affinityFrontends.add(key);
+    const hadAffinity = this.affinityFrontends.has(key);
+    for (const beKey of previous) {
+      if (wanted.has(beKey)) continue;
+      const st = this.backendStates.get(beKey);
+      if (st === undefined) continue;
+      if (hadAffinity) maps.deleteAffinityMatch(id, st.id);
+      if (st.refCount <= 1) {
+        maps.deleteBackend(st.id);
+        this.releaseBackend(beKey, st.id);
+      }
+    }
+
+    let active = 0;
+    let terminating = 0;
+    let inactive = 0;
+    let slot = 1;
+    const slotKeys: string[] = [];
+    for (const { row, inst } of ordered) {
+      let st = this.backendStates.get(row.key);
+      if (st === undefined) {
+        st = { id: this.backendIds.acquire(row.key), revision: 0, refCount: 0 };
+        this.backendStates.set(row.key, st);
+      }
+      if (row.revision > st.revision) {
+        maps.updateBackend(st.id, row.addr, row.port, row.proto, BE_FLAG[inst.state], 0);
+        st.revision = row.revision;
+        this.backendNodes.set(st.id, inst.nodeName, inst.nodeName === this.writer.nodeName);
+      }
+      slotKeys.push(row.key);
+      if (inst.state === "maintenance") continue;
+      const state: BackendState = inst.unhealthy ? "quarantined" : inst.state;
+      maps.updateService(
+        addr,
+        port,
+        proto,
+        scope,
+        slot,
+        st.id,
+        0,
+        0,
+        id,
+        state === "quarantined" ? quarantinedSlotFlags : slotFlags,
+      );
+      if (svc.sessionAffinity && inst.state === "active") maps.updateAffinityMatch(id, st.id);
+      else if (hadAffinity) maps.deleteAffinityMatch(id, st.id);
+      if (state === "active") active++;
+      else if (state === "terminating") terminating++;
+      else inactive++;
+      slot++;
+    }
+    const slotCount = slot - 1;
+    // No active backend: serving-terminating ones take new flows (KEP-1669).
+    if (active === 0) active = terminating;
+    else inactive += terminating;
+
+    if (this.useMaglev(fe, surrogate)) {
+      if (active === 0) {
+        maps.deleteMaglev(id);
+      } else {
+        const table = (this.config.maglev as Maglev).getLookupTable(
+          ordered.slice(0, active).map((b) => ({
+            id: (this.backendStates.get(b.row.key) as BackendState_).id,
+            address: formatIPv4(b.row.addr),
+            port: b.row.port,
+            protocol: protoName(b.row.proto),
+          })),
+        );
+        maps.updateMaglev(id, table);
+      }
+    }
+
+    const prevRanges = this.prevSourceRanges.get(key);
+    if (checkSourceRange || prevRanges !== undefined) this.updateSourceRanges(key, id, checkSourceRange ? svc.sourceRanges : [], prevRanges);
+
+    maps.updateRevNat(id, addr, port);
+
+    const word = svc.sessionAffinity ? svc.sessionAffinityTimeoutSec : 0;
+    maps.updateService(addr, port, proto, scope, 0, word, active, inactive, id, masterFlags);
+
+    if (this.isWildcardCandidate(fe.type, scope)) {
+      if (this.config.wildcardEntries && !this.nodeAddrs.has(addr)) this.upsertWildcard(addr, scope, fe.type, id);
+      else this.deleteWildcard(addr, scope, id);
+    }
+
+    // Slots beyond the new count belong to backends that left.
+    const previousSlots = previous.length;
+    for (let s = slotCount + 1; s <= previousSlots; s++) maps.deleteService(addr, port, proto, scope, s);
+
+    this.updateReferences(key, previous, slotKeys);
+    if (!svc.sessionAffinity) this.affinityFrontends.delete(key);
+    return id;
+  }
+
+  private deleteFrontend(fe: FrontendRow, addr: number): void {
+    const key = frontendKey(addr, fe.port, fe.proto, fe.scope);
+    const id = this.serviceIds.lookup(key);
+    if (id === undefined) return;
+    const maps = this.maps;
+    maps.deleteMaglev(id);
+    const refs = this.backendRefs.get(key) ?? [];
+    const hadAffinity = this.affinityFrontends.has(key);
+    for (const beKey of refs) {
+      const st = this.backendStates.get(beKey);
+      if (st === undefined) continue;
+      if (hadAffinity) maps.deleteAffinityMatch(id, st.id);
+      if (st.refCount <= 1) {
+        maps.deleteBackend(st.id);
+        this.releaseBackend(beKey, st.id);
+      }
+    }
+    // The master first: the datapath stops selecting before the slots disappear.
+    for (let s = 0; s <= refs.length; s++) maps.deleteService(addr, fe.port, fe.proto, fe.scope, s);
+    maps.deleteRevNat(id);
+    const ranges = this.prevSourceRanges.get(key);
+    if (ranges !== undefined) for (const c of ranges.values()) maps.deleteSourceRange(id, c.addr, c.bits);
+    this.prevSourceRanges.delete(key);
+    if (this.isWildcardCandidate(fe.type, fe.scope)) this.deleteWildcard(addr, fe.scope, id);
+    this.updateReferences(key, refs, []);
+    this.backendRefs.delete(key);
+    this.affinityFrontends.delete(key);
+    this.serviceIds.release(key);
+  }
+
+  private updateSourceRanges(key: string, id: number, ranges: readonly string[], prev: Map<string, Cidr4> | undefined): void {
+    const next = new Map<string, Cidr4>();
+    for (const s of ranges) {
+      const cidr = parseCidr4(s);
+      this.maps.updateSourceRange(id, cidr.addr, cidr.bits);
+      next.set(`${cidr.addr}/${cidr.bits}`, cidr);
+    }
+    if (prev !== undefined) {
+      for (const [k, cidr] of prev) if (!next.has(k)) this.maps.deleteSourceRange(id, cidr.addr, cidr.bits);
+    }
+    if (next.size > 0) this.prevSourceRanges.set(key, next);
+    else this.prevSourceRanges.delete(key);
+  }
+
+  private useMaglev(fe: FrontendRow, surrogate: boolean): boolean {
+    if (this.config.lbAlgorithm !== "maglev" || surrogate) return false;
+    if (fe.type === "ClusterIP") return this.config.externalClusterIP;
+    return true;
+  }
+
+  private isWildcardCandidate(type: SVCType, scope: number): boolean {
+    return (type === "LoadBalancer" || type === "ExternalIPs") && scope === SCOPE_EXTERNAL;
+  }
+
+  private upsertWildcard(addr: number, scope: number, type: SVCType, id: number): void {
+    const refs = this.wildcardRefs.get(addr) ?? [];
+    if (refs.includes(id)) return;
+    if (refs.length === 0) {
+      this.maps.updateService(addr, WILDCARD_PORT, PROTO_ANY, scope, 0, 0, 0, 0, 0, newSvcFlags({ type }));
+    }
+    this.wildcardRefs.set(addr, [...refs, id]);
+  }
+
+  private deleteWildcard(addr: number, scope: number, id: number): void {
+    const refs = this.wildcardRefs.get(addr);
+    if (refs === undefined || !refs.includes(id)) return;
+    if (refs.length > 1) {
+      this.wildcardRefs.set(
+        addr,
+        refs.filter((r) => r !== id),
+      );
+      return;
+    }
+    this.maps.deleteService(addr, WILDCARD_PORT, PROTO_ANY, scope, 0);
+    this.wildcardRefs.delete(addr);
+  }
+
+  private updateReferences(key: string, previous: readonly string[], next: string[]): void {
+    if (previous.length === 0) {
+      // A new frontend (the common case from scratch): every backend gains a reference.
+      for (const beKey of next) {
+        const st = this.backendStates.get(beKey);
+        if (st !== undefined) st.refCount++;
+      }
+      if (next.length > 0) this.backendRefs.set(key, next);
+      return;
+    }
+    const prevSet = new Set(previous);
+    const nextSet = new Set(next);
+    for (const beKey of prevSet) {
+      if (nextSet.has(beKey)) continue;
+      const st = this.backendStates.get(beKey);
+      if (st !== undefined && st.refCount > 0) st.refCount--;
+    }
+    for (const beKey of nextSet) {
+      if (prevSet.has(beKey)) continue;
+      const st = this.backendStates.get(beKey);
+      if (st !== undefined) st.refCount++;
+    }
+    if (next.length > 0) this.backendRefs.set(key, next);
+    else this.backendRefs.delete(key);
+  }
+
+  private releaseBackend(key: string, id: number): void {
+    this.backendStates.delete(key);
+    this.backendIds.release(key);
+    this.backendNodes.delete(id);
+  }
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { endpointSliceToBackends, endpointState, serviceToFrontends } from "./reflector";
+
+describe("endpointState (EndpointSlice conditions as the proxies read them)", () => {
+  it.each([
+    [{}, "active"],
+    [{ ready: true }, "active"],
+    [{ ready: null, serving: null, terminating: null }, "active"],
+    [{ ready: false }, undefined],
+    [{ ready: false, serving: true, terminating: true }, "terminating"],
+    [{ ready: false, serving: false, terminating: true }, "terminating-not-serving"],
+    [{ ready: false, terminating: true }, "terminating"],
+  ] as const)("%j -> %s", (conditions, state) => {
+    expect(endpointState(conditions)).toBe(state);
+  });
+});
+
+describe("serviceToFrontends", () => {
+  it("yields ClusterIP, NodePort surrogate, externalIP and LoadBalancer frontends per port", () => {
+    const { service, frontends } = serviceToFrontends({
+      metadata: { name: "web", namespace: "prod" },
+      spec: {
+        type: "LoadBalancer",
+        clusterIP: "10.96.0.5",
+        externalIPs: ["192.0.2.9"],
+        ports: [
+          { name: "http", port: 80, nodePort: 30080 },
+          { name: "dns", port: 53, nodePort: 30053, protocol: "UDP" },
+        ],
+        sessionAffinity: "ClientIP",
+      },
+      status: { loadBalancer: { ingress: [{ ip: "198.51.100.1" }, { hostname: "lb.example" }] } },
+    });
+    expect(service).toMatchObject({ name: "prod/web", sessionAffinity: true, sessionAffinityTimeoutSec: undefined });
+    expect(frontends.map((f) => `${f.type} ${f.address}:${f.port}/${f.protocol} ${f.portName} scope=${f.scope}`)).toEqual([
+      "ClusterIP 10.96.0.5:80/TCP http scope=0",
+      "NodePort 0.0.0.0:30080/TCP http scope=0",
+      "ExternalIPs 192.0.2.9:80/TCP http scope=0",
+      "LoadBalancer 198.51.100.1:80/TCP http scope=0",
+      "ClusterIP 10.96.0.5:53/UDP dns scope=0",
+      "NodePort 0.0.0.0:30053/UDP dns scope=0",
+      "ExternalIPs 192.0.2.9:53/UDP dns scope=0",
+      "LoadBalancer 198.51.100.1:53/UDP dns scope=0",
+    ]);
+  });
+
+  it("adds internal-scope twins of external frontends when eTP=Local and iTP=Cluster", () => {
+    const { frontends } = serviceToFrontends({
+      metadata: { name: "web" },
+      spec: { type: "NodePort", clusterIP: "10.96.0.5", ports: [{ port: 80, nodePort: 30080 }], externalTrafficPolicy: "Local" },
+    });
+    expect(frontends.map((f) => `${f.type} ${f.address} scope=${f.scope}`)).toEqual([
+      "ClusterIP 10.96.0.5 scope=0",
+      "NodePort 0.0.0.0 scope=0",
+      "NodePort 0.0.0.0 scope=1",
+    ]);
+  });
+
+  it("gives headless and ExternalName services no frontends", () => {
+    expect(serviceToFrontends({ metadata: { name: "h" }, spec: { clusterIP: "None", ports: [{ port: 80 }] } }).frontends).toEqual([]);
+    expect(serviceToFrontends({ metadata: { name: "x" }, spec: { type: "ExternalName" } }).frontends).toEqual([]);
+  });
+
+  it("rejects an affinity timeout outside (0, 86400] with Kubernetes' message", () => {
+    expect(() =>
+      serviceToFrontends({
+        metadata: { name: "a" },
+        spec: { clusterIP: "10.96.0.5", ports: [{ port: 80 }], sessionAffinity: "ClientIP", sessionAffinityConfig: { clientIP: { timeoutSeconds: 0 } } },
+      }),
+    ).toThrow("spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: 0: must be greater than 0 and less than 86400");
+  });
+});
+
+describe("endpointSliceToBackends", () => {
+  it("produces one backend per address and port, with node, zone and state", () => {
+    expect(
+      endpointSliceToBackends({
+        addressType: "IPv4",
+        endpoints: [
+          { addresses: ["10.244.1.1"], nodeName: "n1", zone: "z1", conditions: { ready: true } },
+          { addresses: ["10.244.1.2"], nodeName: "n2", conditions: { ready: false } },
+        ],
+        ports: [{ name: "http", port: 8080, protocol: "TCP" }],
+      }),
+    ).toEqual([
+      { address: "10.244.1.1", port: 8080, protocol: "TCP", portNames: ["http"], state: "active", nodeName: "n1", zone: "z1" },
+    ]);
+  });
+});

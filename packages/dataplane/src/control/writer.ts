@@ -1,0 +1,254 @@
+/**
+ * The writer: the only way into the desired-state tables (Cilium's
+ * pkg/loadbalancer/writer). It validates a change completely before applying
+ * it, so a rejected change leaves the tables as they were, and records which
+ * frontends the change touched so the reconciler programs only those.
+ */
+
+import { parseIPv4 } from "../maps/ipv4";
+import { parseCidr4, protoName, protoNumber } from "./addr";
+import {
+  BACKEND_STATE_ORDER,
+  isNodeLocalOnly,
+  newService,
+  SCOPE_EXTERNAL,
+  SCOPE_INTERNAL,
+  type BackendParams,
+  type FrontendParams,
+  type Service,
+  type ServiceParams,
+} from "./model";
+import { type BackendInstance, type BackendRow, type FrontendRow, type Tables } from "./tables";
+
+/** A backend as one frontend sees it: the shared row and this service's instance. */
+export interface FrontendBackend {
+  readonly row: BackendRow;
+  readonly inst: BackendInstance;
+}
+
+export interface PendingChanges {
+  readonly upserts: FrontendRow[];
+  readonly deletes: FrontendRow[];
+}
+
+export class Writer {
+  private readonly dirty = new Map<string, FrontendRow>();
+  private readonly deleted = new Map<string, FrontendRow>();
+
+  constructor(
+    readonly tables: Tables,
+    /** This node's name: Local traffic policies keep only backends whose nodeName matches. */
+    readonly nodeName: string,
+  ) {}
+
+  /**
+   * Creates or replaces a service and its whole set of frontends. Frontends it
+   * no longer lists are removed. Throws, changing nothing, on an invalid
+   * address or a frontend already owned by another service.
+   */
+  upsertService(params: ServiceParams, frontends: readonly FrontendParams[]): void {
+    const svc = newService(params);
+    for (const cidr of svc.sourceRanges) parseCidr4(cidr);
+    const rows = new Map<string, FrontendRow>();
+    for (const fe of frontends) {
+      const addr = parseIPv4(fe.address);
+      if (!Number.isInteger(fe.port) || fe.port < 0 || fe.port > 65535) {
+        throw new Error(`invalid frontend port ${fe.port}`);
+      }
+      const proto = protoNumber(fe.protocol);
+      const scope = fe.scope ?? SCOPE_EXTERNAL;
+      // parseIPv4 accepts only canonical dotted quads, so the input string is the formatted address.
+      const key = `${fe.address}:${fe.port}/${protoName(proto)}${scope === SCOPE_INTERNAL ? "/i" : ""}`;
+      const owner = this.tables.frontends.get(key);
+      if (owner !== undefined && owner.serviceName !== svc.name) {
+        throw new Error(`frontend ${key} is already owned by service ${owner.serviceName}`);
+      }
+      if (rows.has(key)) throw new Error(`duplicate frontend ${key} in service ${svc.name}`);
+      rows.set(key, {
+        key,
+        addr,
+        port: fe.port,
+        proto,
+        scope,
+        type: fe.type,
+        portName: fe.portName ?? "",
+        serviceName: svc.name,
+        id: owner?.id ?? 0,
+        status: { kind: "pending" },
+      });
+    }
+
+    this.tables.services.set(svc.name, svc);
+    const previous = this.tables.frontendsByService.get(svc.name);
+    if (previous !== undefined) {
+      for (const key of previous) {
+        if (!rows.has(key)) this.removeFrontend(key);
+      }
+    }
+    for (const [key, row] of rows) {
+      this.tables.frontends.set(key, row);
+      this.deleted.delete(key);
+      this.dirty.set(key, row);
+    }
+    this.tables.frontendsByService.set(svc.name, new Set(rows.keys()));
+  }
+
+  /** Deletes a service, its frontends and its backend instances. */
+  deleteService(name: string): void {
+    const keys = this.tables.frontendsByService.get(name);
+    if (keys !== undefined) for (const key of keys) this.removeFrontend(key);
+    this.tables.frontendsByService.delete(name);
+    this.tables.services.delete(name);
+    this.setBackends(name, []);
+  }
+
+  /**
+   * Replaces the backends of a service (what the EndpointSlice reflector
+   * does with the union of the service's slices). Only backends whose
+   * instance actually changed get a new revision.
+   */
+  setBackends(serviceName: string, backends: readonly BackendParams[]): void {
+    const next = new Map<string, { addr: number; port: number; proto: number; inst: BackendInstance }>();
+    for (const be of backends) {
+      const addr = parseIPv4(be.address);
+      if (!Number.isInteger(be.port) || be.port < 1 || be.port > 65535) {
+        throw new Error(`invalid backend port ${be.port}`);
+      }
+      const proto = protoNumber(be.protocol);
+      const key = `${be.address}:${be.port}/${protoName(proto)}`;
+      const inst: BackendInstance = {
+        portNames: [...(be.portNames ?? [])],
+        state: be.state ?? "active",
+        nodeName: be.nodeName ?? "",
+        zone: be.zone ?? "",
+        unhealthy: be.unhealthy ?? false,
+      };
+      const dup = next.get(key);
+      if (dup !== undefined) {
+        // The same address+port listed under several port names (or slices): merge the names.
+        const names = [...dup.inst.portNames];
+        for (const n of inst.portNames) if (!names.includes(n)) names.push(n);
+        dup.inst = { ...dup.inst, portNames: names };
+      } else {
+        next.set(key, { addr, port: be.port, proto, inst });
+      }
+    }
+
+    const tables = this.tables;
+    const previous = tables.backendsByService.get(serviceName);
+    if (previous !== undefined) {
+      for (const row of previous) {
+        if (next.has(row.key)) continue;
+        row.instances.delete(serviceName);
+        row.revision++;
+        if (row.instances.size === 0) tables.backends.delete(row.key);
+      }
+    }
+    const rows = new Set<BackendRow>();
+    for (const [key, b] of next) {
+      let row = tables.backends.get(key);
+      if (row === undefined) {
+        row = { key, addr: b.addr, port: b.port, proto: b.proto, revision: 0, instances: new Map() };
+        tables.backends.set(key, row);
+      }
+      const old = row.instances.get(serviceName);
+      if (old === undefined || !sameInstance(old, b.inst)) {
+        row.instances.set(serviceName, b.inst);
+        row.revision++;
+      }
+      rows.add(row);
+    }
+    if (rows.size === 0) tables.backendsByService.delete(serviceName);
+    else tables.backendsByService.set(serviceName, rows);
+    this.markServiceDirty(serviceName);
+  }
+
+  /**
+   * The backends a frontend load-balances to, in Cilium's slot order: usable
+   * state first (active, terminating, ...), healthy before unhealthy, then by
+   * address and port. Filters by protocol, port name and, for Local traffic
+   * policies, by this node.
+   */
+  frontendBackends(fe: FrontendRow): FrontendBackend[] {
+    const svc = this.tables.services.get(fe.serviceName);
+    const rows = this.tables.backendsByService.get(fe.serviceName);
+    if (svc === undefined || rows === undefined) return [];
+    const localOnly = isNodeLocalOnly(svc, fe.type, fe.scope);
+    const out: FrontendBackend[] = [];
+    for (const row of rows) {
+      if (row.proto !== fe.proto) continue;
+      const inst = row.instances.get(fe.serviceName);
+      if (inst === undefined) continue;
+      if (fe.portName !== "" && !inst.portNames.includes(fe.portName)) continue;
+      if (localOnly && inst.nodeName !== this.nodeName) continue;
+      out.push({ row, inst });
+    }
+    if (out.length > 1) out.sort(compareSlotOrder);
+    return out;
+  }
+
+  service(name: string): Service | undefined {
+    return this.tables.services.get(name);
+  }
+
+  /** Hands the frontends touched since the last call to the reconciler. */
+  takeChanges(): PendingChanges {
+    const changes = { upserts: [...this.dirty.values()], deletes: [...this.deleted.values()] };
+    this.dirty.clear();
+    this.deleted.clear();
+    return changes;
+  }
+
+  /** Puts frontends whose reconciliation failed back in the queue, for a retry. */
+  requeue(upserts: readonly FrontendRow[], deletes: readonly FrontendRow[]): void {
+    for (const fe of upserts) {
+      if (this.tables.frontends.get(fe.key) === fe) this.dirty.set(fe.key, fe);
+    }
+    for (const fe of deletes) {
+      if (!this.tables.frontends.has(fe.key)) this.deleted.set(fe.key, fe);
+    }
+  }
+
+  get pendingCount(): number {
+    return this.dirty.size + this.deleted.size;
+  }
+
+  private removeFrontend(key: string): void {
+    const row = this.tables.frontends.get(key);
+    if (row === undefined) return;
+    this.tables.frontends.delete(key);
+    this.dirty.delete(key);
+    this.deleted.set(key, row);
+  }
+
+  private markServiceDirty(serviceName: string): void {
+    const keys = this.tables.frontendsByService.get(serviceName);
+    if (keys === undefined) return;
+    for (const key of keys) {
+      const row = this.tables.frontends.get(key);
+      if (row !== undefined) {
+        row.status = { kind: "pending" };
+        this.dirty.set(key, row);
+      }
+    }
+  }
+}
+
+function sameInstance(a: BackendInstance, b: BackendInstance): boolean {
+  return (
+    a.state === b.state &&
+    a.nodeName === b.nodeName &&
+    a.zone === b.zone &&
+    a.unhealthy === b.unhealthy &&
+    a.portNames.length === b.portNames.length &&
+    a.portNames.every((n, i) => b.portNames[i] === n)
+  );
+}
+
+function compareSlotOrder(a: FrontendBackend, b: FrontendBackend): number {
+  if (a.inst.unhealthy !== b.inst.unhealthy) return a.inst.unhealthy ? 1 : -1;
+  const s = BACKEND_STATE_ORDER[a.inst.state] - BACKEND_STATE_ORDER[b.inst.state];
+  if (s !== 0) return s;
+  if (a.row.addr !== b.row.addr) return a.row.addr < b.row.addr ? -1 : 1;
+  return a.row.port - b.row.port;
+}

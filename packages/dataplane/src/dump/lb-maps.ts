@@ -1,0 +1,101 @@
+/**
+ * Cilium-format dumps of the load-balancing maps:
+ *
+ * - `lbList`: `cilium-dbg bpf lb list` (cilium-dbg/cmd/bpf_lb_list.go):
+ *   one row per service-map entry, master entries as
+ *   `0.0.0.0:0 (<revnat>) (0) [<flags>] `, slots as the backend address.
+ *   Rows are sorted (the CLI prints Go map order, which is random).
+ * - `lbMapsDump`: the `SVC:` / `BE:` / `REV:` / `AFF:` / `SRCRANGE:` /
+ *   `MAGLEV:` lines of Cilium's reconciler tests (pkg/loadbalancer/maps
+ *   DumpLBMaps), sorted like there.
+ */
+
+import { protoName } from "../control/addr";
+import { svcFlagsToString } from "../control/flags";
+import type { LBMapSet } from "../control/bpf-lbmaps";
+import { affinityTimeoutOf, lbAlgorithmOf, type ServiceValue } from "../maps";
+import { tabwrite } from "./tabwriter";
+
+const BACKEND_STATES = ["active", "terminating", "quarantined", "maintenance"];
+
+/** Backend state name for a backend map `flags` value (GetBackendStateFromFlags). */
+export function backendStateName(flags: number): string {
+  return BACKEND_STATES[flags] ?? "active";
+}
+
+function flagsOf(v: ServiceValue): number {
+  return v.flags | (v.flags2 << 8);
+}
+
+function addrPort(addr: string, port: number): string {
+  return `${addr}:${port}`;
+}
+
+/** `cilium-dbg bpf lb list`. */
+export function lbList(maps: Pick<LBMapSet, "services" | "backends">): string {
+  const backends = new Map<number, { address: string; port: number; proto: number }>();
+  for (const { key, value } of maps.backends.entries()) backends.set(key, value);
+  const rows: Array<{ key: string; sort: [number, number, number, number, number]; entry: string }> = [];
+  for (const { key, value } of maps.services.entries()) {
+    const svc = `${addrPort(key.address, key.dport)}/${protoName(key.proto)}${key.scope === 1 ? "/i" : ""} (${key.backendSlot})`;
+    let entry: string;
+    if (key.backendSlot === 0) {
+      entry = `0.0.0.0:0 (${value.revNatIndex}) (0) [${svcFlagsToString(flagsOf(value))}] `;
+    } else {
+      const be = backends.get(value.backendId);
+      entry =
+        be === undefined
+          ? `backend ${value.backendId} not found`
+          : `${addrPort(be.address, be.port)}/${protoName(be.proto)} (${value.revNatIndex}) (${key.backendSlot})`;
+    }
+    rows.push({ key: svc, sort: [addrNum(key.address), key.dport, key.proto, key.scope, key.backendSlot], entry });
+  }
+  rows.sort((a, b) => {
+    for (let i = 0; i < 5; i++) {
+      const d = (a.sort[i] as number) - (b.sort[i] as number);
+      if (d !== 0) return d;
+    }
+    return 0;
+  });
+  let text = "SERVICE ADDRESS\tBACKEND ADDRESS (REVNAT_ID) (SLOT)\t\n";
+  for (const r of rows) text += `${r.key}\t${r.entry}\t\n`;
+  return tabwrite(text, { minwidth: 5, padding: 3 });
+}
+
+function addrNum(a: string): number {
+  const p = a.split(".").map(Number);
+  return (((p[0] ?? 0) * 256 + (p[1] ?? 0)) * 256 + (p[2] ?? 0)) * 256 + (p[3] ?? 0);
+}
+
+const LB_ALG_NAMES = ["undef", "random", "maglev"];
+
+/** DumpLBMaps: Cilium's test dump, one line per map entry, sorted. */
+export function lbMapsDump(maps: LBMapSet): string[] {
+  const out: string[] = [];
+  for (const { key, value } of maps.services.entries()) {
+    const addr = `${addrPort(key.address, key.dport)}/${protoName(key.proto)}${key.scope === 1 ? "/i" : ""}`;
+    const info =
+      key.backendSlot === 0
+        ? `LBALG=${LB_ALG_NAMES[lbAlgorithmOf(value.backendId)] ?? "undef"} AFFTimeout=${affinityTimeoutOf(value.backendId)}`
+        : `BEID=${value.backendId}`;
+    const flags = svcFlagsToString(flagsOf(value)).split(", ").join("+");
+    out.push(
+      `SVC: ID=${value.revNatIndex} ADDR=${addr} SLOT=${key.backendSlot} ${info} COUNT=${value.count} QCOUNT=${value.qcount} FLAGS=${flags}`,
+    );
+  }
+  for (const { key, value } of maps.backends.entries()) {
+    out.push(`BE: ID=${key} ADDR=${addrPort(value.address, value.port)}/${protoName(value.proto)} STATE=${backendStateName(value.flags)}`);
+  }
+  for (const { key, value } of maps.revNat.entries()) out.push(`REV: ID=${key} ADDR=${addrPort(value.address, value.port)}`);
+  for (const { key } of maps.affinityMatch.entries()) out.push(`AFF: ID=${key.revNatId} BEID=${key.backendId}`);
+  for (const { key } of maps.sourceRange.entries()) {
+    out.push(`SRCRANGE: ID=${key.revNatId} CIDR=${key.address}/${key.prefixLen}`);
+  }
+  for (const { revNatIndex, table } of maps.maglev.entries()) {
+    const counts = new Map<number, number>();
+    for (const id of table) counts.set(id, (counts.get(id) ?? 0) + 1);
+    const compact = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([id, n]) => `${id}(${n})`);
+    out.push(`MAGLEV: ID=${revNatIndex} INNER=[${compact.join(", ")}]`);
+  }
+  return out.sort();
+}

@@ -1,0 +1,83 @@
+/** cilium_lb4_backends_v3: backend id -> address, port, protocol, state, cluster and zone. */
+import { BpfMap } from "./bpf-map";
+import { checkUint } from "./check";
+import { BPF_ANY, type BpfUpdateFlags, type LbMapOptions } from "./hash-table";
+import { type BackendValue, backendIdCodec, backendValueCodec } from "./layouts";
+
+export class BackendMap extends BpfMap<number, BackendValue> {
+  constructor(options: LbMapOptions = {}) {
+    super({
+      name: options.name ?? "cilium_lb4_backends_v3",
+      maxEntries: options.maxEntries,
+      fd: options.fd,
+      type: "hash",
+      key: backendIdCodec,
+      value: backendValueCodec,
+    });
+  }
+
+  /** Datapath lookup without allocation: entry index of backend `id` or -1. */
+  lookupIndex(id: number): number {
+    this.table.key[0] = id;
+    return this.table.peek();
+  }
+
+  /** Agent write without allocation (`state` is BE_STATE_*); returns the entry index. */
+  upsertEntry(
+    id: number,
+    address: number,
+    port: number,
+    proto: number,
+    state: number,
+    clusterId: number,
+    zone: number,
+    updateFlags: BpfUpdateFlags = BPF_ANY,
+  ): number {
+    checkUint("backend_id", id, 32);
+    checkUint("lb4_backend.address", address, 32);
+    checkUint("lb4_backend.port", port, 16);
+    checkUint("lb4_backend.proto", proto, 8);
+    checkUint("lb4_backend.flags", state, 8);
+    checkUint("lb4_backend.cluster_id", clusterId, 16);
+    checkUint("lb4_backend.zone", zone, 8);
+    this.table.key[0] = id;
+    const idx = this.table.upsert(updateFlags);
+    const v = this.table.data;
+    v[idx * 4 + 1] = address;
+    v[idx * 4 + 2] = (port | (proto << 16) | (state << 24)) >>> 0;
+    v[idx * 4 + 3] = (clusterId | (zone << 16)) >>> 0;
+    return idx;
+  }
+
+  /** Agent delete without allocation; false when absent. */
+  deleteEntry(id: number): boolean {
+    this.table.key[0] = id;
+    return this.table.remove();
+  }
+
+  /** Host-order u32 address. */
+  address(idx: number): number {
+    return this.table.data[idx * 4 + 1] as number;
+  }
+
+  port(idx: number): number {
+    return (this.table.data[idx * 4 + 2] as number) & 0xffff;
+  }
+
+  proto(idx: number): number {
+    return ((this.table.data[idx * 4 + 2] as number) >>> 16) & 0xff;
+  }
+
+  /** Backend state (BE_STATE_*), stored in `flags`. */
+  state(idx: number): number {
+    return (this.table.data[idx * 4 + 2] as number) >>> 24;
+  }
+
+  clusterId(idx: number): number {
+    return (this.table.data[idx * 4 + 3] as number) & 0xffff;
+  }
+
+  zone(idx: number): number {
+    return ((this.table.data[idx * 4 + 3] as number) >>> 16) & 0xff;
+  }
+}

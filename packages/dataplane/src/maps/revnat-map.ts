@@ -1,0 +1,51 @@
+/** cilium_lb4_reverse_nat: rev-NAT index -> the frontend address and port replies are rewritten to. */
+import { BpfMap } from "./bpf-map";
+import { checkUint } from "./check";
+import { BPF_ANY, type BpfUpdateFlags, type LbMapOptions } from "./hash-table";
+import { type RevNatValue, revNatIndexCodec, revNatValueCodec } from "./layouts";
+
+export class RevNatMap extends BpfMap<number, RevNatValue> {
+  constructor(options: LbMapOptions = {}) {
+    super({
+      name: options.name ?? "cilium_lb4_reverse_nat",
+      maxEntries: options.maxEntries,
+      fd: options.fd,
+      type: "hash",
+      key: revNatIndexCodec,
+      value: revNatValueCodec,
+    });
+  }
+
+  /** Datapath lookup without allocation: entry index of `revNatIndex` or -1. */
+  lookupIndex(revNatIndex: number): number {
+    this.table.key[0] = revNatIndex;
+    return this.table.peek();
+  }
+
+  /** Agent write without allocation; returns the entry index. */
+  upsertEntry(revNatIndex: number, address: number, port: number, updateFlags: BpfUpdateFlags = BPF_ANY): number {
+    checkUint("rev_nat_index", revNatIndex, 16);
+    checkUint("lb4_reverse_nat.address", address, 32);
+    checkUint("lb4_reverse_nat.port", port, 16);
+    this.table.key[0] = revNatIndex;
+    const idx = this.table.upsert(updateFlags);
+    this.table.data[idx * 3 + 1] = address;
+    this.table.data[idx * 3 + 2] = port;
+    return idx;
+  }
+
+  /** Agent delete without allocation; false when absent. */
+  deleteEntry(revNatIndex: number): boolean {
+    this.table.key[0] = revNatIndex;
+    return this.table.remove();
+  }
+
+  /** Host-order u32 address. */
+  address(idx: number): number {
+    return this.table.data[idx * 3 + 1] as number;
+  }
+
+  port(idx: number): number {
+    return (this.table.data[idx * 3 + 2] as number) & 0xffff;
+  }
+}

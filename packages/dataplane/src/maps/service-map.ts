@@ -1,0 +1,122 @@
+/**
+ * cilium_lb4_services_v2: service frontends and their backend slots.
+ * Slot 0 is the master entry (count, qcount, rev-NAT id, flags, affinity
+ * timeout and LB algorithm); slots 1..N hold backend ids.
+ */
+import { BpfMap } from "./bpf-map";
+import { checkUint } from "./check";
+import { BPF_ANY, type BpfUpdateFlags, type LbMapOptions } from "./hash-table";
+import { type ServiceKey, type ServiceValue, serviceKeyCodec, serviceValueCodec } from "./layouts";
+
+export class ServiceMap extends BpfMap<ServiceKey, ServiceValue> {
+  constructor(options: LbMapOptions = {}) {
+    super({
+      name: options.name ?? "cilium_lb4_services_v2",
+      maxEntries: options.maxEntries,
+      fd: options.fd,
+      type: "hash",
+      key: serviceKeyCodec,
+      value: serviceValueCodec,
+    });
+  }
+
+  /**
+   * Datapath lookup without allocation: the entry index of
+   * {address, dport, backendSlot, proto, scope} or -1. `address` is a
+   * host-order u32 (see parseIPv4). Read fields with the accessors below;
+   * an index is valid until that entry is deleted.
+   */
+  lookupIndex(address: number, dport: number, backendSlot: number, proto: number, scope: number): number {
+    this.setKey(address, dport, backendSlot, proto, scope);
+    return this.table.peek();
+  }
+
+  /**
+   * Agent write without allocation: inserts/updates {address, dport,
+   * backendSlot, proto, scope} with its value and returns the entry index.
+   * `word` is the backend id on slot entries and serviceMasterWord(timeout,
+   * algorithm) on the master. Throws RangeError on out-of-range fields,
+   * BpfMapError (E2BIG when full) per the update flags.
+   */
+  upsertEntry(
+    address: number,
+    dport: number,
+    backendSlot: number,
+    proto: number,
+    scope: number,
+    word: number,
+    count: number,
+    revNatIndex: number,
+    flags: number,
+    flags2: number,
+    qcount: number,
+    updateFlags: BpfUpdateFlags = BPF_ANY,
+  ): number {
+    checkUint("lb4_key.address", address, 32);
+    checkUint("lb4_key.dport", dport, 16);
+    checkUint("lb4_key.backend_slot", backendSlot, 16);
+    checkUint("lb4_key.proto", proto, 8);
+    checkUint("lb4_key.scope", scope, 8);
+    checkUint("lb4_service.backend_id", word, 32);
+    checkUint("lb4_service.count", count, 16);
+    checkUint("lb4_service.rev_nat_index", revNatIndex, 16);
+    checkUint("lb4_service.flags", flags, 8);
+    checkUint("lb4_service.flags2", flags2, 8);
+    checkUint("lb4_service.qcount", qcount, 16);
+    this.setKey(address, dport, backendSlot, proto, scope);
+    const idx = this.table.upsert(updateFlags);
+    const v = this.table.data;
+    v[idx * 6 + 3] = word;
+    v[idx * 6 + 4] = (count | (revNatIndex << 16)) >>> 0;
+    v[idx * 6 + 5] = (flags | (flags2 << 8) | (qcount << 16)) >>> 0;
+    return idx;
+  }
+
+  /** Agent delete without allocation; false when the key is absent. */
+  deleteEntry(address: number, dport: number, backendSlot: number, proto: number, scope: number): boolean {
+    this.setKey(address, dport, backendSlot, proto, scope);
+    return this.table.remove();
+  }
+
+  /** The union's raw first word (backend id on slot entries). */
+  backendId(idx: number): number {
+    return this.table.data[idx * 6 + 3] as number;
+  }
+
+  /** Master entry: affinity timeout in seconds. */
+  affinityTimeout(idx: number): number {
+    return (this.table.data[idx * 6 + 3] as number) & 0xffffff;
+  }
+
+  /** Master entry: LB algorithm (LB_ALG_*). */
+  lbAlgorithm(idx: number): number {
+    return (this.table.data[idx * 6 + 3] as number) >>> 24;
+  }
+
+  count(idx: number): number {
+    return (this.table.data[idx * 6 + 4] as number) & 0xffff;
+  }
+
+  revNatIndex(idx: number): number {
+    return (this.table.data[idx * 6 + 4] as number) >>> 16;
+  }
+
+  flags(idx: number): number {
+    return (this.table.data[idx * 6 + 5] as number) & 0xff;
+  }
+
+  flags2(idx: number): number {
+    return ((this.table.data[idx * 6 + 5] as number) >>> 8) & 0xff;
+  }
+
+  qcount(idx: number): number {
+    return (this.table.data[idx * 6 + 5] as number) >>> 16;
+  }
+
+  private setKey(address: number, dport: number, backendSlot: number, proto: number, scope: number): void {
+    const k = this.table.key;
+    k[0] = address;
+    k[1] = dport | (backendSlot << 16);
+    k[2] = proto | (scope << 8);
+  }
+}

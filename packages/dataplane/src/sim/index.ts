@@ -1,0 +1,3 @@
+export { VirtualClock } from "./clock";
+export type { MonotonicClock } from "./clock";
+export { SeededRandom } from "./random";
