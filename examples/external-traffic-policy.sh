@@ -85,6 +85,8 @@ for node in kind-worker kind-worker2 kind-worker3; do
   curl -s -w '  (HTTP %{http_code})\n' http://$ip:30086/healthz
 done
 
-# Through the load balancer only healthy nodes are used: our address is kept.
+# Through the load balancer, once its health checks have settled, only the
+# nodes with a local pod get traffic, and our address is kept.
+sleep 20
 LB_IP=$(kubectl get service sample-lb-local -o jsonpath='{.status.loadBalancer.ingress[0].ip}')
-for i in $(seq 1 4); do curl -s http://$LB_IP:8080; done
+for i in $(seq 1 4); do curl -sS --connect-timeout 2 http://$LB_IP:8080; done

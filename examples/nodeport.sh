@@ -45,10 +45,13 @@ kubectl apply -f sample-nodeport.yaml
 kubectl rollout status deployment sample-deployment
 kubectl get service sample-nodeport
 
-# From this machine to the first worker's node port: the pods see a node
-# address, not ours (externalTrafficPolicy: Cluster masquerades).
-NODE_IP=$(kubectl get node kind-worker -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}')
-curl -s http://$NODE_IP:30080
+# From this machine to each node's port 30080. With externalTrafficPolicy
+# Cluster a node may forward to a pod on another node; it then masquerades,
+# and that pod sees the node's address instead of ours.
+for node in kind-control-plane kind-worker kind-worker2 kind-worker3; do
+  ip=$(kubectl get node $node -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}')
+  curl -s http://$ip:30080
+done
 
 # A node port outside the range...
 sed -e 's/name: sample-nodeport$/name: sample-nodeport-fail/' -e 's/nodePort: 30080/nodePort: 8888/' sample-nodeport.yaml > sample-nodeport-fail.yaml

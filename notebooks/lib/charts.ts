@@ -52,7 +52,7 @@ export function barChart(options: ChartOptions): Promise<string> {
       ...(color
         ? {
             xOffset: { field: color.field, type: "nominal", sort: null },
-            color: { field: color.field, title: color.title, type: "nominal", sort: null },
+            color: { field: color.field, title: color.title, type: "nominal", sort: null, legend: LEGEND },
           }
         : {}),
     },
@@ -68,10 +68,13 @@ export function lineChart(options: ChartOptions): Promise<string> {
     encoding: {
       x: { field: x.field, title: x.title, type: "quantitative", axis: axisFormat(x) },
       y: { field: y.field, title: y.title, type: "quantitative", axis: axisFormat(y) },
-      ...(color ? { color: { field: color.field, title: color.title, type: "nominal", sort: null } } : {}),
+      ...(color ? { color: { field: color.field, title: color.title, type: "nominal", sort: null, legend: LEGEND } } : {}),
     },
   });
 }
+
+/** Legend labels are cut at 160 px by default; the notebooks' labels are short sentences. */
+const LEGEND = { labelLimit: 320 };
 
 function frame(options: ChartOptions) {
   return {

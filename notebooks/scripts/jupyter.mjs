@@ -8,7 +8,9 @@ import { ensureTslabKernel, jupyterEnv, notebooksDir, requireJupyter } from "./j
 ensureTslabKernel(requireJupyter());
 const hasLab = spawnSync("jupyter", ["lab", "--version"], { env: jupyterEnv }).status === 0;
 const app = hasLab ? "lab" : "notebook";
-const server = spawn("jupyter", [app, `--notebook-dir=${notebooksDir}`, ...process.argv.slice(2)], {
+// Jupyter refuses to run as root unless told; containers often run as root.
+const asRoot = process.getuid?.() === 0 ? ["--allow-root"] : [];
+const server = spawn("jupyter", [app, `--notebook-dir=${notebooksDir}`, ...asRoot, ...process.argv.slice(2)], {
   env: jupyterEnv,
   cwd: notebooksDir,
   stdio: "inherit",

@@ -65,13 +65,22 @@ export function formatProblems(notebook) {
   return problems;
 }
 
+/** Where two texts first differ: the line, and for long lines (SVG) the column, with some context. */
 function firstDifference(expected, actual) {
   const want = expected.split("\n");
   const got = actual.split("\n");
   const line = want.findIndex((value, index) => value !== got[index]);
   const at = line === -1 ? want.length : line;
-  const clip = (value) => (value === undefined ? "(no line)" : JSON.stringify(value.slice(0, 160)));
-  return `line ${at + 1}: expected ${clip(want[at])}, got ${clip(got[at])}`;
+  const [a, b] = [want[at], got[at]];
+  if (a === undefined || b === undefined || Math.max(a.length, b.length) <= 160) {
+    const show = (value) => (value === undefined ? "(no line)" : JSON.stringify(value));
+    return `line ${at + 1}: expected ${show(a)}, got ${show(b)}`;
+  }
+  let column = 0;
+  while (a[column] === b[column]) column++;
+  const start = Math.max(0, column - 40);
+  const window = (value) => JSON.stringify(value.slice(start, column + 80));
+  return `line ${at + 1}, column ${column + 1}: expected …${window(a)}, got …${window(b)}`;
 }
 
 /** Differences between the committed and the executed notebook, one message each. */

@@ -43,6 +43,12 @@ test("reports changed SVG and missing outputs", () => {
   ]);
 });
 
+test("points into a long line at the first differing column", () => {
+  const svg = (fill) => ({ output_type: "display_data", metadata: {}, data: { "image/svg+xml": `<svg>${"x".repeat(200)}<rect fill="${fill}"/></svg>` } });
+  const [message] = differences(notebook(code("chart", [svg("red")])), notebook(code("chart", [svg("blue")])));
+  assert.match(message, /^cell chart, output 1: line 1, column 218: expected …".*fill=\\"red.*", got …".*fill=\\"blue.*"$/);
+});
+
 test("lists error cells and format problems", () => {
   const failing = code("boom", [{ output_type: "error", ename: "Error", evalue: "not sticky", traceback: [] }]);
   assert.deepEqual(errors(notebook(failing)), ["cell boom: Error: not sticky"]);

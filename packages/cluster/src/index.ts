@@ -20,3 +20,7 @@ export type { DnsQuery, Resolution } from "./dns/coredns";
 export { resolveTopology, topologyFromConfig } from "./topology";
 export type { Topology, TopologyOptions, NodeOptions, NodeTopology, DataplaneOptions, NodeRole, LBAlgorithm, ForwardingMode } from "./topology";
 export { computeHash, safeEncodeString } from "./api/names";
+export { Kubectl } from "./kubectl";
+export type { KubectlCluster, FileAccess, KubectlIO, KubectlResult } from "./kubectl";
+export { ShellSession } from "./cli";
+export type { SessionOptions, Sink, Stream } from "./cli";

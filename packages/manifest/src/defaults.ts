@@ -31,7 +31,7 @@ function defaultService(svc: Service): void {
   }
   for (const p of spec.ports ?? []) {
     p.protocol ||= "TCP";
-    if (p.targetPort === undefined || p.targetPort === 0 || p.targetPort === "") p.targetPort = p.port;
+    if (p.targetPort === undefined || p.targetPort === 0 || p.targetPort === "") p.targetPort = p.port ?? 0;
   }
   if (isExternallyAccessible(spec)) spec.externalTrafficPolicy ||= "Cluster";
   if (spec.internalTrafficPolicy === undefined && ["ClusterIP", "NodePort", "LoadBalancer"].includes(spec.type)) {

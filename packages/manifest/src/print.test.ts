@@ -46,6 +46,14 @@ spec:
     expect(toYaml({ apiVersion: "v1", kind: "Namespace", metadata: { annotations: { k: value } } } as KubeObject)).toContain(`  annotations:\n    k: ${printed}\n`);
   });
 
+  it("breaks long plain scalars at a space past column 80, like go-yaml", () => {
+    const words = "the quick brown fox jumps over the lazy dog again and again until the line is long enough to fold";
+    const text = toYaml({ apiVersion: "v1", kind: "Namespace", metadata: { annotations: { description: words } } } as KubeObject);
+    expect(text).toContain(
+      "    description: the quick brown fox jumps over the lazy dog again and again until\n      the line is long enough to fold\n",
+    );
+  });
+
   it("prints several objects as a List", () => {
     expect(toYaml([svc])).toMatch(/^apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Service\n[\s\S]*kind: List\nmetadata:\n  resourceVersion: ""\n$/);
   });

@@ -91,13 +91,44 @@ function literalBlock(s: string, indent: number): string {
   return `|${chomp}\n${lines.join("\n")}\n${trailing > 1 ? "\n".repeat(trailing - 1) : ""}`;
 }
 
-function inline(v: unknown, indent: number): string | undefined {
+/** go-yaml's best_width: plain and single-quoted scalars break at a space past it. */
+const BEST_WIDTH = 80;
+
+/** libyaml's line breaking of a plain or single-quoted scalar starting at `column`. */
+function fold(text: string, column: number, indent: number): string {
+  if (column + text.length <= BEST_WIDTH) return text;
+  let out = "";
+  let col = column;
+  let spaces = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === " ") {
+      if (!spaces && col > BEST_WIDTH && text[i + 1] !== " " && i !== 0 && i !== text.length - 1) {
+        out += `\n${" ".repeat(indent)}`;
+        col = indent;
+      } else {
+        out += ch;
+        col++;
+      }
+      spaces = true;
+    } else {
+      out += ch;
+      col++;
+      spaces = false;
+    }
+  }
+  return out;
+}
+
+/** A scalar or empty collection written after `key: ` or `- ` at `column`; undefined for nested blocks. */
+function inline(v: unknown, indent: number, column: number): string | undefined {
   if (v === null || v === undefined) return "null";
   if (typeof v === "boolean") return String(v);
   if (typeof v === "number") return goFloat(v);
   if (typeof v === "string") {
     if (v.includes("\n") && v.trim() !== "" && !/^\n*[ \t]/.test(v) && !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(v) && !/[ \t]\n/.test(v)) return literalBlock(v, indent);
-    return scalar(v);
+    const text = scalar(v);
+    return text.startsWith('"') ? text : fold(text, column, indent);
   }
   if (Array.isArray(v)) return v.length === 0 ? "[]" : undefined;
   if (isJsonObject(v)) return Object.keys(v).length === 0 ? "{}" : undefined;
@@ -109,7 +140,7 @@ function emit(v: unknown, indent: number): string {
   if (Array.isArray(v)) {
     return v
       .map((item) => {
-        const simple = inline(item, indent + 2);
+        const simple = inline(item, indent + 2, indent + 2);
         if (simple !== undefined) return `${pad}- ${simple.endsWith("\n") ? simple : `${simple}\n`}`;
         const nested = emit(item, indent + 2);
         return `${pad}- ${nested.slice(indent + 2)}`;
@@ -117,14 +148,14 @@ function emit(v: unknown, indent: number): string {
       .join("");
   }
   if (!isJsonObject(v)) {
-    const s = inline(v, indent) ?? "";
+    const s = inline(v, indent, indent) ?? "";
     return s.endsWith("\n") ? s : `${s}\n`;
   }
   return Object.keys(v)
     .map((k) => {
       const key = scalar(k);
       const val = v[k];
-      const simple = inline(val, indent + 2);
+      const simple = inline(val, indent + 2, indent + key.length + 2);
       if (simple !== undefined) return `${pad}${key}: ${simple.endsWith("\n") ? simple : `${simple}\n`}`;
       return `${pad}${key}:\n${emit(val, Array.isArray(val) ? indent : indent + 2)}`;
     })

@@ -6,7 +6,7 @@ import { admitCreate } from "./admission";
 import { decodeManifest } from "./decode";
 import { applyDefaults } from "./defaults";
 import type { KubeObject } from "./kinds";
-import { patchObject } from "./patch";
+import { createThreeWayMergePatch, patchObject } from "./patch";
 import { toJson, toYaml } from "./print";
 import { KubectlError, StatusError } from "./status";
 import { parseManifests } from "./yaml";
@@ -42,6 +42,25 @@ const service = fc.record({
   ),
 });
 
+/** Services the API server accepts: the re-apply property needs admitted objects. */
+const validService = fc.record({
+  apiVersion: fc.constant("v1"),
+  kind: fc.constant("Service"),
+  metadata: fc.record({ name: fc.constantFrom("s", "web-1"), labels: fc.dictionary(fc.constantFrom("app", "tier"), fc.constantFrom("a", "b-2")) }),
+  spec: fc.record(
+    {
+      type: fc.constantFrom("ClusterIP", "NodePort", "LoadBalancer"),
+      ports: fc.uniqueArray(fc.record({ port: fc.integer({ min: 1, max: 65535 }), targetPort: fc.oneof(fc.integer({ min: 1, max: 65535 }), fc.constantFrom("http", "metrics")), protocol: fc.constantFrom("TCP", "UDP") }), {
+        minLength: 1,
+        maxLength: 1,
+      }),
+      selector: fc.dictionary(fc.constantFrom("app", "tier"), fc.constantFrom("a", "b")),
+      sessionAffinity: fc.constantFrom("None", "ClientIP"),
+    },
+    { requiredKeys: ["ports"] },
+  ),
+});
+
 function isKubernetesError(e: unknown): boolean {
   return e instanceof StatusError || e instanceof KubectlError;
 }
@@ -57,6 +76,17 @@ describe("properties", () => {
         expect(decodeManifest(JSON.parse(toJson(obj)))).toEqual(obj);
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it("long folded scalars read back unchanged", () => {
+    const sentence = fc.array(fc.constantFrom("alpha", "b", "  ", " ", "x'y", "#tag", "a:b", "-", "é", "verylongwordwithoutanyspaces"), { maxLength: 60 }).map((ws) => ws.join(" "));
+    fc.assert(
+      fc.property(sentence, text, (value, key) => {
+        const obj = decodeManifest({ apiVersion: "v1", kind: "Namespace", metadata: { name: "n", annotations: { [key]: value } } });
+        expect(decodeManifest(parseManifests(toYaml(obj))[0])).toEqual(obj);
+      }),
+      { numRuns: 200 },
     );
   });
 
@@ -89,16 +119,37 @@ describe("properties", () => {
   });
 
   it("random patches never throw anything else and never mutate the stored object", () => {
-    const stored = admitCreate({ apiVersion: "v1", kind: "Service", metadata: { name: "s" }, spec: { selector: { a: "b" }, ports: [{ port: 80 }] } }) as KubeObject;
+    const stored = [
+      admitCreate({ apiVersion: "v1", kind: "Service", metadata: { name: "s" }, spec: { selector: { a: "b" }, ports: [{ port: 80 }] } }),
+      admitCreate({
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "d" },
+        spec: { selector: { matchLabels: { a: "b" } }, template: { metadata: { labels: { a: "b" } }, spec: { containers: [{ name: "c", image: "i:1", env: [{ name: "A" }] }] } } },
+      }),
+    ];
     const snapshot = JSON.stringify(stored);
+    const containerPatch = fc.record({ name: fc.constantFrom("c", "d"), image: fc.string(), env: fc.array(fc.record({ name: fc.constantFrom("A", "B"), $patch: fc.constantFrom("delete", "replace", "merge") }, { requiredKeys: ["name"] })) }, { requiredKeys: ["name"] });
+    const specPatch = fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.record({ template: fc.record({ spec: fc.record({ containers: fc.array(containerPatch, { maxLength: 3 }) }) }) }));
     fc.assert(
-      fc.property(fc.constantFrom("strategic", "merge", "json") as fc.Arbitrary<"strategic" | "merge" | "json">, fc.jsonValue({ maxDepth: 4 }), (type, patch) => {
+      fc.property(fc.constantFrom(...stored), fc.constantFrom("strategic", "merge", "json") as fc.Arbitrary<"strategic" | "merge" | "json">, specPatch, (obj: KubeObject, type, patch) => {
         try {
-          patchObject(stored, { spec: patch }, type);
+          patchObject(obj, type === "json" ? patch : { spec: patch }, type);
         } catch (e) {
           expect(isKubernetesError(e)).toBe(true);
         }
         expect(JSON.stringify(stored)).toBe(snapshot);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("re-applying the manifest an object was created from changes nothing", () => {
+    fc.assert(
+      fc.property(validService, (raw) => {
+        const created = admitCreate(raw);
+        const patch = createThreeWayMergePatch(raw, raw, created, "Service");
+        expect(patchObject(created, patch, "strategic", { fieldValidation: "Strict" }).changed).toBe(false);
       }),
       { numRuns: 200 },
     );

@@ -12,6 +12,7 @@ export type StatusReason =
   | "NotFound"
   | "AlreadyExists"
   | "Conflict"
+  | "Forbidden"
   | "MethodNotAllowed"
   | "InternalError";
 

@@ -11,7 +11,7 @@ export interface ManifestDocument {
   readonly index: number;
   /** 1-based line where the document (or List item) starts. */
   readonly line: number;
-  /** The document as JSON (null-free objects are not assumed; decoding checks everything). */
+  /** The document as plain JSON, unchecked: decoding validates it. */
   readonly value: unknown;
 }
 

@@ -28,6 +28,7 @@ import {
 import type { SeededRandom } from "@svclab/dataplane";
 import { generateName } from "./names";
 import { newUid, rfc3339 } from "./metadata";
+import { forbiddenError } from "./errors";
 import { KINDS, SERVED_KINDS } from "./kinds";
 import { ResourceStore, type StoredObject, type WatchHandler } from "../store/storage";
 import { parseLabelSelector } from "./selector";
@@ -46,6 +47,10 @@ export interface ResourceHooks<T extends object = KubeObject> {
   afterDelete?(obj: T): void;
   /** Graceful deletion: the grace period to apply, or 0 to delete now. */
   gracePeriod?(obj: T, requested: number | undefined): number;
+  /** Refuses a deletion by throwing (e.g. the `default` namespace). */
+  beforeDelete?(obj: T): void;
+  /** Deletion that waits for a controller (finalizers): what to store meanwhile, or undefined to delete now. */
+  pendingDeletion?(obj: T, deletionTimestamp: string): T | undefined;
 }
 
 export interface DeleteOptions {
@@ -129,7 +134,14 @@ export class ApiServer {
   /** POST: decode, default, allocate, validate, store. `raw` is the object as JSON. */
   create<T extends object>(kind: KindInfo, raw: unknown, namespace?: string): T {
     const requestNs = kind.namespaced ? namespace ?? ((raw as Obj).metadata?.namespace || "default") : "";
-    if (kind.namespaced && this.tryGet(KINDS.namespace, "", requestNs) === undefined) throw notFoundError(KINDS.namespace, requestNs);
+    if (kind.namespaced) {
+      const ns = this.tryGet<Obj>(KINDS.namespace, "", requestNs);
+      if (ns === undefined) throw notFoundError(KINDS.namespace, requestNs);
+      if (ns.metadata?.deletionTimestamp !== undefined) {
+        const name = (raw as Obj).metadata?.name ?? "";
+        throw forbiddenError(kind, name, `unable to create new content in namespace ${requestNs} because it is being terminated`);
+      }
+    }
     let txn = noTransaction;
     const hooks = this.hooksOf(kind);
     const decoded = decodeManifest(raw) as Obj;
@@ -239,6 +251,12 @@ export class ApiServer {
   delete<T extends object>(kind: KindInfo, namespace: string, name: string, opts: DeleteOptions = {}): T {
     const old = this.get<Obj>(kind, namespace, name);
     const hooks = this.hooksOf(kind);
+    hooks.beforeDelete?.(old);
+    if (hooks.pendingDeletion !== undefined) {
+      if (old.metadata?.deletionTimestamp !== undefined) return old as unknown as T;
+      const pending = hooks.pendingDeletion(old, rfc3339(this.wallClock()));
+      if (pending !== undefined) return this.store(kind).replace(pending as Obj, old) as unknown as T;
+    }
     const grace = hooks.gracePeriod?.(old, opts.gracePeriodSeconds) ?? 0;
     if (grace > 0) {
       const meta = old.metadata ?? {};
@@ -251,6 +269,14 @@ export class ApiServer {
     this.store(kind).remove(old);
     hooks.afterDelete?.(old);
     return old as unknown as T;
+  }
+
+  /** Removes an object whose finalizers are done (the controller's last step). */
+  purge(kind: KindInfo, namespace: string, name: string): void {
+    const old = this.tryGet<Obj>(kind, namespace, name);
+    if (old === undefined) return;
+    this.store(kind).remove(old);
+    this.hooksOf(kind).afterDelete?.(old);
   }
 
   /** Fields only the server writes survive any client update. */

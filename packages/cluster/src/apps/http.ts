@@ -27,17 +27,24 @@ export interface ConnectionInfo {
   readonly localPort: number;
 }
 
-const REASONS: Record<number, string> = {
-  200: "OK",
-  404: "Not Found",
-  500: "Internal Server Error",
-  503: "Service Unavailable",
-};
-
-export function reasonPhrase(status: number): string {
-  return REASONS[status] ?? "";
+/** UTF-8 length without a round trip through Buffer (bodies are short and mostly ASCII). */
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 2;
+      i++;
+    } else n += 2;
+  }
+  return n;
 }
 
-export function response(status: number, headers: Record<string, string>, body: string): HttpResponse {
-  return { status, headers: { ...headers, "Content-Length": String(Buffer.byteLength(body)) }, body };
+export function response(status: number, headers: Readonly<Record<string, string>>, body: string): HttpResponse {
+  const h: Record<string, string> = {};
+  for (const k in headers) h[k] = headers[k] as string;
+  h["Content-Length"] = String(utf8Length(body));
+  return { status, headers: h, body };
 }

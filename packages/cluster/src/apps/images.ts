@@ -30,8 +30,14 @@ export type HttpHandler = (req: HttpRequest, conn: ConnectionInfo) => HttpRespon
 export type StopBehaviour = "drain" | "exit" | "ignore";
 
 export type ContainerProgram =
-  /** Serves HTTP on `ports` (TCP). */
-  | { readonly kind: "server"; readonly ports: readonly number[]; readonly handler: HttpHandler; readonly onStop: StopBehaviour }
+  /** Serves HTTP on `ports` (TCP), and datagrams on `udpPorts`. */
+  | {
+      readonly kind: "server";
+      readonly ports: readonly number[];
+      readonly udpPorts?: readonly number[];
+      readonly handler: HttpHandler;
+      readonly onStop: StopBehaviour;
+    }
   /** Runs without listening (a client pod that sleeps). */
   | { readonly kind: "idle"; readonly onStop: StopBehaviour }
   /** Exits as soon as it starts: the pod ends in CrashLoopBackOff. */
@@ -211,10 +217,10 @@ function agnhost(c: ContainerLike, app: AppEnvironment): ContainerProgram {
   return { kind: "exits", exitCode: sub === undefined ? 0 : 1 };
 }
 
-/** CoreDNS: DNS itself is answered by the cluster's resolver; the pod serves its health and readiness endpoints. */
+/** CoreDNS: DNS on 53/UDP (answered from the API objects), health on 8080 and readiness on 8181. */
 function coredns(): ContainerProgram {
   const plain = { "Content-Type": "text/plain; charset=utf-8" };
-  return { kind: "server", ports: [8080, 8181], onStop: "exit", handler: () => response(200, plain, "OK") };
+  return { kind: "server", ports: [8080, 8181], udpPorts: [53], onStop: "exit", handler: () => response(200, plain, "OK") };
 }
 
 /** Client images stay up only when told to sleep (or when their default command does). */

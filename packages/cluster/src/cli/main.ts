@@ -17,6 +17,7 @@ import type { Sink } from "./transcript";
 export interface CliIO {
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
+  /** Read by `svclab shell` only. */
   readonly stdin: NodeJS.ReadableStream;
   /** Directory relative paths are resolved against. */
   readonly cwd: string;
@@ -25,7 +26,7 @@ export interface CliIO {
 const USAGE = `Usage: svclab <command> [options]
 
 Commands:
-  run FILE.sh   Run a bash script against a fresh simulated cluster
+  run FILE.sh   Run a bash script against a fresh simulated cluster (- reads stdin)
   shell         Start an interactive shell against a fresh simulated cluster
 
 Options:
@@ -143,10 +144,12 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       return 0;
     }
     let script: string | undefined;
-    if (opts.command === "run") {
-      const path = resolve(io.cwd, opts.file as string);
+    if (opts.command === "run" && opts.file === "-") {
+      script = "";
+      for await (const chunk of io.stdin) script += String(chunk);
+    } else if (opts.command === "run") {
       try {
-        script = readFileSync(path, "utf8");
+        script = readFileSync(resolve(io.cwd, opts.file as string), "utf8");
       } catch {
         err(`${opts.file}: No such file or directory`);
         return 127;

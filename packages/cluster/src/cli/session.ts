@@ -7,10 +7,11 @@
  * can read manifests next to them without writing anywhere.
  */
 import { posix } from "node:path";
-import { Bash, OverlayFs, decodeBytesToUtf8, defineCommand, type Command, type IFileSystem } from "just-bash";
+import type { Bash, Command, IFileSystem } from "just-bash";
 import { createCluster, type Cluster } from "../cluster/cluster";
 import type { TopologyOptions } from "../topology";
 import type { FileAccess } from "../kubectl/io";
+import { justBash } from "../kubectl/just-bash";
 import { Kubectl } from "../kubectl/kubectl";
 import { curl } from "../kubectl/tools/curl";
 import { dig } from "../kubectl/tools/dns";
@@ -58,6 +59,7 @@ export class ShellSession {
 
   constructor(private readonly opts: SessionOptions) {
     this.cluster = createCluster({ ...opts.topology, seed: opts.seed ?? 1 });
+    const { Bash, OverlayFs, decodeBytesToUtf8, defineCommand } = justBash();
     const kubectl = new Kubectl(this.cluster);
     const hostTool = (name: string, tool: Tool): Command =>
       defineCommand(name, async (args, ctx) =>

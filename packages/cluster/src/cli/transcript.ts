@@ -9,7 +9,8 @@
  * first shown as `$ command` (its comments before it), like the article's
  * transcripts.
  */
-import { defineCommand, type Command, type TransformPlugin } from "just-bash";
+import type { Command, TransformPlugin } from "just-bash";
+import { justBash } from "../kubectl/just-bash";
 
 type Node = Record<string, unknown>;
 
@@ -44,19 +45,55 @@ function grouped(statement: Node): Node {
   return { type: "Statement", pipelines: [{ type: "Pipeline", commands: [group], negated: false }], operators: [], background: false };
 }
 
-/** The first source line of a statement (the smallest `line` in its subtree). */
-function firstLine(node: unknown): number | undefined {
-  let min: number | undefined;
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (typeof n === "object" && n !== null) {
-      const line = (n as Node).line;
-      if (typeof line === "number" && line > 0 && (min === undefined || line < min)) min = line;
-      Object.values(n as Node).forEach(walk);
-    }
-  };
-  walk(node);
-  return min;
+/** `$?`: both helper commands exit with the status they are given, so it survives them. */
+const STATUS: Node = { type: "Word", parts: [{ type: "ParameterExpansion", parameter: "?", operation: null }] };
+
+const LOOPS = new Set(["For", "CStyleFor", "While", "Until"]);
+
+/** A loop or if that stands alone (no pipe, redirection or `&&`), whose body can be captured statement by statement. */
+function bareCompound(st: Node): Node | undefined {
+  const pipelines = st.pipelines as Node[];
+  if (pipelines.length !== 1 || st.background === true) return undefined;
+  const p = pipelines[0] as Node;
+  const commands = p.commands as Node[];
+  const c = commands[0] as Node;
+  if (commands.length !== 1 || p.negated === true || (c.redirections as unknown[] | undefined)?.length !== 0) return undefined;
+  return LOOPS.has(c.type as string) || c.type === "If" ? c : undefined;
+}
+
+/**
+ * The statement with its output captured and flushed. The body of a bare
+ * loop or if is captured statement by statement instead, so a loop's
+ * errors show up next to the output of the same iteration.
+ */
+function captured(st: Node): Node[] {
+  const compound = bareCompound(st);
+  if (compound === undefined) return [grouped(st), simple(FLUSH, [STATUS])];
+  const each = (body: Node[]): Node[] => body.flatMap(captured);
+  let inner: Node;
+  if (compound.type === "If") {
+    const clauses = (compound.clauses as Node[]).map((cl) => ({ ...cl, body: each(cl.body as Node[]) }));
+    inner = { ...compound, clauses, elseBody: compound.elseBody === null ? null : each(compound.elseBody as Node[]) };
+  } else {
+    inner = { ...compound, body: each(compound.body as Node[]) };
+  }
+  const pipeline = { ...((st.pipelines as Node[])[0] as Node), commands: [inner] };
+  return [{ ...st, pipelines: [pipeline] }];
+}
+
+/**
+ * The 1-based line each statement starts on, found by locating its source
+ * text in order (the parser records lines on simple commands only).
+ */
+function startLines(source: string, statements: readonly Node[]): (number | undefined)[] {
+  let cursor = 0;
+  return statements.map((st) => {
+    const text = typeof st.sourceText === "string" ? st.sourceText : "";
+    const at = text === "" ? -1 : source.indexOf(text, cursor);
+    if (at < 0) return undefined;
+    cursor = at + text.length;
+    return source.slice(0, at).split("\n").length;
+  });
 }
 
 const isComment = (l: string): boolean => /^\s*#/.test(l);
@@ -68,7 +105,7 @@ const isBlank = (l: string): boolean => l.trim() === "";
  */
 export function echoTexts(source: string, statements: readonly Node[]): string[] {
   const lines = source.split("\n");
-  const starts = statements.map(firstLine);
+  const starts = startLines(source, statements);
   return statements.map((st, i) => {
     const start = starts[i];
     if (start === undefined) return `$ ${typeof st.sourceText === "string" ? st.sourceText : ""}\n`;
@@ -97,15 +134,14 @@ export function transcript(sink: Sink, opts: { echo: boolean; source: () => stri
       const statements = ast.statements as unknown as Node[];
       echoes = opts.echo ? echoTexts(opts.source(), statements) : [];
       const out: Node[] = [];
-      // Both helpers exit with the status they are given, so `$?` survives them.
-      const status = { type: "Word", parts: [{ type: "ParameterExpansion", parameter: "?", operation: null }] };
       statements.forEach((st, i) => {
-        if (opts.echo) out.push(simple(ECHO, [word(String(i)), status]));
-        out.push(grouped(st), simple(FLUSH, [status]));
+        if (opts.echo) out.push(simple(ECHO, [word(String(i)), STATUS]));
+        out.push(...captured(st));
       });
       return { ast: { ...ast, statements: out as unknown as typeof ast.statements } };
     },
   };
+  const { defineCommand } = justBash();
   const flush = defineCommand(FLUSH, async (args, ctx) => {
     for (const [file, stream] of [[OUT, "stdout"], [ERR, "stderr"]] as const) {
       if (!(await ctx.fs.exists(file))) continue;

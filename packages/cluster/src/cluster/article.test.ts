@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Pod } from "kubernetes-types/core/v1";
+import type { Pod, Service } from "kubernetes-types/core/v1";
 import { createCluster, type Cluster } from "../index";
 import { SAMPLE_DEPLOYMENT, SAMPLE_POD, SAMPLE_SESSION_AFFINITY, SAMPLE_SESSION_AFFINITY_AS_PRINTED } from "../test-support/manifests";
 
@@ -28,6 +28,10 @@ describe("the seed article (session affinity)", () => {
     expect(c.list("services").map((s) => s.metadata?.name)).toEqual(["kubernetes"]);
     expect(c.apply(SAMPLE_SESSION_AFFINITY).map((r) => r.line)).toEqual(["service/sample-session-affinity created"]);
     expect(c.apply(SAMPLE_SESSION_AFFINITY).map((r) => r.line)).toEqual(["service/sample-session-affinity unchanged"]);
+    // Over an existing object the typo comes back through the patch, strictly validated.
+    const line = c.apply(SAMPLE_SESSION_AFFINITY_AS_PRINTED, { file: "sample-session-affinity.yaml" })[0]?.line ?? "";
+    expect(line.startsWith('The request is invalid: patch: Invalid value: "map[')).toBe(true);
+    expect(line.endsWith(']": strict decoding error: unknown field "spec.ports[0].portocol"')).toBe(true);
   });
 
   it("pins sample-pod to one pod within the timeout and answers in echo-nginx's format", () => {
@@ -74,18 +78,40 @@ describe("the seed article (session affinity)", () => {
     expect(pods.size).toBe(3);
   });
 
+  it("keeps affinity per node: through the load balancer the same client can reach different pods", () => {
+    const c = articleCluster(9);
+    const lb = c.get<Service>("service", "sample-session-affinity").status?.loadBalancer?.ingress?.[0]?.ip;
+    const byNode = new Map<string, Set<string | undefined>>();
+    for (let i = 0; i < 40; i++) {
+      const r = c.curl(`http://${lb}:8080/`, {});
+      const hop = r.trace.find((h) => h.step === "cloud-lb");
+      const node = hop?.step === "cloud-lb" ? hop.node : "";
+      if (!byNode.has(node)) byNode.set(node, new Set());
+      byNode.get(node)?.add(from(r.stdout));
+      expect(r.stdout).toContain("ClientIP=");
+    }
+    // Every entry node pins the client to one pod, but the nodes do not agree.
+    expect(byNode.size).toBe(3);
+    for (const pods of byNode.values()) expect(pods.size).toBe(1);
+    const all = new Set([...byNode.values()].flatMap((p) => [...p]));
+    expect(all.size).toBeGreaterThan(1);
+  });
+
   it("traces the request hop by hop", () => {
     const c = articleCluster(5);
     const r = c.curl(URL, { pod: "sample-pod" });
     const steps = r.trace.map((h) => h.step);
-    expect(steps[0]).toBe("dns");
+    // The query to kube-dns goes through the socket LB first, then CoreDNS answers.
+    expect(steps.slice(0, 2)).toEqual(["datapath", "dns"]);
     expect(steps).toContain("datapath");
     expect(steps).toContain("pod");
     expect(steps.at(-1)).toBe("reply");
-    const dns = r.trace[0];
+    const dns = r.trace[1];
     if (dns?.step !== "dns") throw new Error("no dns hop");
     expect(dns.queries.map((q) => q.rcode)).toEqual(["NXDOMAIN", "NXDOMAIN", "NXDOMAIN", "NOERROR"]);
-    const dp = r.trace.find((h) => h.step === "datapath");
+    expect(dns.server).toBe("10.96.0.10");
+    expect(dns.answeredBy).toMatch(/^kube-system\/coredns-/);
+    const dp = r.trace.find((h) => h.step === "datapath" && h.frontend.endsWith("/TCP"));
     if (dp?.step !== "datapath") throw new Error("no datapath hop");
     expect(dp.path).toBe("socket");
     expect(dp.accesses.some((a) => a.map === "cilium_lb4_affinity")).toBe(true);

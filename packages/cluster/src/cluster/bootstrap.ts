@@ -70,6 +70,11 @@ function serviceIP(t: Topology, n: number): string {
   return formatIPv4(t.serviceCIDR.base + n);
 }
 
+/** kubeadm gives kube-dns the 10th address of the service range: the pods' nameserver. */
+export function kubeDnsIP(t: Topology): string {
+  return serviceIP(t, 10);
+}
+
 export function bootstrap(api: ApiServer, t: Topology): void {
   for (const name of ["default", "kube-node-lease", "kube-public", "kube-system"]) {
     api.create(KINDS.namespace, { apiVersion: "v1", kind: "Namespace", metadata: { name } });
@@ -108,7 +113,7 @@ export function bootstrap(api: ApiServer, t: Topology): void {
     kind: "Service",
     metadata: { name: "kube-dns", namespace: "kube-system", labels: { ...dnsLabels, "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS" } },
     spec: {
-      clusterIP: serviceIP(t, 10),
+      clusterIP: kubeDnsIP(t),
       selector: dnsLabels,
       ports: [
         { name: "dns", port: 53, protocol: "UDP", targetPort: 53 },

@@ -18,7 +18,7 @@ import {
   renderKubectlError,
   resolveResource,
 } from "@svclab/manifest";
-import { NodeDataplane, SeededRandom, VirtualClock } from "@svclab/dataplane";
+import { NodeDataplane, SeededRandom, VirtualClock, type ReconcileError } from "@svclab/dataplane";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { ApiServer, type DeleteOptions, type ListOptions, type WriteResult } from "../api/server";
@@ -33,9 +33,11 @@ import { ReplicaSetController } from "../controllers/replicaset";
 import { Scheduler } from "../controllers/scheduler";
 import { EndpointSliceController, SERVICE_NAME_LABEL } from "../controllers/endpointslice";
 import { GarbageCollector } from "../controllers/garbage-collector";
+import { EndpointSliceMirroringController } from "../controllers/endpointslice-mirroring";
+import { NamespaceController, namespaceHooks } from "../controllers/namespace";
 import { CloudLoadBalancerController } from "../controllers/cloud-load-balancer";
 import { isPodReady } from "../controllers/endpoints-model";
-import { ClusterDns, type Resolution } from "../dns/coredns";
+import { ClusterDns, type DnsQuery, type Resolution } from "../dns/coredns";
 import { NodeIpam } from "../node/ipam";
 import { Kubelet } from "../node/kubelet";
 import { NodeAgent } from "../node/agent";
@@ -43,7 +45,7 @@ import type { PodSandbox } from "../node/sandbox";
 import { Connection, Network, type ClientSpec, type CurlResult, type RequestOptions } from "../traffic/network";
 import { formatIPv4 } from "../net/ip";
 import { resolveTopology, topologyFromConfig, type Topology, type TopologyOptions } from "../topology";
-import { bootstrap } from "./bootstrap";
+import { bootstrap, kubeDnsIP } from "./bootstrap";
 import { applyDocument, type ApplyAction } from "./apply";
 
 export interface ClusterOptions extends TopologyOptions {
@@ -78,11 +80,15 @@ export interface ClusterNode {
   readonly dataplane: NodeDataplane;
   /** Ready endpoints of a Service on this node, as its health-check server reports them. */
   localReadyEndpoints(namespace: string, name: string): number;
+  /** What the agent's last reconcile could not program (a full map, a conflicting frontend). */
+  reconcileErrors(): readonly ReconcileError[];
 }
 
 export type ResourceArg = string | KindInfo;
 
 const DEFAULT_START = "2024-01-01T00:00:00Z";
+/** LoadBalancer addresses the simulated cloud can hand out. */
+const LB_POOL_SIZE = 64;
 
 export class Cluster {
   readonly topology: Topology;
@@ -93,7 +99,6 @@ export class Cluster {
   private readonly dns: ClusterDns;
   private readonly cloud: CloudLoadBalancerController;
   private readonly startMs: number;
-  private readonly kubelets = new Map<string, Kubelet>();
   private readonly agents = new Map<string, NodeAgent>();
   private readonly sandboxesByPod = new Map<string, PodSandbox>();
 
@@ -111,18 +116,17 @@ export class Cluster {
     const ports = new PortAllocator(t.nodePortBase, t.nodePortSize, (n) => portRng.intBelow(n));
     api.setHooks(KINDS.service, new ServiceRegistry(KINDS.service, ips, ports));
     api.setHooks(KINDS.pod, podHooks);
+    api.setHooks(KINDS.namespace, namespaceHooks);
 
     this.dns = new ClusterDns(t.clusterDomain, (ns, name) => this.serviceRecord(ns, name));
     api.watch(KINDS.service, () => this.dns.invalidate());
     api.watch(KINDS.endpointSlice, () => this.dns.invalidate());
-    const nodeIPs = new Set(t.nodes.map((n) => n.internalIP));
-    const pool: number[] = [];
-    for (let ip = t.nodeNetwork.base + 2; pool.length < 64 && ip < t.nodeNetwork.base + t.nodeNetwork.size - 1; ip++) {
-      if (!nodeIPs.has(ip) && ip !== t.externalHost) pool.push(ip);
-    }
     // The cloud hands out addresses after the nodes', as docker does for cloud-provider-kind's containers.
-    const firstFree = Math.max(...t.nodes.map((n) => n.internalIP)) + 1;
-    const lbPool = pool.filter((ip) => ip >= firstFree);
+    const lbPool: number[] = [];
+    const broadcast = t.nodeNetwork.base + t.nodeNetwork.size - 1;
+    for (let ip = Math.max(...t.nodes.map((n) => n.internalIP)) + 1; lbPool.length < LB_POOL_SIZE && ip < broadcast; ip++) {
+      if (ip !== t.externalHost) lbPool.push(ip);
+    }
     this.cloud = new CloudLoadBalancerController(api, this.loop, rng.fork("cloud-lb"), lbPool, (node, port, path) => this.probeNode(node, port, path));
     this.network = new Network(this.loop, this.dns, rng.fork("network"), this.cloud, (ns, name) => this.sandboxesByPod.get(`${ns}/${name}`), t.externalHost);
 
@@ -131,8 +135,10 @@ export class Cluster {
     new ReplicaSetController(api, this.loop);
     new Scheduler(api, this.loop, rng.fork("scheduler"), (pod, node) => api.bindPod(pod.metadata?.namespace ?? "", pod.metadata?.name ?? "", node));
     new EndpointSliceController(api, this.loop);
+    new EndpointSliceMirroringController(api, this.loop);
+    new NamespaceController(api, this.loop);
 
-    const dnsServer = formatIPv4(t.serviceCIDR.base + 10);
+    const dnsServer = kubeDnsIP(t);
     for (const n of t.nodes) {
       const ipText = formatIPv4(n.internalIP);
       const dataplane = new NodeDataplane({
@@ -149,7 +155,7 @@ export class Cluster {
       const agent = new NodeAgent(n.name, dataplane, api, this.loop, wall, n.role === "control-plane");
       this.agents.set(n.name, agent);
       this.network.addNode({ name: n.name, ip: n.internalIP, ipText, dataplane, listener: (port) => agent.listener(port) });
-      const kubelet = new Kubelet(n.name, n.internalIP, new NodeIpam(n.podCIDR), {
+      new Kubelet(n.name, n.internalIP, new NodeIpam(n.podCIDR), {
         api,
         loop: this.loop,
         rng: rng.fork(`kubelet/${n.name}`),
@@ -162,7 +168,11 @@ export class Cluster {
           this.network.setSandbox(s, up);
         },
       });
-      this.kubelets.set(n.name, kubelet);
+    }
+    // Socket LB translates a pod's connect() to any node's address on a NodePort (sock4_wildcard_lookup).
+    for (const n of t.nodes) {
+      const others = t.nodes.filter((o) => o !== n).map((o) => formatIPv4(o.internalIP));
+      this.agents.get(n.name)?.dataplane.setRemoteNodeIPs(others);
     }
     bootstrap(api, t);
     this.loop.drain();
@@ -212,11 +222,10 @@ export class Cluster {
   private isSettled(): boolean {
     for (const pod of this.api.list<Pod>(KINDS.pod)) {
       if (pod.metadata?.deletionTimestamp !== undefined) return false;
-      if (isPodReady(pod)) continue;
+      if (isPodReady(pod) || pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") continue;
       const stuck = (pod.status?.containerStatuses ?? []).some((c) => ["ImagePullBackOff", "CrashLoopBackOff"].includes(c.state?.waiting?.reason ?? ""));
       const unschedulable = pod.status?.conditions?.some((c) => c.type === "PodScheduled" && c.reason === "Unschedulable");
-      const probing = pod.status?.phase === "Running" && (pod.spec?.containers ?? []).some((c) => c.readinessProbe !== undefined);
-      if (!stuck && !unschedulable && !probing) return false;
+      if (!stuck && !unschedulable && !this.probesHadTheirChance(pod)) return false;
     }
     for (const d of this.api.list<Deployment>(KINDS.deployment)) {
       const want = d.spec?.replicas ?? 1;
@@ -237,6 +246,19 @@ export class Cluster {
       }
     }
     return true;
+  }
+
+  /** A running pod whose readiness probes have run long enough to fail for good counts as settled. */
+  private probesHadTheirChance(pod: Pod): boolean {
+    if (pod.status?.phase !== "Running") return false;
+    const now = this.wallTime().getTime();
+    return (pod.spec?.containers ?? []).every((c, i) => {
+      const p = c.readinessProbe;
+      const started = pod.status?.containerStatuses?.[i]?.state?.running?.startedAt;
+      if (p === undefined || started === undefined) return false;
+      const window = (p.initialDelaySeconds ?? 0) + (p.periodSeconds ?? 10) * (p.failureThreshold ?? 3);
+      return now >= Date.parse(started) + window * 1000;
+    });
   }
 
   // ---- objects ----
@@ -366,6 +388,11 @@ export class Cluster {
     return r;
   }
 
+  /** One query straight to the cluster DNS server (`dig` without the search path). */
+  dnsQuery(fqdn: string): DnsQuery {
+    return this.dns.query(fqdn.endsWith(".") ? fqdn.slice(0, -1) : fqdn);
+  }
+
   /** What a pod's resolver answers for a name (search path and ndots applied). */
   resolve(name: string, from: { pod: string; namespace?: string }): Resolution {
     const s = this.sandboxesByPod.get(`${from.namespace ?? "default"}/${from.pod}`);
@@ -389,6 +416,7 @@ export class Cluster {
       podCIDR: `${formatIPv4(n.podCIDR.base)}/${n.podCIDR.prefix}`,
       dataplane: agent.dataplane,
       localReadyEndpoints: (ns, svc) => agent.localReadyEndpoints(ns, svc),
+      reconcileErrors: () => agent.lastErrors,
     };
   }
 

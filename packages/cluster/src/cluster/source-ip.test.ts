@@ -108,3 +108,35 @@ describe("externalTrafficPolicy: Local on LoadBalancer (sample-lb-local)", () =>
     expect(c.loadBalancerHealthyNodes("sample-lb-local")).toEqual(WORKERS);
   });
 });
+
+describe("loadBalancerSourceRanges (sample-lb-fw)", () => {
+  it("drops clients outside the ranges and serves those inside", () => {
+    const c = scaledTo(26, 3);
+    c.apply(`apiVersion: v1
+kind: Service
+metadata:
+  name: sample-lb-fw
+spec:
+  type: LoadBalancer
+  ports:
+  - name: "http-port"
+    protocol: "TCP"
+    port: 8080
+    targetPort: 80
+    nodePort: 30083
+  selector:
+    app: sample-app
+  loadBalancerSourceRanges:
+  - 10.0.0.0/8
+`);
+    c.settle();
+    const ip = c.get<Service>("service", "sample-lb-fw").status?.loadBalancer?.ingress?.[0]?.ip;
+    const outside = c.curl(`http://${ip}:8080/`, {}, { connectTimeoutSeconds: 3 });
+    expect(outside.exitCode).toBe(28);
+    const hop = outside.trace.find((h) => h.step === "datapath");
+    expect(hop?.step === "datapath" && hop.dropReason).not.toBe("");
+    const inside = c.curl(`http://${ip}:8080/`, { host: "10.1.2.3" });
+    expect(inside.exitCode).toBe(0);
+    expect(clientIP(inside.stdout)).toMatch(/^(10\.1\.2\.3|172\.18\.0\.[345])$/);
+  });
+});

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Pod, Service } from "kubernetes-types/core/v1";
 import { createCluster, readTopologyFile } from "../index";
-import { SAMPLE_DEPLOYMENT, SAMPLE_LB_LOCAL, SAMPLE_NODEPORT_LOCAL } from "../test-support/manifests";
+import { SAMPLE_DEPLOYMENT, SAMPLE_LB_LOCAL, SAMPLE_NODEPORT_LOCAL, SAMPLE_POD, SAMPLE_SESSION_AFFINITY } from "../test-support/manifests";
 
 const clientIP = (body: string) => /ClientIP=(\S+)/.exec(body)?.[1];
 
@@ -32,6 +32,22 @@ describe("topology options", () => {
       expect(new Set(picks).size).toBe(1);
       expect(picks[0]).toMatch(/^10\.244\.\d\.\d+:80$/);
     }
+  });
+
+  it("without socket LB, translates pod traffic per packet and keys affinity on the pod IP", () => {
+    const c = createCluster({ seed: 54, dataplane: { socketLB: false } });
+    c.apply(SAMPLE_DEPLOYMENT);
+    c.apply(SAMPLE_POD);
+    c.apply(SAMPLE_SESSION_AFFINITY);
+    c.settle();
+    const r = c.curl("http://sample-session-affinity:8080/", { pod: "sample-pod" });
+    const hop = r.trace.find((h) => h.step === "datapath" && h.frontend.endsWith("/TCP"));
+    expect(hop?.step === "datapath" && hop.path).toBe("east-west");
+    const reply = r.trace.at(-1);
+    expect(reply?.step === "reply" && reply.from).toBe(`${c.get<Service>("service", "sample-session-affinity").spec?.clusterIP}:8080`);
+    const pinned = /From=(\S+)/.exec(r.stdout)?.[1];
+    for (let i = 0; i < 5; i++) expect(/From=(\S+)/.exec(c.curl("http://sample-session-affinity:8080/", { pod: "sample-pod" }).stdout)?.[1]).toBe(pinned);
+    expect(c.node("kind-worker").dataplane.affinityDump().join("\n") + c.node("kind-worker2").dataplane.affinityDump().join("\n") + c.node("kind-worker3").dataplane.affinityDump().join("\n")).toContain(c.get<Pod>("pod", "sample-pod").status?.podIP ?? "?");
   });
 
   it("builds the cluster a kind config file describes", () => {

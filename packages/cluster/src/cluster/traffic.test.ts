@@ -66,7 +66,7 @@ describe("the request path", () => {
     expect(closed.stderr).toMatch(new RegExp(`^curl: \\(7\\) Failed to connect to ${podIP} port 9999 after \\d+ ms: Couldn't connect to server$`));
     const empty = c.curl("http://nobody/", { pod: "sample-pod" });
     expect(empty.exitCode).toBe(7);
-    const dp = empty.trace.find((h) => h.step === "datapath");
+    const dp = empty.trace.find((h) => h.step === "datapath" && h.frontend.endsWith("/TCP"));
     expect(dp?.step === "datapath" && dp.verdict).toBe("drop");
   });
 
@@ -93,6 +93,24 @@ describe("the request path", () => {
     expect(r.response?.status).toBe(400);
     expect(r.stdout).toBe("Client sent an HTTP request to an HTTPS server.\n");
     expect(c.curl("https://kubernetes/", { pod: "sample-pod" }).exitCode).toBe(1);
+  });
+
+  it("cannot resolve names while no CoreDNS pod answers", () => {
+    const c = cluster();
+    c.scale("deployment", "coredns", 0, { namespace: "kube-system" });
+    c.settle();
+    const r = c.curl("http://netexec/hostname", { pod: "sample-pod" });
+    expect(r.exitCode).toBe(6);
+    expect(r.stderr).toBe("curl: (6) Could not resolve host: netexec");
+    expect(r.elapsedSeconds).toBeGreaterThanOrEqual(10);
+    // Addresses need no DNS.
+    expect(c.curl(`http://${c.get<Pod>("pod", "netexec").status?.podIP}:8080/hostname`, { pod: "sample-pod" }).stdout).toBe("netexec");
+  });
+
+  it("keeps loopback inside the client: a pod's own port, a node's NodePort via socket LB", () => {
+    const c = cluster();
+    expect(c.curl("http://127.0.0.1:8080/hostname", { pod: "netexec" }).stdout).toBe("netexec");
+    expect(c.curl("http://localhost:9999/", { pod: "netexec" }).exitCode).toBe(7);
   });
 
   it("takes virtual time for each request", () => {

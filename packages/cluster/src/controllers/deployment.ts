@@ -27,11 +27,18 @@ export function scaledValue(v: number | string | undefined, total: number, round
   return roundUp ? Math.ceil(exact) : Math.floor(exact);
 }
 
-/** The template with the hash label removed, to compare with the Deployment's own. */
-function templateWithoutHash(t: PodTemplateSpec | undefined): PodTemplateSpec {
-  const labels = { ...(t?.metadata?.labels ?? {}) };
-  delete labels[HASH_LABEL];
-  return { ...t, metadata: { ...t?.metadata, labels } };
+/** Canonical JSON of a template without the hash label; memoised per (immutable) stored template. */
+const templateKeys = new WeakMap<object, string>();
+function templateKey(t: PodTemplateSpec | undefined): string {
+  if (t === undefined) return "";
+  let k = templateKeys.get(t);
+  if (k === undefined) {
+    const labels = { ...(t.metadata?.labels ?? {}) };
+    delete labels[HASH_LABEL];
+    k = canonicalJson({ ...t, metadata: { ...t.metadata, labels } });
+    templateKeys.set(t, k);
+  }
+  return k;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
@@ -62,7 +69,7 @@ export class DeploymentController {
     const d = this.api.tryGet<Deployment>(KINDS.deployment, ns, name);
     if (d === undefined || d.metadata?.deletionTimestamp !== undefined) return;
     const owned = this.api.list<ReplicaSet>(KINDS.replicaSet, ns).filter((rs) => controllerUid(rs) === d.metadata?.uid);
-    const found = owned.find((rs) => sameJson(templateWithoutHash(rs.spec?.template), templateWithoutHash(d.spec?.template)));
+    const found = owned.find((rs) => templateKey(rs.spec?.template) === templateKey(d.spec?.template));
     const olds = owned.filter((rs) => rs !== found);
     const revisionOf = (rs: ReplicaSet) => Number(rs.metadata?.annotations?.[REVISION] ?? 0);
     const maxOldRevision = Math.max(0, ...olds.map(revisionOf));
@@ -196,7 +203,7 @@ export class DeploymentController {
     const ns = d.metadata?.namespace ?? "";
     const current = this.api.get<Deployment>(KINDS.deployment, ns, d.metadata?.name ?? "");
     const owned = this.api.list<ReplicaSet>(KINDS.replicaSet, ns).filter((rs) => controllerUid(rs) === current.metadata?.uid);
-    const newRS = owned.find((rs) => sameJson(templateWithoutHash(rs.spec?.template), templateWithoutHash(current.spec?.template)));
+    const newRS = owned.find((rs) => templateKey(rs.spec?.template) === templateKey(current.spec?.template));
     const replicas = owned.reduce((n, rs) => n + (rs.status?.replicas ?? 0), 0);
     const ready = owned.reduce((n, rs) => n + (rs.status?.readyReplicas ?? 0), 0);
     const available = owned.reduce((n, rs) => n + availableOf(rs), 0);

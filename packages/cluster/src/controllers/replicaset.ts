@@ -91,13 +91,12 @@ export class ReplicaSetController {
     const uid = current.metadata?.uid;
     const active = this.api.list<Pod>(KINDS.pod, ns).filter((p) => controllerUid(p) === uid && isPodActive(p));
     const ready = active.filter(isPodReady).length;
-    const status = {
-      replicas: active.length,
-      fullyLabeledReplicas: active.length,
-      readyReplicas: ready,
-      availableReplicas: ready,
-      observedGeneration: current.metadata?.generation ?? 1,
-    };
+    const status: NonNullable<ReplicaSet["status"]> = { replicas: active.length };
+    // The API omits zero counts (omitempty), except replicas.
+    if (active.length > 0) status.fullyLabeledReplicas = active.length;
+    if (ready > 0) status.readyReplicas = ready;
+    if (ready > 0) status.availableReplicas = ready;
+    status.observedGeneration = current.metadata?.generation ?? 1;
     const prev: NonNullable<ReplicaSet["status"]> = current.status ?? { replicas: 0 };
     if (
       prev.replicas === status.replicas &&

@@ -5,6 +5,8 @@ const dns = new ClusterDns("cluster.local", (ns, name) => {
   if (ns === "default" && name === "sample-session-affinity") return { clusterIP: "10.96.12.34" };
   if (ns === "default" && name === "sample-headless") return { endpoints: ["10.244.1.2", "10.244.2.2"] };
   if (ns === "kube-system" && name === "kube-dns") return { clusterIP: "10.96.0.10" };
+  if (ns === "default" && name === "alias") return { externalName: "sample-session-affinity.default.svc.cluster.local" };
+  if (ns === "default" && name === "google") return { externalName: "www.google.com" };
   return undefined;
 });
 const conf = podResolvConf("default", "cluster.local", "10.96.0.10");
@@ -21,6 +23,8 @@ describe("ClusterDns", () => {
     ["sample-headless", "10.244.1.2", 1],
     ["10-244-1-7.default.pod.cluster.local", "10.244.1.7", 4],
     ["nope", undefined, 4],
+    ["alias", "10.96.12.34", 2],
+    ["google", undefined, 2],
   ])("%s resolves to %s after %i queries", (host, address, count) => {
     const r = dns.resolve(host, conf);
     expect(r.address).toBe(address);

@@ -82,10 +82,10 @@ export class ClusterDns {
   /** The stub resolver: search list first when the name has fewer than ndots dots. */
   resolve(host: string, conf: ResolvConf | undefined): Resolution {
     if (IPV4.test(host)) return { address: host, queries: [] };
-    if (conf === undefined) {
-      // Nodes and external hosts do not use cluster DNS, so cluster names do not resolve there.
-      return { address: host === "localhost" ? "127.0.0.1" : undefined, queries: [] };
-    }
+    // /etc/hosts comes first, in pods (the kubelet writes it) as on any host.
+    if (host === "localhost") return { address: "127.0.0.1", queries: [] };
+    // Nodes and external hosts do not use cluster DNS, so cluster names do not resolve there.
+    if (conf === undefined) return { address: undefined, queries: [] };
     const key = `${conf.search.join(" ")}|${conf.ndots}|${host}`;
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
@@ -108,8 +108,11 @@ export class ClusterDns {
       const q = this.query(name);
       queries.push(q);
       if (q.rcode === "NOERROR") {
+        // CoreDNS chases a CNAME it can answer itself (an ExternalName pointing into the cluster).
+        const target = q.cname === undefined ? undefined : this.query(q.cname.replace(/\.$/, ""));
+        if (target !== undefined) queries.push(target);
         // Several A records: the client takes the first, CoreDNS having shuffled them.
-        return { address: q.answers[0], queries };
+        return { address: (target ?? q).answers[0], queries };
       }
     }
     return { address: undefined, queries };

@@ -59,6 +59,9 @@ export async function readManifests(sources: readonly string[], io: KubectlIO, r
       docs.push(...parseManifests(io.stdin, "STDIN"));
       return;
     }
+    if (/^https?:\/\//.test(path)) {
+      throw new KubectlError([`error: unable to read URL ${JSON.stringify(path)}: the simulator has no Internet access; save the manifest locally and apply the file`]);
+    }
     const entries = await io.files.readDir(path);
     if (entries !== undefined) {
       for (const e of [...entries].sort()) {

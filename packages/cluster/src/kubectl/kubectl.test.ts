@@ -53,6 +53,12 @@ describe("kubectl apply / create / delete", () => {
     const { k } = session({ "dir/a.yaml": SAMPLE_POD, "dir/b.yml": SAMPLE_DEPLOYMENT, "dir/notes.txt": "not yaml: [" });
     expect(await k("create -f dir")).toEqual(out("pod/sample-pod created\ndeployment.apps/sample-deployment created\n"));
     expect(await k("create -f -", SAMPLE_POD)).toEqual(err('Error from server (AlreadyExists): error when creating "STDIN": pods "sample-pod" already exists\n'));
+    expect(await k("apply -f dir/a.yaml")).toEqual({
+      stdout: "pod/sample-pod configured\n",
+      stderr:
+        "Warning: resource pods/sample-pod is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n",
+      exitCode: 0,
+    });
     expect(await k("delete -f dir")).toEqual(out('pod "sample-pod" deleted\ndeployment.apps "sample-deployment" deleted\n'));
     expect(await k("delete pod sample-pod")).toEqual(err('Error from server (NotFound): pods "sample-pod" not found\n'));
   });
@@ -139,6 +145,7 @@ describe("kubectl against a running workload", () => {
       err("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples\n"),
     );
     expect(await k("exec nosuch -- true")).toEqual(err('Error from server (NotFound): pods "nosuch" not found\n'));
+    expect((await k("exec deploy/sample-deployment -- hostname")).stdout).toMatch(/^sample-deployment-\w+-\w{5}\n$/);
   });
 
   it("runs the e2e affinity loop inside the exec pod", async () => {
@@ -153,6 +160,9 @@ describe("kubectl against a running workload", () => {
     const r = await k("run tmp --rm -i --restart=Never --image=curlimages/curl -- curl -s http://sample-session-affinity:8080");
     expect(r.stdout).toMatch(/^Host=sample-session-affinity {2}Path=\/ {2}From=sample-deployment-\S+ {2}ClientIP=10\.244\.\d+\.\d+ {2}XFF=\npod "tmp" deleted\n$/);
     expect(r.exitCode).toBe(0);
+    expect((await k("run bb --rm -i --restart=Never --image=busybox:1.28 -- nslookup kubernetes.default")).stdout).toBe(
+      "Server:    10.96.0.10\nAddress 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local\n\nName:      kubernetes.default\nAddress 1: 10.96.0.1 kubernetes.default.svc.cluster.local\npod \"bb\" deleted\n",
+    );
     const noDig = await k("run tmp2 --rm -i --restart=Never --image=curlimages/curl -- dig x");
     expect(noDig.stderr).toMatch(/exec: "dig": executable file not found in \$PATH/);
   });
@@ -164,6 +174,27 @@ describe("kubectl against a running workload", () => {
     expect((await k("get pods -l tier=client -o name")).stdout).toBe("pod/sample-pod\n");
     expect(await k("rollout restart deployment sample-deployment")).toEqual(out("deployment.apps/sample-deployment restarted\n"));
     expect((await k("rollout status deployment sample-deployment")).stdout).toMatch(/successfully rolled out\n$/);
+  });
+
+  it("lists namespaces and deletes at once with --grace-period=0 --force", async () => {
+    expect(await k("create namespace demo")).toEqual(out("namespace/demo created\n"));
+    expect((await k("get ns demo")).stdout).toMatch(/^NAME   STATUS   AGE\ndemo   Active   0s\n$/);
+    expect(await k("run victim --image=nginx")).toEqual(out("pod/victim created\n"));
+    expect(await k("delete pod victim --grace-period=0 --force")).toEqual({
+      stdout: 'pod "victim" force deleted\n',
+      stderr: "Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n",
+      exitCode: 0,
+    });
+    expect(await k("get pod victim")).toEqual(err('Error from server (NotFound): pods "victim" not found\n'));
+  });
+
+  it("generates a deployment and exposes it", async () => {
+    expect(await k("create deployment web --image=registry.k8s.io/echoserver:1.10 --replicas=2")).toEqual(out("deployment.apps/web created\n"));
+    expect(await k("expose deployment web --port=80 --target-port=8080 --type=NodePort")).toEqual(out("service/web exposed\n"));
+    expect((await k("get svc web -o jsonpath={.spec.selector.app}/{.spec.ports[0].targetPort}/{.spec.type}")).stdout).toBe("web/8080/NodePort");
+    expect((await k("get deploy web -o jsonpath={.spec.template.spec.containers[0].name}")).stdout).toBe("echoserver");
+    expect(await k("create deployment web2")).toEqual(err('error: required flag(s) "image" not set\n'));
+    expect(await k("create foo")).toEqual(err("error: Unexpected args: [foo]\nSee 'kubectl create -h' for help and examples\n"));
   });
 
   it("speaks cobra's language for bad usage", async () => {

@@ -8,6 +8,7 @@ import type { KubectlCluster } from "./cluster";
 import { GLOBAL_FLAGS, type KubectlCommand } from "./command";
 import { describe } from "./commands/describe";
 import { exec, run } from "./commands/exec";
+import { expose } from "./commands/generate";
 import { get } from "./commands/get";
 import { apply, create, del } from "./commands/manifests";
 import { label, patch, scale } from "./commands/mutate";
@@ -29,7 +30,7 @@ const version: KubectlCommand = {
   },
 };
 
-const COMMANDS: readonly KubectlCommand[] = [apply, create, del, get, describe, patch, scale, label, exec, run, wait, rollout, version];
+const COMMANDS: readonly KubectlCommand[] = [apply, create, expose, del, get, describe, patch, scale, label, exec, run, wait, rollout, version];
 
 /** Levenshtein distance, for cobra's "Did you mean this?" (distance <= 2). */
 function distance(a: string, b: string): number {
@@ -91,6 +92,8 @@ export class Kubectl {
     } catch (e) {
       if (e instanceof UsageError) out.fail(`Error: ${e.message}\nSee 'kubectl ${command === undefined ? "" : `${command.name} `}--help' for usage.`);
       else if (e instanceof KubectlError || e instanceof StatusError) out.fail(renderKubectlError(e));
+      // Anything else the cluster rejects (a malformed selector, say) is one error line, as kubectl prints it.
+      else if (e instanceof Error) out.fail(`error: ${e.message}`);
       else throw e;
     }
     return out.result();

@@ -15,7 +15,7 @@ export interface ResourceRef {
 const ALL = ["pods", "services", "deployments", "replicasets"];
 
 /** The RESTMapper (Node is served by the cluster before @svclab/manifest knows it). */
-export function resolveKind(arg: string): KindInfo {
+function resolveKind(arg: string): KindInfo {
   const lower = arg.toLowerCase();
   const kind = resolveResource(lower) ?? SERVED_KINDS.find((k) => lower === k.resource || lower === k.singular || k.shortNames.includes(lower));
   if (kind === undefined) throw new KubectlError([`error: the server doesn't have a resource type ${JSON.stringify(arg)}`]);

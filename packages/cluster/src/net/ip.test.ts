@@ -21,3 +21,16 @@ describe("IPv4", () => {
     expect(() => parseCidr("10.96.0.0/33")).toThrow("invalid CIDR address: 10.96.0.0/33");
   });
 });
+
+describe("tryParseIPv4 against the dataplane's parser", () => {
+  it("agrees on every address and rejects noise", () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffffffff }), (n) => tryParseIPv4(formatIPv4(n)) === n));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 16 }), (s) => {
+        const ours = tryParseIPv4(s);
+        return ours === undefined || formatIPv4(ours) === s;
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

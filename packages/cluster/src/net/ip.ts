@@ -15,21 +15,29 @@ export interface Cidr {
   readonly size: number;
 }
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
-/** A dotted quad as a number, or undefined for anything else (no leading zeros). */
+/** A dotted quad as a number, or undefined for anything else (no leading zeros). Hand-rolled: it runs per request. */
 export function tryParseIPv4(text: string): number | undefined {
-  const m = IPV4.exec(text);
-  if (!m) return undefined;
   let n = 0;
-  for (let i = 1; i <= 4; i++) {
-    const part = m[i] as string;
-    if (part.length > 1 && part[0] === "0") return undefined;
-    const octet = Number(part);
-    if (octet > 255) return undefined;
-    n = n * 256 + octet;
+  let octet = 0;
+  let digits = 0;
+  let parts = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46; // a final '.' closes the last part
+    if (c >= 48 && c <= 57) {
+      if (digits > 0 && octet === 0) return undefined; // leading zero
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return undefined;
+    } else if (c === 46) {
+      if (digits === 0) return undefined;
+      n = n * 256 + octet;
+      octet = 0;
+      digits = 0;
+      if (++parts > 4) return undefined;
+    } else {
+      return undefined;
+    }
   }
-  return n;
+  return parts === 4 ? n : undefined;
 }
 
 export function parseCidr(text: string): Cidr {

@@ -1,13 +1,14 @@
 /**
  * The per-node service agent: Cilium's agent feeding the node's dataplane
- * from Services and EndpointSlices (its Kubernetes reflector), and the host
+ * from Services and EndpointSlices (its Kubernetes reflector), sweeping
+ * expired conntrack entries, and the host
  * sockets the node proxy serves — the healthCheckNodePort server of every
  * LoadBalancer Service with externalTrafficPolicy=Local and the proxy's own
  * healthz on 10256.
  */
 import type { Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
-import type { NodeDataplane, ReconcileResult } from "@svclab/dataplane";
+import type { NodeDataplane, ReconcileError, ReconcileResult } from "@svclab/dataplane";
 import type { ApiServer } from "../api/server";
 import { KINDS } from "../api/kinds";
 import { rfc3339 } from "../api/metadata";
@@ -19,14 +20,19 @@ import { healthCheckResponse } from "./health-check";
 import { APISERVER_PORT } from "../cluster/bootstrap";
 import type { EventLoop } from "../sim/event-loop";
 
+/** How often the agent sweeps expired conntrack entries (Cilium adapts it; this is a middle value). */
+export const CT_GC_INTERVAL_SECONDS = 300;
+
 export class NodeAgent {
   /** healthCheckNodePort -> "namespace/name". */
   private readonly healthPorts = new Map<number, string>();
   /** Errors the last reconcile reported (a full map, a rejected frontend). */
-  lastErrors: ReconcileResult["errors"] = [];
+  lastErrors: ReconcileError[] = [];
 
   /** Changes seen since the last reconcile: the reflector takes them all, the reconciler runs once. */
   private dirty = false;
+  /** Objects the writer refused since the last reconcile (bad address, frontend owned by another service). */
+  private rejected: ReconcileError[] = [];
 
   constructor(
     readonly nodeName: string,
@@ -42,26 +48,41 @@ export class NodeAgent {
     api.watch<Service>(KINDS.service, (e) => this.onService(e.type === "DELETED" ? e.old ?? e.object : e.object, e.type === "DELETED"));
     api.watch<EndpointSlice>(KINDS.endpointSlice, (e) => this.onSlice(e.object, e.type === "DELETED"));
     loop.addWorker(() => this.reconcile());
+    const gc = () => {
+      dataplane.maps.conntrack.gc(loop.clock.nowSeconds());
+      loop.after(CT_GC_INTERVAL_SECONDS, gc);
+    };
+    loop.after(CT_GC_INTERVAL_SECONDS, gc);
   }
 
   private onService(svc: Service, deleted: boolean): void {
     const key = `${svc.metadata?.namespace}/${svc.metadata?.name}`;
     for (const [port, k] of this.healthPorts) if (k === key) this.healthPorts.delete(port);
-    this.dirty = true;
     if (deleted) {
-      this.dataplane.reflector.deleteService(svc.metadata?.namespace ?? "", svc.metadata?.name ?? "");
+      this.reflect(key, () => this.dataplane.reflector.deleteService(svc.metadata?.namespace ?? "", svc.metadata?.name ?? ""));
       return;
     }
     const hc = svc.spec?.healthCheckNodePort ?? 0;
     if (hc > 0 && svc.spec?.type === "LoadBalancer" && svc.spec.externalTrafficPolicy === "Local") this.healthPorts.set(hc, key);
-    this.dataplane.reflector.upsertService(svc);
+    this.reflect(key, () => this.dataplane.reflector.upsertService(svc));
   }
 
   private onSlice(slice: EndpointSlice, deleted: boolean): void {
-    if (!slice.metadata?.labels?.[SERVICE_NAME_LABEL]) return;
+    const service = slice.metadata?.labels?.[SERVICE_NAME_LABEL];
+    if (!service) return;
+    const key = `${slice.metadata?.namespace}/${service}`;
+    if (deleted) this.reflect(key, () => this.dataplane.reflector.deleteEndpointSlice(slice));
+    else this.reflect(key, () => this.dataplane.reflector.upsertEndpointSlice(slice));
+  }
+
+  /** Hands a change to Cilium's reflector; a refusal is reported, never thrown into the API write. */
+  private reflect(service: string, change: () => void): void {
     this.dirty = true;
-    if (deleted) this.dataplane.reflector.deleteEndpointSlice(slice);
-    else this.dataplane.reflector.upsertEndpointSlice(slice);
+    try {
+      change();
+    } catch (err) {
+      this.rejected.push({ frontend: "", service, error: err instanceof Error ? err : new Error(String(err)) });
+    }
   }
 
   /** Programs the maps once per burst of changes (a worker of the event loop). */
@@ -69,7 +90,8 @@ export class NodeAgent {
     if (!this.dirty) return false;
     this.dirty = false;
     const r: ReconcileResult = this.dataplane.reconcile();
-    this.lastErrors = r.errors;
+    this.lastErrors = [...this.rejected, ...r.errors];
+    this.rejected = [];
     return false;
   }
 

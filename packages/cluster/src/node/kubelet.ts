@@ -81,11 +81,6 @@ export class Kubelet {
     });
   }
 
-  /** The sandboxes this node runs. */
-  sandboxes(): PodSandbox[] {
-    return [...this.pods.values()].flatMap((s) => (s.sandbox ? [s.sandbox] : []));
-  }
-
   private sync(key: string, pod: Pod): void {
     let state = this.pods.get(key);
     if (pod.metadata?.deletionTimestamp !== undefined) {
@@ -109,6 +104,7 @@ export class Kubelet {
     const ip = this.ipam.allocate();
     const now = rfc3339(this.env.wallClock());
     const hostname = pod.spec?.hostname ?? name;
+    const restartPolicy = pod.spec?.restartPolicy ?? "Always";
     const containers: ContainerRuntime[] = (pod.spec?.containers ?? []).map((c) => {
       const program = programFor(c, { hostname, now: this.env.wallClock });
       const runtime: ContainerRuntime = {
@@ -120,7 +116,12 @@ export class Kubelet {
         ready: false,
       };
       if (program === undefined) runtime.state = { kind: "image-pull-error", reason: "ErrImagePull" };
-      else if (program.kind === "exits") runtime.state = { kind: "crash-loop", restarts: 1, finishedAt: now };
+      else if (program.kind === "exits") {
+        const restarts = restartPolicy === "Always" || (restartPolicy === "OnFailure" && program.exitCode !== 0);
+        runtime.state = restarts
+          ? { kind: "crash-loop", restarts: 1, finishedAt: now }
+          : { kind: "completed", exitCode: program.exitCode, startedAt: now, finishedAt: now };
+      }
       return runtime;
     });
     const sandbox = new PodSandbox(
@@ -238,6 +239,7 @@ export class Kubelet {
     if (sandbox !== undefined) {
       sandbox.accepting = false;
       sandbox.listeners.clear();
+      sandbox.udpPorts.clear();
       this.ipam.release(sandbox.ip);
       this.env.onSandbox(sandbox, false);
     }
@@ -270,7 +272,7 @@ export class Kubelet {
     const notReadyMsg = `containers with unready status: [${notReady.join(" ")}]`;
     const hostIP = formatIPv4(this.nodeIP);
     const status: NonNullable<Pod["status"]> = {
-      phase: sandbox === undefined ? "Pending" : containers?.some((c) => c.state.kind === "running" || c.state.kind === "crash-loop") ? "Running" : "Pending",
+      phase: phaseOf(containers),
       conditions: [
         cond("PodReadyToStartContainers", sandbox !== undefined),
         cond("Initialized", true),
@@ -287,8 +289,6 @@ export class Kubelet {
         const base = { name: spec.name, image, imageID: "", ready: false, restartCount: 0, started: false };
         if (c === undefined) return { ...base, image: spec.image ?? "", state: { waiting: { reason: "ContainerCreating" } }, lastState: {} };
         switch (c.state.kind) {
-          case "creating":
-            return { ...base, state: { waiting: { reason: "ContainerCreating" } }, lastState: {} };
           case "image-pull-error":
             return {
               ...base,
@@ -312,8 +312,14 @@ export class Kubelet {
             };
           case "running":
             return { ...base, imageID: imageIdOf(image, c.containerID), containerID: c.containerID, ready: c.ready, started: true, state: { running: { startedAt: c.state.startedAt } }, lastState: {} };
-          case "terminated":
-            return { ...base, imageID: imageIdOf(image, c.containerID), containerID: c.containerID, state: { terminated: { exitCode: c.state.exitCode, reason: c.state.reason, finishedAt: c.state.finishedAt } }, lastState: {} };
+          case "completed":
+            return {
+              ...base,
+              imageID: imageIdOf(image, c.containerID),
+              containerID: c.containerID,
+              state: { terminated: { exitCode: c.state.exitCode, reason: c.state.exitCode === 0 ? "Completed" : "Error", startedAt: c.state.startedAt, finishedAt: c.state.finishedAt, containerID: c.containerID } },
+              lastState: {},
+            };
         }
       }),
       qosClass: "BestEffort",
@@ -326,6 +332,15 @@ export class Kubelet {
     if (prev === JSON.stringify(status)) return;
     this.env.api.updateStatus(KINDS.pod, { ...pod, status });
   }
+}
+
+/** The pod phase from its containers (before the sandbox exists, Pending). */
+function phaseOf(containers: readonly ContainerRuntime[] | undefined): "Pending" | "Running" | "Succeeded" | "Failed" {
+  if (containers === undefined) return "Pending";
+  if (containers.length > 0 && containers.every((c) => c.state.kind === "completed")) {
+    return containers.every((c) => c.state.kind === "completed" && c.state.exitCode === 0) ? "Succeeded" : "Failed";
+  }
+  return containers.some((c) => c.state.kind === "running" || c.state.kind === "crash-loop" || c.state.kind === "completed") ? "Running" : "Pending";
 }
 
 /** A stable digest-looking image ID (the simulator has no registry). */

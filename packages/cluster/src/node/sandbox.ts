@@ -8,11 +8,11 @@ import type { ResolvConf } from "../dns/coredns";
 import type { ContainerProgram, HttpHandler } from "../apps/images";
 
 export type ContainerState =
-  | { readonly kind: "creating" }
   | { readonly kind: "image-pull-error"; readonly reason: "ErrImagePull" | "ImagePullBackOff" }
   | { readonly kind: "running"; readonly startedAt: string }
   | { readonly kind: "crash-loop"; readonly restarts: number; readonly finishedAt: string }
-  | { readonly kind: "terminated"; readonly exitCode: number; readonly reason: string; readonly finishedAt: string };
+  /** Exited and not restarted (restartPolicy Never, or OnFailure after a success). */
+  | { readonly kind: "completed"; readonly exitCode: number; readonly startedAt: string; readonly finishedAt: string };
 
 export interface ContainerRuntime {
   readonly name: string;
@@ -27,6 +27,8 @@ export interface ContainerRuntime {
 export class PodSandbox {
   /** Server sockets by TCP port. */
   readonly listeners = new Map<number, HttpHandler>();
+  /** Bound UDP ports. */
+  readonly udpPorts = new Set<number>();
   /** Accepting new connections (false once the pod is told to stop). */
   accepting = true;
   openConnections = 0;
@@ -54,6 +56,7 @@ export class PodSandbox {
   listen(c: ContainerRuntime): void {
     if (c.program?.kind !== "server") return;
     for (const port of c.program.ports) this.listeners.set(port, c.program.handler);
+    for (const port of c.program.udpPorts ?? []) this.udpPorts.add(port);
   }
 
   closeConnection(): void {

@@ -6,24 +6,11 @@
  * already restores values the client left out.)
  */
 import type { Service, ServicePort } from "kubernetes-types/core/v1";
-import { StatusError, fieldInvalid, invalidError, needsHealthCheck, type KindInfo } from "@svclab/manifest";
+import { fieldInvalid, invalidError, needsHealthCheck, type KindInfo } from "@svclab/manifest";
+import { internalError } from "../api/errors";
 import type { ResourceHooks, Transaction } from "../api/server";
 import { AllocationError, type IPAllocator, type PortAllocator } from "./allocators";
 import { formatIPv4, tryParseIPv4 } from "../net/ip";
-
-/** apierrors.NewInternalError. */
-function internalError(message: string): StatusError {
-  return new StatusError({
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Failure",
-    message: `Internal error occurred: ${message}`,
-    reason: "InternalError",
-    code: 500,
-    details: { causes: [{ message }] },
-  });
-}
 
 function needsNodePorts(svc: Service): boolean {
   return svc.spec?.type === "NodePort" || svc.spec?.type === "LoadBalancer";

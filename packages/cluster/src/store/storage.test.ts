@@ -21,8 +21,8 @@ describe("ResourceStore", () => {
 
   it("lists by namespace, sorted by name", () => {
     const store = new ResourceStore(() => "1");
-    for (const [ns, name] of [["b", "y"], ["a", "z"], ["a", "x"]] as const) store.insert({ metadata: { name, namespace: ns } });
+    for (const [ns, name] of [["b", "y"], ["a-b", "w"], ["a", "z"], ["a", "x"]] as const) store.insert({ metadata: { name, namespace: ns } });
     expect(store.list("a").map((o) => o.metadata?.name)).toEqual(["x", "z"]);
-    expect(store.list().map((o) => `${o.metadata?.namespace}/${o.metadata?.name}`)).toEqual(["a/x", "a/z", "b/y"]);
+    expect(store.list().map((o) => `${o.metadata?.namespace}/${o.metadata?.name}`)).toEqual(["a/x", "a/z", "a-b/w", "b/y"]);
   });
 });

@@ -52,14 +52,17 @@ export interface WatchEvent<T extends StoredObject = StoredObject> {
 
 export type WatchHandler<T extends StoredObject = StoredObject> = (event: WatchEvent<T>) => void;
 
+/** Namespace and name joined by a character below any a name may hold, so keys sort as the API lists. */
 function key(namespace: string, name: string): string {
-  return namespace === "" ? name : `${namespace}/${name}`;
+  return namespace === "" ? name : `${namespace}\u0001${name}`;
 }
 
 /** One resource's objects (one etcd prefix). */
 export class ResourceStore<T extends StoredObject = StoredObject> {
   private readonly objects = new Map<string, T>();
   private readonly watchers = new Set<WatchHandler<T>>();
+  /** Keys in list order, rebuilt after an insert or delete (controllers list far more often). */
+  private sortedKeys: string[] | undefined;
 
   constructor(private readonly nextVersion: () => string) {}
 
@@ -69,25 +72,21 @@ export class ResourceStore<T extends StoredObject = StoredObject> {
 
   /** All objects, or a namespace's, sorted by namespace then name as the API server lists them. */
   list(namespace?: string): T[] {
+    this.sortedKeys ??= [...this.objects.keys()].sort();
     const out: T[] = [];
-    for (const obj of this.objects.values()) {
-      if (namespace === undefined || namespace === "" || obj.metadata?.namespace === namespace) out.push(obj);
+    const all = namespace === undefined || namespace === "";
+    for (const k of this.sortedKeys) {
+      const obj = this.objects.get(k) as T;
+      if (all || obj.metadata?.namespace === namespace) out.push(obj);
     }
-    return out.sort((a, b) => {
-      const ka = key(a.metadata?.namespace ?? "", a.metadata?.name ?? "");
-      const kb = key(b.metadata?.namespace ?? "", b.metadata?.name ?? "");
-      return ka < kb ? -1 : ka > kb ? 1 : 0;
-    });
-  }
-
-  get size(): number {
-    return this.objects.size;
+    return out;
   }
 
   /** Stores a new object (the caller checked it does not exist), stamping its resourceVersion. */
   insert(obj: T): T {
     const stored = this.stamp(obj);
     this.objects.set(this.keyOf(stored), stored);
+    this.sortedKeys = undefined;
     this.emit({ type: "ADDED", object: stored });
     return stored;
   }
@@ -105,6 +104,7 @@ export class ResourceStore<T extends StoredObject = StoredObject> {
     const old = this.objects.get(k);
     if (old === undefined) return;
     this.objects.delete(k);
+    this.sortedKeys = undefined;
     // A delete gets its own resourceVersion, as etcd's delete revision.
     const gone = { ...old, metadata: { ...old.metadata, resourceVersion: this.nextVersion() } } as T;
     this.emit({ type: "DELETED", object: gone, old });

@@ -10,7 +10,7 @@
  * reverse-translated. Dropped packets cost the client the kernel's connect
  * timeout; a port nobody listens on is refused.
  */
-import { formatIPv4, LookupTrace, PROTO_TCP, type LookupResult, type NodeDataplane, type SeededRandom } from "@svclab/dataplane";
+import { formatIPv4, LookupTrace, PROTO_TCP, PROTO_UDP, type LookupResult, type NodeDataplane, type SeededRandom } from "@svclab/dataplane";
 import type { HttpHandler } from "../apps/images";
 import type { HttpRequest, HttpResponse } from "../apps/http";
 import type { ClusterDns, ResolvConf } from "../dns/coredns";
@@ -69,6 +69,9 @@ export const KERNEL_CONNECT_TIMEOUT_SECONDS = 127;
 const RTT_LOCAL = 0.0001;
 const RTT_NODES = 0.0004;
 const DNS_QUERY = 0.0003;
+const DNS_PORT = 53;
+/** glibc's defaults: timeout:5, attempts:2. */
+const RESOLVER_GIVE_UP_SECONDS = 10;
 const APP_TIME = 0.0005;
 const EPHEMERAL_LOW = 32768;
 const EPHEMERAL_HIGH = 60999;
@@ -178,10 +181,17 @@ export class Network {
       throw e;
     }
 
-    const resolution = this.dns.resolve(u.host, client.resolv);
+    let resolution = this.dns.resolve(u.host, client.resolv);
     if (resolution.queries.length > 0) {
-      this.loop.advance(DNS_QUERY * resolution.queries.length);
-      trace?.push({ step: "dns", server: client.resolv?.nameserver ?? "", queries: resolution.queries, answer: resolution.address });
+      const server = this.nameserverPod(client, trace);
+      if (server === undefined) {
+        // No CoreDNS answers: the stub resolver waits out timeout:5 x attempts:2 on the first query.
+        this.loop.advance(RESOLVER_GIVE_UP_SECONDS);
+        resolution = { address: undefined, queries: resolution.queries.slice(0, 1).map((q) => ({ name: q.name, rcode: q.rcode, answers: [] })) };
+      } else {
+        this.loop.advance(DNS_QUERY * resolution.queries.length);
+      }
+      trace?.push({ step: "dns", server: client.resolv?.nameserver ?? "", answeredBy: server?.key, queries: resolution.queries, answer: resolution.address });
     }
     const dst = resolution.address === undefined ? undefined : tryParseIPv4(resolution.address);
     if (dst === undefined) return fail(6, `curl: (6) Could not resolve host: ${u.host}`);
@@ -220,7 +230,7 @@ export class Network {
       if (t.kind === "pod") trace.push({ step: "pod", pod: t.sandbox.key, node: t.sandbox.nodeName, address: `${t.sandbox.ipText}:${t.port}`, seenSource: seen });
       else trace.push({ step: "host", node: t.node.name, address: `${t.node.ipText}:${t.port}`, listener: t.node.listener(t.port)?.name ?? "" });
     }
-    return new Connection(this, u, dst, outcome, rtt, trace ?? []);
+    return new Connection(this, u, { saddr: client.ip, sport, daddr: dst }, outcome, rtt, trace ?? []);
   }
 
   /** @internal The reply hop of a delivered request. */
@@ -245,6 +255,30 @@ export class Network {
     const from = ok ? `${formatIPv4(this.revOut.address)}:${this.revOut.port}` : `${dst}:${port}`;
     const a = lt.accesses[0];
     return { step: "reply", status, from, reverseNat: a ? `${a.map} ${a.key} -> ${a.result} ${a.value}`.trim() : "" };
+  }
+
+  /**
+   * The CoreDNS pod a pod's queries reach: the nameserver (kube-dns's
+   * cluster IP) goes through the client node's datapath like any UDP
+   * socket. Undefined when no DNS pod answers.
+   */
+  private nameserverPod(c: Client, trace: TraceHop[] | null): PodSandbox | undefined {
+    const node = c.node;
+    const ns = tryParseIPv4(c.resolv?.nameserver ?? "");
+    if (node === undefined || ns === undefined) return undefined;
+    const dp = node.dataplane;
+    const lt = trace === null ? null : new LookupTrace();
+    let r: LookupResult | undefined;
+    if (dp.config.socketLB) {
+      r = dp.lb.socketConnect(c.cookie, c.ip, ns, DNS_PORT, PROTO_UDP, lt);
+      if (r.verdictName === "pass") r = undefined;
+    }
+    r ??= dp.lb.eastWest(c.ip, this.rng.intBetween(EPHEMERAL_LOW, EPHEMERAL_HIGH), ns, DNS_PORT, PROTO_UDP, true, lt);
+    const target = r.verdictName === "forward" ? r.backendAddr : r.verdictName === "pass" ? ns : 0;
+    const port = r.verdictName === "forward" ? r.backendPort : DNS_PORT;
+    if (r.verdictName !== "pass") this.datapathHop(trace, node, r, lt);
+    const sandbox = this.sandboxes.get(target);
+    return sandbox !== undefined && sandbox.accepting && sandbox.udpPorts.has(port) ? sandbox : undefined;
   }
 
   /** Pods and nodes: socket LB at connect(), else the per-packet path of the client's node. */
@@ -273,6 +307,11 @@ export class Network {
 
   /** Untranslated traffic: to a pod, to a node (whose datapath sees it arrive from outside), or nowhere. */
   private plainRoute(c: Client, sport: number, dst: number, port: number, trace: TraceHop[] | null): Outcome {
+    if (dst >>> 24 === 127) {
+      // Loopback stays in the client's own network namespace.
+      const target: Target = c.sandbox ? { kind: "pod", sandbox: c.sandbox, port } : { kind: "host", node: c.node as NodeHost, port };
+      return { kind: "deliver", target, seen: dst, seenPort: sport, revNat: 0, via: undefined };
+    }
     const sandbox = this.sandboxes.get(dst);
     if (sandbox !== undefined) return { kind: "deliver", target: { kind: "pod", sandbox, port }, seen: c.ip, seenPort: sport, revNat: 0, via: undefined };
     const node = this.nodes.get(dst);
@@ -397,7 +436,8 @@ export class Connection {
   constructor(
     private readonly network: Network,
     readonly url: HttpUrl,
-    private readonly dst: number,
+    /** The flow as the translating datapath saw it. */
+    private readonly flow: { readonly saddr: number; readonly sport: number; readonly daddr: number },
     private readonly delivery: Delivery,
     private readonly rtt: number,
     /** Hops of the connection setup (DNS, connect, datapath, pod). */
@@ -443,13 +483,16 @@ export class Connection {
       localPort: t.port,
     });
     this.network.elapse(this.rtt + APP_TIME);
-    trace?.push(this.network.replyFor(res.status, this.delivery, this.dst, u.port));
+    trace?.push(this.network.replyFor(res.status, this.delivery, this.flow.daddr, u.port));
     return { exitCode: 0, stdout: res.body, stderr: "", response: res, trace: trace ?? NO_TRACE, elapsedSeconds: this.network.clock() - start };
   }
 
+  /** FIN both ways: the pod's socket closes and a per-packet conntrack entry moves to its close timeout. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.sandbox?.closeConnection();
+    const d = this.delivery;
+    if (d.via !== undefined && d.revNat !== 0) d.via.lb.closeConnection(this.flow.saddr, this.flow.sport, this.flow.daddr, this.url.port, PROTO_TCP);
   }
 }

@@ -8,7 +8,15 @@ import type { MapAccess, TrafficPath } from "@svclab/dataplane";
 import type { DnsQuery } from "../dns/coredns";
 
 export type TraceHop =
-  | { readonly step: "dns"; readonly server: string; readonly queries: readonly DnsQuery[]; readonly answer: string | undefined }
+  | {
+      readonly step: "dns";
+      /** The nameserver in resolv.conf (the kube-dns Service address). */
+      readonly server: string;
+      /** The CoreDNS pod the client's datapath sent the queries to, if any answered. */
+      readonly answeredBy: string | undefined;
+      readonly queries: readonly DnsQuery[];
+      readonly answer: string | undefined;
+    }
   | { readonly step: "connect"; readonly source: string; readonly destination: string; readonly clientNode?: string }
   | { readonly step: "cloud-lb"; readonly address: string; readonly node: string; readonly healthyNodes: readonly string[] }
   | {
@@ -40,7 +48,7 @@ export function formatTrace(hops: readonly TraceHop[]): string {
   for (const h of hops) {
     switch (h.step) {
       case "dns":
-        lines.push(`dns: ${h.queries.map((q) => `${q.name} ${q.rcode}`).join(", ")} -> ${h.answer ?? "no answer"} (server ${h.server})`);
+        lines.push(`dns: ${h.queries.map((q) => `${q.name} ${q.rcode}`).join(", ")} -> ${h.answer ?? "no answer"} (server ${h.server}${h.answeredBy ? ` via ${h.answeredBy}` : ", unreachable"})`);
         break;
       case "connect":
         lines.push(`connect: ${h.source} -> ${h.destination}${h.clientNode ? ` on ${h.clientNode}` : ""}`);

@@ -63,8 +63,4 @@ export class IdAllocator {
     this.keyToId.delete(key);
     this.idToKey[id] = undefined;
   }
-
-  get size(): number {
-    return this.keyToId.size;
-  }
 }

@@ -34,5 +34,3 @@ export interface LBMaps {
   updateMaglev(revNat: number, table: Uint32Array): void;
   deleteMaglev(revNat: number): void;
 }
-
-export type LBMapOperation = keyof LBMaps;

@@ -55,12 +55,6 @@ export interface ReconcileResult {
   errors: ReconcileError[];
 }
 
-interface BackendState_ {
-  id: number;
-  revision: number;
-  refCount: number;
-}
-
 const BE_FLAG: Readonly<Record<BackendState, number>> = {
   active: 0,
   terminating: 1,
@@ -74,9 +68,12 @@ const WILDCARD_PORT = 0;
 export class Reconciler {
   private readonly serviceIds = new IdAllocator(FIRST_SERVICE_ID, MAX_SERVICE_ID);
   private readonly backendIds = new IdAllocator(FIRST_BACKEND_ID, MAX_BACKEND_ID);
-  private readonly backendStates = new Map<string, BackendState_>();
-  /** Backend keys referenced by each programmed frontend address (slot order). */
-  private readonly backendRefs = new Map<string, string[]>();
+  /** Per backend id: the table revision last written to the backend map (0 = never). */
+  private readonly beRevision: number[] = [];
+  /** Per backend id: how many programmed frontend addresses reference it. */
+  private readonly beRefCount: number[] = [];
+  /** Backend ids referenced by each programmed frontend address (slot order). */
+  private readonly backendRefs = new Map<string, number[]>();
   private readonly prevSourceRanges = new Map<string, Map<string, Cidr4>>();
   /** Service ids of the frontends sharing each wildcard entry, by address. */
   private readonly wildcardRefs = new Map<number, number[]>();
@@ -133,24 +130,17 @@ export class Reconciler {
     return this.serviceIds.lookup(key);
   }
 
-  /** The programmed frontend address of a service id. */
-  frontendOfId(id: number): string | undefined {
-    return this.serviceIds.keyOf(id);
-  }
-
   backendId(key: string): number | undefined {
-    return this.backendStates.get(key)?.id;
+    return this.backendIds.lookup(key);
   }
 
-  /** Backend keys of a programmed frontend address, in slot order. */
-  programmedBackends(key: string): readonly string[] {
-    return this.backendRefs.get(key) ?? [];
+  /** NodePort frontends are the 0.0.0.0 surrogate (socket LB's fallback key) plus one per node address. */
+  private isNodePortSurrogate(fe: FrontendRow): boolean {
+    return fe.type === "NodePort" && fe.addr === 0;
   }
 
-  private expandedAddresses(fe: FrontendRow): number[] {
-    // NodePort frontends: the 0.0.0.0 surrogate (socket LB's fallback key) plus every node address.
-    if (fe.type === "NodePort" && fe.addr === 0) return [0, ...this.config.nodeAddresses];
-    return [fe.addr];
+  private expandedAddresses(fe: FrontendRow): readonly number[] {
+    return this.isNodePortSurrogate(fe) ? [0, ...this.config.nodeAddresses] : [fe.addr];
   }
 
   private updateFrontend(fe: FrontendRow): void {
@@ -158,7 +148,7 @@ export class Reconciler {
     if (svc === undefined) throw new Error(`service ${fe.serviceName} not found`);
     const backends = this.writer.frontendBackends(fe);
     fe.id = this.programFrontend(fe, svc, fe.addr, backends);
-    if (fe.type === "NodePort" && fe.addr === 0) {
+    if (this.isNodePortSurrogate(fe)) {
       for (const addr of this.config.nodeAddresses) this.programFrontend(fe, svc, addr, backends);
     }
   }
@@ -187,19 +177,20 @@ export class Reconciler {
 
     // Orphans first, to make room in the backend map for the new ones.
     const previous = this.backendRefs.get(key) ?? [];
-    const wanted = new Set<string>();
-    if (previous.length > 0) for (const b of ordered) wanted.add(b.row.key);
     // Affinity match entries exist only if affinity is or was on for this frontend: skip the deletes otherwise.
     if (svc.sessionAffinity) this.affinityFrontends.add(key);
     const hadAffinity = this.affinityFrontends.has(key);
-    for (const beKey of previous) {
-      if (wanted.has(beKey)) continue;
-      const st = this.backendStates.get(beKey);
-      if (st === undefined) continue;
-      if (hadAffinity) maps.deleteAffinityMatch(id, st.id);
-      if (st.refCount <= 1) {
-        maps.deleteBackend(st.id);
-        this.releaseBackend(beKey, st.id);
+    if (previous.length > 0) {
+      const wanted = new Set<string>();
+      for (const b of ordered) wanted.add(b.row.key);
+      for (const beId of previous) {
+        const beKey = this.backendIds.keyOf(beId);
+        if (beKey === undefined || wanted.has(beKey)) continue;
+        if (hadAffinity) maps.deleteAffinityMatch(id, beId);
+        if ((this.beRefCount[beId] as number) <= 1) {
+          maps.deleteBackend(beId);
+          this.releaseBackend(beKey, beId);
+        }
       }
     }
 
@@ -207,19 +198,20 @@ export class Reconciler {
     let terminating = 0;
     let inactive = 0;
     let slot = 1;
-    const slotKeys: string[] = [];
+    const slotIds: number[] = [];
     for (const { row, inst } of ordered) {
-      let st = this.backendStates.get(row.key);
-      if (st === undefined) {
-        st = { id: this.backendIds.acquire(row.key), revision: 0, refCount: 0 };
-        this.backendStates.set(row.key, st);
+      let beId = this.backendIds.lookup(row.key);
+      if (beId === undefined) {
+        beId = this.backendIds.acquire(row.key);
+        this.beRevision[beId] = 0;
+        this.beRefCount[beId] = 0;
       }
-      if (row.revision > st.revision) {
-        maps.updateBackend(st.id, row.addr, row.port, row.proto, BE_FLAG[inst.state], 0);
-        st.revision = row.revision;
-        this.backendNodes.set(st.id, inst.nodeName, inst.nodeName === this.writer.nodeName);
+      if (row.revision > (this.beRevision[beId] as number)) {
+        maps.updateBackend(beId, row.addr, row.port, row.proto, BE_FLAG[inst.state], 0);
+        this.beRevision[beId] = row.revision;
+        this.backendNodes.set(beId, inst.nodeName, inst.nodeName === this.writer.nodeName);
       }
-      slotKeys.push(row.key);
+      slotIds.push(beId);
       if (inst.state === "maintenance") continue;
       const state: BackendState = inst.unhealthy ? "quarantined" : inst.state;
       maps.updateService(
@@ -228,14 +220,14 @@ export class Reconciler {
         proto,
         scope,
         slot,
-        st.id,
+        beId,
         0,
         0,
         id,
         state === "quarantined" ? quarantinedSlotFlags : slotFlags,
       );
-      if (svc.sessionAffinity && inst.state === "active") maps.updateAffinityMatch(id, st.id);
-      else if (hadAffinity) maps.deleteAffinityMatch(id, st.id);
+      if (svc.sessionAffinity && inst.state === "active") maps.updateAffinityMatch(id, beId);
+      else if (hadAffinity) maps.deleteAffinityMatch(id, beId);
       if (state === "active") active++;
       else if (state === "terminating") terminating++;
       else inactive++;
@@ -252,7 +244,7 @@ export class Reconciler {
       } else {
         const table = (this.config.maglev as Maglev).getLookupTable(
           ordered.slice(0, active).map((b) => ({
-            id: (this.backendStates.get(b.row.key) as BackendState_).id,
+            id: this.backendIds.lookup(b.row.key) as number,
             address: formatIPv4(b.row.addr),
             port: b.row.port,
             protocol: protoName(b.row.proto),
@@ -279,7 +271,7 @@ export class Reconciler {
     const previousSlots = previous.length;
     for (let s = slotCount + 1; s <= previousSlots; s++) maps.deleteService(addr, port, proto, scope, s);
 
-    this.updateReferences(key, previous, slotKeys);
+    this.updateReferences(key, previous, slotIds);
     if (!svc.sessionAffinity) this.affinityFrontends.delete(key);
     return id;
   }
@@ -292,13 +284,13 @@ export class Reconciler {
     maps.deleteMaglev(id);
     const refs = this.backendRefs.get(key) ?? [];
     const hadAffinity = this.affinityFrontends.has(key);
-    for (const beKey of refs) {
-      const st = this.backendStates.get(beKey);
-      if (st === undefined) continue;
-      if (hadAffinity) maps.deleteAffinityMatch(id, st.id);
-      if (st.refCount <= 1) {
-        maps.deleteBackend(st.id);
-        this.releaseBackend(beKey, st.id);
+    for (const beId of refs) {
+      const beKey = this.backendIds.keyOf(beId);
+      if (beKey === undefined) continue;
+      if (hadAffinity) maps.deleteAffinityMatch(id, beId);
+      if ((this.beRefCount[beId] as number) <= 1) {
+        maps.deleteBackend(beId);
+        this.releaseBackend(beKey, beId);
       }
     }
     // The master first: the datapath stops selecting before the slots disappear.
@@ -361,35 +353,31 @@ export class Reconciler {
     this.wildcardRefs.delete(addr);
   }
 
-  private updateReferences(key: string, previous: readonly string[], next: string[]): void {
+  private updateReferences(key: string, previous: readonly number[], next: number[]): void {
+    const refCount = this.beRefCount;
     if (previous.length === 0) {
       // A new frontend (the common case from scratch): every backend gains a reference.
-      for (const beKey of next) {
-        const st = this.backendStates.get(beKey);
-        if (st !== undefined) st.refCount++;
+      for (const beId of next) if (this.backendIds.keyOf(beId) !== undefined) refCount[beId] = (refCount[beId] as number) + 1;
+    } else {
+      const prevSet = new Set(previous);
+      const nextSet = new Set(next);
+      for (const beId of prevSet) {
+        if (!nextSet.has(beId) && this.backendIds.keyOf(beId) !== undefined && (refCount[beId] as number) > 0) {
+          refCount[beId] = (refCount[beId] as number) - 1;
+        }
       }
-      if (next.length > 0) this.backendRefs.set(key, next);
-      return;
-    }
-    const prevSet = new Set(previous);
-    const nextSet = new Set(next);
-    for (const beKey of prevSet) {
-      if (nextSet.has(beKey)) continue;
-      const st = this.backendStates.get(beKey);
-      if (st !== undefined && st.refCount > 0) st.refCount--;
-    }
-    for (const beKey of nextSet) {
-      if (prevSet.has(beKey)) continue;
-      const st = this.backendStates.get(beKey);
-      if (st !== undefined) st.refCount++;
+      for (const beId of nextSet) {
+        if (!prevSet.has(beId) && this.backendIds.keyOf(beId) !== undefined) refCount[beId] = (refCount[beId] as number) + 1;
+      }
     }
     if (next.length > 0) this.backendRefs.set(key, next);
     else this.backendRefs.delete(key);
   }
 
   private releaseBackend(key: string, id: number): void {
-    this.backendStates.delete(key);
     this.backendIds.release(key);
+    this.beRevision[id] = 0;
+    this.beRefCount[id] = 0;
     this.backendNodes.delete(id);
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { endpointSliceToBackends, endpointState, serviceToFrontends } from "./reflector";
+import { clusterIPService, endpoint, node, slice } from "./test-support/fixtures";
 
 describe("endpointState (EndpointSlice conditions as the proxies read them)", () => {
   it.each([
@@ -85,5 +86,22 @@ describe("endpointSliceToBackends", () => {
     ).toEqual([
       { address: "10.244.1.1", port: 8080, protocol: "TCP", portNames: ["http"], state: "active", nodeName: "n1", zone: "z1" },
     ]);
+  });
+});
+
+describe("K8sReflector", () => {
+  it("merges the slices of a service and drops a deleted slice's endpoints", () => {
+    const { dp } = node();
+    dp.applyService(clusterIPService("web", "10.96.0.10"));
+    const a = slice("web", [endpoint("10.244.1.1", "node-a")], 9376, "web-a");
+    const b = slice("web", [endpoint("10.244.2.1", "node-b")], 9376, "web-b");
+    dp.applyEndpointSlice(a);
+    dp.applyEndpointSlice(b);
+    expect(dp.lbMapsDump().filter((l) => l.startsWith("BE:"))).toEqual([
+      "BE: ID=1 ADDR=10.244.1.1:9376/TCP STATE=active",
+      "BE: ID=2 ADDR=10.244.2.1:9376/TCP STATE=active",
+    ]);
+    dp.deleteEndpointSlice(a);
+    expect(dp.lbMapsDump().filter((l) => l.startsWith("BE:"))).toEqual(["BE: ID=2 ADDR=10.244.2.1:9376/TCP STATE=active"]);
   });
 });

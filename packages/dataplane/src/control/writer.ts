@@ -209,10 +209,6 @@ export class Writer {
     }
   }
 
-  get pendingCount(): number {
-    return this.dirty.size + this.deleted.size;
-  }
-
   private removeFrontend(key: string): void {
     const row = this.tables.frontends.get(key);
     if (row === undefined) return;

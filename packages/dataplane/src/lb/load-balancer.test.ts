@@ -95,6 +95,18 @@ describe("ServiceLoadBalancer: session affinity (lb4_local)", () => {
     expect(ew(dp, "10.0.0.1", 3000).backend).toBe("10.244.1.1:80");
   });
 
+  it("never selects a quarantined backend for a new flow", () => {
+    const { dp } = node();
+    dp.applyService(clusterIPService("echo", VIP));
+    dp.writer.setBackends("default/echo", [
+      { address: "10.244.1.1", port: 80, protocol: "TCP", portNames: ["http"], unhealthy: true },
+      { address: "10.244.1.2", port: 80, protocol: "TCP", portNames: ["http"] },
+    ]);
+    dp.reconcile();
+    const chosen = new Set(Array.from({ length: 50 }, (_, p) => ew(dp, "10.0.0.1", 6000 + p).backend));
+    expect([...chosen]).toEqual(["10.244.1.2:80"]);
+  });
+
   it("lets an established flow drain to a terminating backend but moves a new connection (SYN) on the same tuple", () => {
     const { dp } = node();
     dp.applyService(clusterIPService("echo", VIP));
@@ -329,5 +341,23 @@ describe("ServiceLoadBalancer: determinism and tracing", () => {
       "cilium_lb4_affinity update ok",
     ]);
     expect(r.trace?.verdict).toBe(`forward to ${r.backend} (backend ${r.backendId}, local)`);
+  });
+
+  it("prints a drop's trace with the verdict last", () => {
+    const { dp } = node();
+    dp.applyService(clusterIPService("echo", VIP));
+    const r = dp.connect({ path: "east-west", client: "10.0.0.1", clientPort: 1000, address: VIP, port: 80, trace: true });
+    expect(r.trace?.toString()).toBe(
+      [
+        "1. cilium_lb4_services_v2 lookup {10.96.50.104:80/TCP slot=0 scope=ext} -> hit {count=0 qcount=0 rev_nat_index=1 flags=0x0} (service frontend)",
+        "2. cilium_ct4_global lookup {10.0.0.1:1000 -> 10.96.50.104:80/TCP SERVICE} -> miss (new flow)",
+        "verdict: drop: Service backend not found",
+      ].join("\n"),
+    );
+  });
+
+  it("leaves the result untraced when no trace is asked for", () => {
+    const { dp } = affinityNode();
+    expect(dp.connect({ path: "east-west", client: "10.0.0.1", clientPort: 1000, address: VIP, port: 80 }).trace).toBeNull();
   });
 });

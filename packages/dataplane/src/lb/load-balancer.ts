@@ -202,7 +202,7 @@ export class ServiceLoadBalancer {
       ((daddr >>> 24) === 127 || this.nodeAddrs.has(daddr) || this.remoteNodeAddrs.has(daddr))
     ) {
       // sock4_wildcard_lookup: any node's address (or loopback) on a NodePort port hits the 0.0.0.0 surrogate.
-      svc = this.lookupKey(0, dport, proto, LB_LOOKUP_SCOPE_EXT, 0, trace, "NodePort surrogate for a local address");
+      svc = this.lookupKey(0, dport, proto, LB_LOOKUP_SCOPE_EXT, 0, trace, "NodePort on a node address: the 0.0.0.0 surrogate");
       if (svc >= 0 && (s.flags2(svc) & SVC_FLAG_TWO_SCOPES) !== 0) {
         svc = this.lookupKey(0, dport, proto, LB_LOOKUP_SCOPE_INT, 0, trace, "two scopes: internal scope");
       }

@@ -1,3 +1,4 @@
+/** Maglev consistent hashing as Cilium computes it (pkg/maglev, pkg/murmur3, bpf/lib/jhash.h). */
 export {
   Maglev,
   DEFAULT_MAGLEV_HASH_SEED,

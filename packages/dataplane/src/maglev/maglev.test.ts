@@ -26,15 +26,18 @@ describe("Maglev table size and seed", () => {
 
   it.each([0, 100, 250, 16383, 65537])("rejects M = %d like the agent's flag check", (m) => {
     expect(() => new Maglev({ tableSize: m })).toThrow(
-      `Invalid value for --bpf-lb-maglev-table-size: ${m}, supported values are: 251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521, 131071`,
+      `Invalid value for --bpf-lb-maglev-table-size: ${m}, supported values are: [251 509 1021 2039 4093 8191 16381 32749 65521 131071]`,
     );
   });
 
   it("derives the murmur and jhash seeds from the base64 seed, big-endian", () => {
     expect(parseMaglevHashSeed("AAAAAQAAAAIAAAAD")).toEqual({ murmur: 1, jhash0: 2, jhash1: 3 });
     expect(new Maglev().hashSeed).toBe(DEFAULT_MAGLEV_HASH_SEED);
-    expect(() => parseMaglevHashSeed("AAAA")).toThrow("Decoded hash seed is 3 bytes (not 12 bytes)");
-    expect(() => parseMaglevHashSeed("!!not base64!!!!")).toThrow(/Cannot decode base64 Maglev hash seed/);
+    expect(() => parseMaglevHashSeed("AAAA")).toThrow("decoded hash seed is 3 bytes (not 12 bytes)");
+    expect(() => parseMaglevHashSeed("AAAA!AAA")).toThrow(
+      'cannot decode base64 Maglev hash seed "AAAA!AAA": illegal base64 data at input byte 4',
+    );
+    expect(() => parseMaglevHashSeed("AAAAAA")).toThrow(/illegal base64 data at input byte 4/);
   });
 
   it("hashes backends by Cilium's stable string", () => {

@@ -62,13 +62,17 @@ export interface MaglevSeeds {
   jhash1: number;
 }
 
-/** Decodes `--bpf-lb-maglev-hash-seed` like maglev.Init, with the agent's errors. */
+/** Decodes `--bpf-lb-maglev-hash-seed` like Cilium's maglev config, with its errors. */
 export function parseMaglevHashSeed(seed: string): MaglevSeeds {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(seed) || seed.length % 4 !== 0) {
-    throw new RangeError(`Cannot decode base64 Maglev hash seed "${seed}": illegal base64 data`);
+  // Go's base64.StdEncoding: strict alphabet, padding required.
+  const bad = seed.search(/[^A-Za-z0-9+/=]|=[^=]/);
+  const rest = seed.length % 4;
+  if (bad >= 0 || rest !== 0) {
+    const at = bad >= 0 ? bad : seed.length - rest;
+    throw new RangeError(`cannot decode base64 Maglev hash seed "${seed}": illegal base64 data at input byte ${at}`);
   }
   const d = Buffer.from(seed, "base64");
-  if (d.length !== 12) throw new RangeError(`Decoded hash seed is ${d.length} bytes (not 12 bytes)`);
+  if (d.length !== 12) throw new RangeError(`decoded hash seed is ${d.length} bytes (not 12 bytes)`);
   return { murmur: d.readUInt32BE(0), jhash0: d.readUInt32BE(4), jhash1: d.readUInt32BE(8) };
 }
 

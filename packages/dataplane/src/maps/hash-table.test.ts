@@ -129,6 +129,21 @@ describe("BpfHashTable LRU", () => {
   });
 });
 
+describe("BpfHashTable insert after a missed lookup", () => {
+  it("places the key correctly whatever was looked up in between", () => {
+    const t = table("lru_hash", 64);
+    for (let i = 0; i < 40; i++) put(t, i, 0, i);
+    expect(get(t, 100, 0, true)).toBeUndefined(); // miss on 100
+    expect(get(t, 5, 0, true)).toBe(5); // hit on another key
+    expect(get(t, 101, 0, true)).toBeUndefined(); // miss on another key
+    put(t, 100, 0, 1000);
+    del(t, 3, 0);
+    expect(get(t, 102, 0, true)).toBeUndefined();
+    put(t, 102, 0, 1002);
+    expect([get(t, 100, 0), get(t, 102, 0), get(t, 101, 0), t.size]).toEqual([1000, 1002, undefined, 41]);
+  });
+});
+
 describe("BpfHashTable delete and iteration", () => {
   it("delete then reinsert works and a missing delete reports false", () => {
     const t = table("hash", 8);
@@ -232,4 +247,26 @@ describe("BpfHashTable against a reference model", () => {
       { numRuns: 5 },
     );
   });
+
+  it.each([2 ** 24, 2 ** 30])(
+    "stays correct when a huge capacity leaves few index bits for distances and fingerprints (max %d)",
+    (maxEntries) => {
+      // Storage grows on demand, so a huge capacity costs nothing until filled.
+      const t = new BpfHashTable({ name: "big", type: "lru_hash", maxEntries, keyWords: 2, valueWords: 1 });
+      const model = new Map<number, number>();
+      let x = 1;
+      for (let step = 0; step < 6000; step++) {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        const k = x % 1500;
+        if (x & 0x10000) {
+          expect(del(t, k, 7)).toBe(model.delete(k));
+        } else {
+          put(t, k, 7, step);
+          model.set(k, step);
+        }
+      }
+      expect(t.size).toBe(model.size);
+      for (const [k, v] of model) expect(get(t, k, 7)).toBe(v);
+    },
+  );
 });

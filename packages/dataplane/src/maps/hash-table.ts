@@ -9,10 +9,10 @@
  * cache lines. An entry's index stays stable until it is deleted or
  * evicted. An open-addressing index (linear probing, backward-shift
  * deletion, so no tombstones) maps key hashes to entry indices; each slot
- * also keeps a few hash bits as a fingerprint, so a probe rarely touches a
- * row that is not the one sought, and a byte of probe distance, so deleting
- * (which shifts the rest of the cluster back) scans the index alone
- * without rehashing rows. Marking an entry used or evicting the
+ * packs, next to the entry index, the entry's distance from its home slot
+ * (so deleting, which shifts the rest of the cluster back, scans the index
+ * alone without rehashing rows) and spare hash bits as a fingerprint (so a
+ * probe rarely reads a row that is not the one sought). Marking an entry used or evicting the
  * least recently used one is O(1) and allocates nothing. Storage grows by
  * doubling up to `maxEntries` and never beyond, so memory is bounded by
  * the map's capacity like a kernel map's.
@@ -36,12 +36,11 @@ export type BpfMapType = "hash" | "lru_hash" | "lpm_trie" | "hash_of_maps";
 /** Cilium's `--bpf-lb-map-max` default. */
 export const DEFAULT_MAP_MAX_ENTRIES = 65536;
 
-/** Index slots per entry: a load factor of 2/3 keeps linear-probe clusters short, at 7.5 B/entry (slot + distance byte). */
+/** Index slots per entry: a load factor of 2/3 keeps linear-probe clusters short, at 6 B/entry. */
 const SLOTS_PER_ENTRY = 1.5;
 const INITIAL_ROWS = 256;
 const INV_TWO_POW_32 = 1 / 4294967296;
 const NIL = -1;
-const DIST_UNKNOWN = 255;
 
 let nextFd = 3;
 
@@ -123,16 +122,27 @@ export class BpfHashTable {
   /** Offset of the prev link in a row (next is +1). */
   private readonly linkAt: number;
   /**
-   * Index slot = fingerprint << idxBits | (entry index + 1); 0 = empty. The
-   * fingerprint is the hash's low bits (the slot comes from its high bits).
+   * Index slot (int32) = fingerprint | distance | (entry index + 1), from the
+   * high bits down; 0 = empty. The distance saturates at `distMax` (then it
+   * is recomputed from the row); the fingerprint is the hash's low bits (the
+   * slot comes from its high bits) and shrinks as capacity grows.
    */
   private readonly idxBits: number;
   private readonly idxMask: number;
-  private readonly fpMask: number;
+  private readonly distMax: number;
+  private readonly fpShift: number;
+  private readonly fpFieldMask: number;
   private rowsAllocated: number;
   private index: Int32Array;
-  /** Per slot: distance from the entry's home slot, saturated at DIST_UNKNOWN. */
-  private dist: Uint8Array;
+  /** Hash of the scratch key at the last `find`, reused by the insert that follows it. */
+  private lastHash = 0;
+  /**
+   * The key of the last lookup that missed, while nothing changed since:
+   * the datapath's "CT lookup missed, create the entry" then skips a probe.
+   */
+  private readonly missKey: Uint32Array;
+  private missHash = 0;
+  private missValid = false;
   private slots: number;
   private slotScale: number;
   /** Most recently used entry (LRU maps). */
@@ -155,14 +165,19 @@ export class BpfHashTable {
     this.stride = this.linkAt + (this.lru ? 2 : 0);
     this.fd = allocateFd(options.fd);
     this.key = new Uint32Array(this.keyWords);
+    this.missKey = new Uint32Array(this.keyWords);
     this.idxBits = Math.max(1, Math.ceil(Math.log2(this.maxEntries + 1)));
     this.idxMask = this.idxBits >= 31 ? 0x7fffffff : (1 << this.idxBits) - 1;
-    this.fpMask = this.idxBits >= 31 ? 1 : (1 << (32 - this.idxBits)) - 1;
+    const distBits = Math.min(8, 32 - this.idxBits);
+    this.distMax = (1 << distBits) - 1;
+    const fpShift = this.idxBits + distBits;
+    // With no bits left for a fingerprint every probe compares the row.
+    this.fpShift = fpShift >= 32 ? 0 : fpShift;
+    this.fpFieldMask = fpShift >= 32 ? 0 : -1 << fpShift;
     this.rowsAllocated = Math.min(this.maxEntries, INITIAL_ROWS);
     this.data = new Uint32Array(this.rowsAllocated * this.stride);
     this.slots = 0;
     this.slotScale = 0;
-    this.dist = new Uint8Array(0);
     this.index = this.newIndex();
   }
 
@@ -194,7 +209,13 @@ export class BpfHashTable {
     if (flags !== BPF_ANY && flags !== BPF_NOEXIST && flags !== BPF_EXIST) {
       throw new BpfMapError("EINVAL", this.name, this.fd, "update");
     }
-    const existing = this.find();
+    let existing: number;
+    if (this.missValid && this.sameAsMiss()) {
+      existing = NIL;
+      this.lastHash = this.missHash;
+    } else {
+      existing = this.find();
+    }
     if (existing >= 0) {
       if (flags === BPF_NOEXIST) throw new BpfMapError("EEXIST", this.name, this.fd, "update");
       if (this.lru && existing !== this.head) this.moveToFront(existing);
@@ -218,6 +239,7 @@ export class BpfHashTable {
 
   /** Deletes the entry at `idx` (an index returned by lookup/upsert and still live). */
   removeAt(idx: number): void {
+    this.missValid = false;
     this.unindex(idx);
     if (this.lru) this.unlink(idx);
     const data = this.data;
@@ -270,11 +292,12 @@ export class BpfHashTable {
     this.head = this.tail = this.freeHead = NIL;
     this.highWater = 0;
     this.count = 0;
+    this.missValid = false;
   }
 
   /** Bytes held by the typed arrays (for capacity planning and benchmarks). */
   get byteLength(): number {
-    return this.data.byteLength + this.index.byteLength + this.dist.byteLength + this.key.byteLength;
+    return this.data.byteLength + this.index.byteLength + this.key.byteLength;
   }
 
   private hashScratch(): number {
@@ -294,9 +317,10 @@ export class BpfHashTable {
 
   private find(): number {
     const h = this.hashScratch();
-    const idxBits = this.idxBits;
+    this.lastHash = h;
+    const fpFieldMask = this.fpFieldMask;
+    const fp = (h << this.fpShift) & fpFieldMask;
     const idxMask = this.idxMask;
-    const fp = h & this.fpMask;
     const kw = this.keyWords;
     const stride = this.stride;
     const key = this.key;
@@ -306,8 +330,13 @@ export class BpfHashTable {
     let s = Math.floor(h * this.slotScale);
     for (;;) {
       const c = index[s] as number;
-      if (c === 0) return NIL;
-      if (c >>> idxBits === fp) {
+      if (c === 0) {
+        for (let i = 0; i < kw; i++) this.missKey[i] = key[i] as number;
+        this.missHash = h;
+        this.missValid = true;
+        return NIL;
+      }
+      if ((c & fpFieldMask) === fp) {
         const idx = (c & idxMask) - 1;
         const base = idx * stride;
         let i = 0;
@@ -318,7 +347,13 @@ export class BpfHashTable {
     }
   }
 
+  private sameAsMiss(): boolean {
+    for (let i = 0; i < this.keyWords; i++) if (this.missKey[i] !== this.key[i]) return false;
+    return true;
+  }
+
   private insertNew(): number {
+    this.missValid = false;
     let idx = this.freeHead;
     if (idx !== NIL) {
       this.freeHead = (this.data[idx * this.stride] as number) | 0;
@@ -330,7 +365,7 @@ export class BpfHashTable {
     const base = idx * this.stride;
     const key = this.key;
     for (let i = 0; i < this.keyWords; i++) data[base + i] = key[i] as number;
-    this.place(idx, this.hashScratch());
+    this.place(idx, this.lastHash);
     if (this.lru) this.pushFront(idx);
     this.count++;
     return idx;
@@ -342,17 +377,18 @@ export class BpfHashTable {
     const home = Math.floor(h * this.slotScale);
     let s = home;
     while (index[s] !== 0) if (++s === this.slots) s = 0;
-    index[s] = ((h & this.fpMask) << this.idxBits) | (idx + 1);
     const d = s >= home ? s - home : s + this.slots - home;
-    this.dist[s] = d < DIST_UNKNOWN ? d : DIST_UNKNOWN;
+    index[s] = ((h << this.fpShift) & this.fpFieldMask) | (Math.min(d, this.distMax) << this.idxBits) | (idx + 1);
   }
 
   /** Removes entry `idx` from the index with backward-shift deletion. */
   private unindex(idx: number): void {
     const index = this.index;
-    const dist = this.dist;
     const slots = this.slots;
+    const idxBits = this.idxBits;
     const idxMask = this.idxMask;
+    const distMax = this.distMax;
+    const distField = distMax << idxBits;
     let s = Math.floor(this.hashRow(idx) * this.slotScale);
     while (((index[s] as number) & idxMask) !== idx + 1) if (++s === slots) s = 0;
     index[s] = 0;
@@ -361,17 +397,15 @@ export class BpfHashTable {
       if (++j === slots) j = 0;
       const c = index[j] as number;
       if (c === 0) return;
-      let d = dist[j] as number;
-      if (d === DIST_UNKNOWN) {
+      let d = (c >>> idxBits) & distMax;
+      if (d === distMax) {
         const home = Math.floor(this.hashRow((c & idxMask) - 1) * this.slotScale);
         d = j >= home ? j - home : j + slots - home;
       }
       // The entry at j may fill the hole at s when its home is at or before s.
       const gap = j >= s ? j - s : j + slots - s;
       if (d >= gap) {
-        index[s] = c;
-        const nd = d - gap;
-        dist[s] = nd < DIST_UNKNOWN ? nd : DIST_UNKNOWN;
+        index[s] = (c & ~distField) | (Math.min(d - gap, distMax) << idxBits);
         index[j] = 0;
         s = j;
       }
@@ -397,11 +431,10 @@ export class BpfHashTable {
     return out;
   }
 
-  /** Allocates an empty index (and its distances) sized for the allocated rows. */
+  /** Allocates an empty index sized for the allocated rows. */
   private newIndex(): Int32Array {
     this.slots = Math.ceil(this.rowsAllocated * SLOTS_PER_ENTRY) + 1;
     this.slotScale = this.slots * INV_TWO_POW_32;
-    this.dist = new Uint8Array(this.slots);
     return new Int32Array(this.slots);
   }
 

@@ -1,3 +1,4 @@
+/** The BPF map model: the hash/LRU engine, struct codecs and Cilium's IPv4 load-balancer and conntrack maps. */
 export { BpfMapError, BPF_ERRNO, isBpfMapError } from "./errors";
 export type { BpfErrnoName, BpfMapOperation } from "./errors";
 export {

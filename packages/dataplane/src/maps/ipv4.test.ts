@@ -23,3 +23,18 @@ describe("IPv4 helpers", () => {
     expect(parseIPv4("10.96.0.1")).toBe(0x0a600001);
   });
 });
+
+describe("parseIPv4 strictness", () => {
+  it.each(["1.2.3.", ".1.2.3", "1..2.3", "1.2.3.4.", "1.2.3.00", "1.2.3.1000", "1.2.3.4 "])("rejects %j", (text) => {
+    expect(() => parseIPv4(text)).toThrow(`invalid IPv4 address "${text}"`);
+  });
+
+  it.each([
+    ["0.0.0.0", 0],
+    ["255.255.255.255", 0xffffffff],
+    ["10.0.0.10", 0x0a00000a],
+    ["192.168.100.200", 0xc0a864c8],
+  ])("parses %s", (text, n) => {
+    expect(parseIPv4(text)).toBe(n);
+  });
+});

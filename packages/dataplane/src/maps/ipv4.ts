@@ -6,16 +6,34 @@
 
 /** Parses a dotted-quad IPv4 address into a host-order u32; throws on anything else. */
 export function parseIPv4(text: string): number {
-  const parts = text.split(".");
-  if (parts.length !== 4) throw new RangeError(`invalid IPv4 address "${text}"`);
+  // A charCode scan (no split/RegExp): the agent parses every frontend and backend address.
   let n = 0;
-  for (const p of parts) {
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(p)) throw new RangeError(`invalid IPv4 address "${text}"`);
-    const octet = Number(p);
-    if (octet > 255) throw new RangeError(`invalid IPv4 address "${text}"`);
-    n = n * 256 + octet;
+  let octet = 0;
+  let digits = 0;
+  let parts = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46; // a final "." closes the last octet
+    if (c === 46) {
+      if (digits === 0 || parts === 4) throw invalid(text);
+      n = n * 256 + octet;
+      parts++;
+      octet = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      // No leading zeros ("01"), at most three digits, at most 255.
+      if (digits > 0 && octet === 0) throw invalid(text);
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) throw invalid(text);
+    } else {
+      throw invalid(text);
+    }
   }
+  if (parts !== 4) throw invalid(text);
   return n;
+}
+
+function invalid(text: string): RangeError {
+  return new RangeError(`invalid IPv4 address "${text}"`);
 }
 
 /** Formats a host-order u32 as a dotted quad. */

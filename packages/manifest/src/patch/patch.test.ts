@@ -162,3 +162,10 @@ describe("prototype pollution", () => {
     expect(r.warnings).toEqual(['unknown field "spec.__proto__"']);
   });
 });
+
+describe("parsePatch", () => {
+  it("accepts YAML as kubectl does and names bad input", () => {
+    expect(patchObject(service(), "spec:\n  sessionAffinity: ClientIP\n").object.kind).toBe("Service");
+    expect(patchMessage(() => patchObject(service(), '{"spec": {'))).toMatch(/^error: unable to parse "\{\\"spec\\": \{": yaml: line 1, column \d+: /);
+  });
+});

@@ -7,7 +7,7 @@ import { jsonEqual } from "../safe";
 import { validateDeployment, validateDeploymentUpdate, validateReplicaSet, validateReplicaSetUpdate } from "./apps";
 import { fieldInvalid, fieldNotSupported, fieldRequired, type FieldError } from "./field";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./meta";
-import { INVALID_CIDR_MSG, isCIDR, isIP, isValidPortNum, nameIsDNS1123Label, nameIsDNSSubdomain } from "./names";
+import { INVALID_CIDR_MSG, INVALID_IP_MSG, isCIDR, isIP, isValidPortNum, nameIsDNS1123Label, nameIsDNSSubdomain, parseIPv4 } from "./names";
 import { validatePod, validatePodUpdate } from "./pod";
 import { validateService, validateServiceUpdate } from "./service";
 
@@ -20,7 +20,9 @@ function validateEndpointSlice(es: EndpointSlice): FieldError[] {
   (es.endpoints ?? []).forEach((ep, i) => {
     if ((ep.addresses ?? []).length === 0) errs.push(fieldRequired(`endpoints[${i}].addresses`, "must contain at least 1 address"));
     (ep.addresses ?? []).forEach((a, j) => {
-      if (es.addressType !== "FQDN" && !isIP(a)) errs.push(fieldInvalid(`endpoints[${i}].addresses[${j}]`, a, "must be a valid IP address"));
+      const f = `endpoints[${i}].addresses[${j}]`;
+      if (es.addressType === "IPv4" && parseIPv4(a) === undefined) errs.push(fieldInvalid(f, a, "must be a valid IPv4 address"));
+      if (es.addressType === "IPv6" && (parseIPv4(a) !== undefined || !isIP(a))) errs.push(fieldInvalid(f, a, "must be a valid IPv6 address"));
     });
   });
   (es.ports ?? []).forEach((p, i) => {
@@ -34,7 +36,7 @@ function validateEndpoints(ep: Endpoints): FieldError[] {
   (ep.subsets ?? []).forEach((s, i) => {
     for (const key of ["addresses", "notReadyAddresses"] as const) {
       (s[key] ?? []).forEach((a, j) => {
-        if (!isIP(a.ip)) errs.push(fieldInvalid(`subsets[${i}].${key}[${j}].ip`, a.ip, "must be a valid IP address"));
+        if (!isIP(a.ip)) errs.push(fieldInvalid(`subsets[${i}].${key}[${j}].ip`, a.ip, INVALID_IP_MSG));
       });
     }
     (s.ports ?? []).forEach((p, j) => errs.push(...isValidPortNum(p.port).map((m) => fieldInvalid(`subsets[${i}].ports[${j}].port`, p.port, m))));

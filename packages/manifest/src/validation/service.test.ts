@@ -49,6 +49,11 @@ describe("ValidateService messages (reference table)", () => {
       svc({ ports: [{ port: 0 }] }),
       many(["spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive", "spec.ports[0].targetPort: Invalid value: 0: must be between 1 and 65535, inclusive"]),
     ],
+    [
+      "port left out",
+      svc({ ports: [{ name: "http" }] }),
+      many(["spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive", "spec.ports[0].targetPort: Invalid value: 0: must be between 1 and 65535, inclusive"]),
+    ],
     ["port above 65535", svc({ ports: [{ port: 65536, targetPort: 80 }] }), one("spec.ports[0].port: Invalid value: 65536: must be between 1 and 65535, inclusive")],
     ["bad protocol", svc({ ports: [{ port: 80, protocol: "HTTP" }] }), one('spec.ports[0].protocol: Unsupported value: "HTTP": supported values: "SCTP", "TCP", "UDP"')],
     ["bad type", svc({ type: "Foo" }), one('spec.type: Unsupported value: "Foo": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"')],
@@ -96,6 +101,18 @@ describe("ValidateService messages (reference table)", () => {
         'spec.sessionAffinity: Unsupported value: "Sticky": supported values: "ClientIP", "None"',
         'spec.type: Unsupported value: "Foo": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"',
       ]),
+    ],
+    ["numeric string targetPort", svc({ ports: [{ port: 80, targetPort: "8080" }] }), one('spec.ports[0].targetPort: Invalid value: "8080": must contain at least one letter (a-z)')],
+    [
+      "headless LoadBalancer",
+      svc({ type: "LoadBalancer", clusterIP: "None" }),
+      one("spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for LoadBalancer services"),
+    ],
+    ["ExternalName without a name", svc({ type: "ExternalName" }), one("spec.externalName: Required value")],
+    [
+      "source ranges on a ClusterIP service",
+      svc({ loadBalancerSourceRanges: ["10.0.0.0/8"] }),
+      one("spec.LoadBalancerSourceRanges: Forbidden: may only be used when `type` is 'LoadBalancer'"),
     ],
     ["LoadBalancer + Local without allocated healthCheckNodePort", svc({ type: "LoadBalancer", externalTrafficPolicy: "Local" }), one("spec.healthCheckNodePort: Required value")],
   ];

@@ -48,7 +48,8 @@ function validateServicePort(sp: ServicePort, requireName: boolean, names: Set<s
     if (names.has(name)) errs.push(fieldDuplicate(`${field}.name`, name));
     else names.add(name);
   }
-  errs.push(...isValidPortNum(sp.port).map((m) => fieldInvalid(`${field}.port`, sp.port, m)));
+  const port = sp.port ?? 0;
+  errs.push(...isValidPortNum(port).map((m) => fieldInvalid(`${field}.port`, port, m)));
   const protocol = sp.protocol ?? "";
   if (protocol === "") errs.push(fieldRequired(`${field}.protocol`));
   else if (!(SUPPORTED_PROTOCOLS as readonly string[]).includes(protocol)) {
@@ -224,8 +225,8 @@ export function validateService(svc: Service): FieldError[] {
   });
   const portKeys = new Set<string>();
   ports.forEach((p, i) => {
-    const key = `${p.protocol ?? ""}/${p.port}`;
-    if (portKeys.has(key)) errs.push(fieldDuplicate(`spec.ports[${i}]`, goServicePortKey(p.protocol ?? "", p.port)));
+    const key = `${p.protocol ?? ""}/${p.port ?? 0}`;
+    if (portKeys.has(key)) errs.push(fieldDuplicate(`spec.ports[${i}]`, goServicePortKey(p.protocol ?? "", p.port ?? 0)));
     portKeys.add(key);
   });
 

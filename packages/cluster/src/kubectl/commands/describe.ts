@@ -67,6 +67,10 @@ export const describe: KubectlCommand = {
         objs.push(...prefixed);
       }
     }
+    if (objs.length === 0 && ctx.out.exitCode === 0) {
+      ctx.out.err(`No resources found in ${ctx.namespace} namespace.`);
+      return;
+    }
     ctx.out.stdout += objs.map((o) => describeObject(ctx, o)).join("\n\n");
   },
 };

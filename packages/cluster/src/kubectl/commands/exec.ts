@@ -7,13 +7,14 @@
  * what its command printed; `--rm` deletes it afterwards.
  */
 import { KubectlError, type KubeObject } from "@svclab/manifest";
-import type { Pod } from "kubernetes-types/core/v1";
+import type { Pod, Service } from "kubernetes-types/core/v1";
 import type { CommandContext, KubectlCommand } from "../command";
 import { boolFlag, stringFlag, stringsFlag } from "../flags";
 import { KINDS } from "../../api/kinds";
 import { tryGet, waitUntil } from "../cluster";
-import { quotedRef } from "../resources";
+import { parseResourceArgs, qualifiedRef, quotedRef, type ResourceRef } from "../resources";
 import type { ProcessResult } from "../tools/container";
+import { containerEnv } from "../tools/container-env";
 
 const POD_RUNNING_TIMEOUT_SECONDS = 60;
 
@@ -27,8 +28,11 @@ async function runProcess(ctx: CommandContext, pod: Pod, container: string | und
   if (container === undefined && containers.length > 1) {
     ctx.out.err(`Defaulted container ${JSON.stringify(name)} out of: ${containers.map((c) => c.name).join(", ")}`);
   }
+  const namespace = pod.metadata?.namespace ?? "default";
+  const services = ctx.cluster.list<Service>(KINDS.service, { namespace });
+  if (namespace !== "default") services.push(...ctx.cluster.list<Service>(KINDS.service, { namespace: "default" }).filter((s) => s.metadata?.name === "kubernetes"));
   const r = await ctx.runtime.exec(
-    { namespace: pod.metadata?.namespace ?? "default", pod: pod.metadata?.name ?? "", uid: pod.metadata?.uid ?? "", container: name, image: spec.image ?? "" },
+    { namespace, pod: pod.metadata?.name ?? "", uid: pod.metadata?.uid ?? "", container: name, image: spec.image ?? "", env: containerEnv(pod, spec, services) },
     argv,
     stdin,
   );
@@ -66,8 +70,7 @@ export const exec: KubectlCommand = {
     }
     const argv = p.rest ?? [];
     if (argv.length === 0) throw new KubectlError(["error: you must specify at least one command for the container"]);
-    const podName = target.startsWith("pod/") || target.startsWith("pods/") || target.startsWith("po/") ? target.slice(target.indexOf("/") + 1) : target;
-    const pod = ctx.cluster.get<Pod>(KINDS.pod, podName, { namespace: ctx.namespace });
+    const pod = attachablePod(ctx, target);
     const phase = pod.status?.phase;
     if (phase === "Succeeded" || phase === "Failed") {
       throw new KubectlError([`error: cannot exec into a container in a completed pod; current phase is ${phase}`]);
@@ -80,6 +83,27 @@ export const exec: KubectlCommand = {
     relay(ctx, await runProcess(ctx, pod, container, argv, boolFlag(p, "tty"), stdin));
   },
 };
+
+/**
+ * The pod `kubectl exec TARGET` means: a pod name, `pod/NAME`, or a workload
+ * or Service (`deploy/web`, `svc/web`) whose selector picks one of its
+ * pods, a ready one first.
+ */
+function attachablePod(ctx: CommandContext, target: string): Pod {
+  if (!target.includes("/")) return ctx.cluster.get<Pod>(KINDS.pod, target, { namespace: ctx.namespace });
+  const ref = parseResourceArgs([target])[0] as ResourceRef & { name: string };
+  if (ref.kind === KINDS.pod) return ctx.cluster.get<Pod>(KINDS.pod, ref.name, { namespace: ctx.namespace });
+  const owner = ctx.cluster.get<KubeObject>(ref.kind, ref.name, { namespace: ctx.namespace });
+  const spec = (owner as { spec?: { selector?: Record<string, unknown> } }).spec;
+  const selector = (spec?.selector?.matchLabels ?? spec?.selector) as Record<string, string> | undefined;
+  if (selector === undefined || Object.keys(selector).length === 0) throw new KubectlError([`error: cannot attach to ${ref.kind.kind}: selector for ${ref.kind.resource}/${ref.name} is empty`]);
+  const labelSelector = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(",");
+  const pods = ctx.cluster.list<Pod>(KINDS.pod, { namespace: ctx.namespace, labelSelector });
+  const ready = (p: Pod): boolean => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+  const pod = pods.find(ready) ?? pods[0];
+  if (pod === undefined) throw new KubectlError([`error: no pods found for ${qualifiedRef(ref.kind, ref.name)}`]);
+  return pod;
+}
 
 const RESTART_POLICIES: Record<string, string> = { Always: "Always", OnFailure: "OnFailure", Never: "Never" };
 
@@ -146,8 +170,10 @@ export const run: KubectlCommand = {
       return phase !== undefined && phase !== "Pending";
     }, POD_RUNNING_TIMEOUT_SECONDS);
     if (!started) throw new KubectlError(["error: timed out waiting for the condition"]);
-    // The container's main process: its output is what attaching shows.
-    const r = await runProcess(ctx, current() as Pod, undefined, argv, boolFlag(p, "tty"), boolFlag(p, "stdin") ? ctx.io.stdin : "");
+    // The container's main process: its output is what attaching shows. The
+    // image's own entrypoint (no command given) prints nothing here.
+    const r: ProcessResult =
+      argv.length === 0 ? { stdout: "", stderr: "", exitCode: 0 } : await runProcess(ctx, current() as Pod, undefined, argv, boolFlag(p, "tty"), boolFlag(p, "stdin") ? ctx.io.stdin : "");
     if (r.startError !== undefined) {
       ctx.out.fail(`error: ${r.startError}`);
       return;

@@ -7,14 +7,18 @@
 import { KubectlError, StatusError, renderKubectlError, toJson, toYaml, type KindInfo, type KubeObject } from "@svclab/manifest";
 import type { KubectlCommand } from "../command";
 import { boolFlag, stringFlag } from "../flags";
-import { JsonPathError, jsonpath } from "../print/jsonpath";
-import { hasTablePrinter, renderTable, tableRows } from "../print/table";
+import { JsonPathError, JsonPathExecutionError, jsonpath } from "../print/jsonpath";
+import { customColumns, hasTablePrinter, renderTable, tableRows } from "../print/table";
 import { parseResourceArgs, qualifiedRef } from "../resources";
 
 const OUTPUT_FORMATS =
   "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
 
-type Format = { readonly t: "table"; readonly wide: boolean } | { readonly t: "name" | "json" | "yaml" } | { readonly t: "jsonpath"; readonly template: string };
+type Format =
+  | { readonly t: "table"; readonly wide: boolean }
+  | { readonly t: "name" | "json" | "yaml" }
+  | { readonly t: "jsonpath"; readonly template: string }
+  | { readonly t: "custom-columns"; readonly spec: string };
 
 function parseOutput(o: string | undefined): Format {
   if (o === undefined || o === "") return { t: "table", wide: false };
@@ -22,6 +26,8 @@ function parseOutput(o: string | undefined): Format {
   if (o === "name" || o === "json" || o === "yaml") return { t: o };
   const jp = /^jsonpath=(.*)$/s.exec(o);
   if (jp !== null) return { t: "jsonpath", template: jp[1] as string };
+  const cc = /^custom-columns=(.+)$/s.exec(o);
+  if (cc !== null) return { t: "custom-columns", spec: cc[1] as string };
   throw new KubectlError([`error: unable to match a printer suitable for the output format ${JSON.stringify(o)}, allowed formats are: ${OUTPUT_FORMATS}`]);
 }
 
@@ -97,11 +103,21 @@ export const get: KubectlCommand = {
         try {
           out.stdout += jsonpath(format.template, data);
         } catch (e) {
-          if (!(e instanceof JsonPathError)) throw e;
-          throw new KubectlError([`error: error parsing jsonpath ${format.template}, ${e.message}`]);
+          if (e instanceof JsonPathError) throw new KubectlError([`error: error parsing jsonpath ${format.template}, ${e.message}`]);
+          if (e instanceof JsonPathExecutionError) {
+            throw new KubectlError([
+              `error: error executing jsonpath ${JSON.stringify(format.template)}: Error executing template: ${e.message}. Printing more information for debugging the template:`,
+              "\ttemplate was:",
+              `\t\t${format.template}`,
+            ]);
+          }
+          throw e;
         }
         break;
       }
+      case "custom-columns":
+        out.stdout += customColumns(format.spec, objs, boolFlag(p, "no-headers"));
+        break;
       case "table": {
         const kinds = [...new Set(found.map((f) => f.kind))];
         const prefixed = new Set(refs.map((r) => r.kind)).size > 1;

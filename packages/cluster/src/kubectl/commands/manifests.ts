@@ -14,10 +14,12 @@ import {
   type KubeObject,
   type ManifestDocument,
 } from "@svclab/manifest";
+import { LAST_APPLIED } from "../../cluster/apply";
 import { tryGet, waitUntil } from "../cluster";
 import { FILENAME_FLAGS, type CommandContext, type KubectlCommand } from "../command";
-import { boolFlag, stringFlag, stringsFlag } from "../flags";
+import { boolFlag, intFlag, stringFlag, stringsFlag } from "../flags";
 import { readManifests } from "../io";
+import { createDeployment, createNamespace } from "./generate";
 import { nameOf, parseResourceArgs, qualifiedRef, quotedRef } from "../resources";
 
 interface Target {
@@ -58,7 +60,10 @@ function targetOf(doc: ManifestDocument, ctx: CommandContext): Target {
   return { doc, kind, raw, name: typeof meta.name === "string" ? meta.name : "", namespace };
 }
 
-async function visit(ctx: CommandContext, files: readonly string[], recursive: boolean, verb: string, fn: (t: Target) => void): Promise<void> {
+/** The gerund kubectl's AddSourceToErr puts in `error when <verb> "file"`. */
+const GERUNDS = { apply: "applying", create: "creating", delete: "deleting" } as const;
+
+async function visit(ctx: CommandContext, files: readonly string[], recursive: boolean, command: keyof typeof GERUNDS, fn: (t: Target) => void): Promise<void> {
   if (files.length === 0) throw new KubectlError([`error: must specify one of -f and -k`]);
   const docs = await readManifests(files, ctx.io, recursive);
   const errors: string[] = [];
@@ -66,10 +71,10 @@ async function visit(ctx: CommandContext, files: readonly string[], recursive: b
     try {
       fn(targetOf(doc, ctx));
     } catch (e) {
-      errors.push(errorText(e, verb, doc.file));
+      errors.push(errorText(e, GERUNDS[command], doc.file));
     }
   }
-  if (docs.length === 0 && errors.length === 0) throw new KubectlError([`error: no objects passed to ${verb === "creating" ? "create" : "apply"}`]);
+  if (docs.length === 0 && errors.length === 0) throw new KubectlError([`error: no objects passed to ${command}`]);
   for (const e of errors) ctx.out.fail(e);
 }
 
@@ -80,6 +85,12 @@ function withNamespace(t: Target): Record<string, unknown> {
 }
 
 function applyOne(ctx: CommandContext, t: Target): void {
+  const live = t.name === "" ? undefined : tryGet(ctx.cluster, t.kind, t.namespace, t.name);
+  if (live !== undefined && live.metadata?.annotations?.[LAST_APPLIED] === undefined) {
+    ctx.out.err(
+      `Warning: resource ${t.kind.resource}/${t.name} is missing the ${LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.`,
+    );
+  }
   const [r] = ctx.cluster.apply(JSON.stringify(withNamespace(t)), { file: t.doc.file, namespace: t.namespace });
   if (r === undefined) return;
   if (!r.ok) throw new KubectlError([r.line]);
@@ -91,18 +102,24 @@ export const apply: KubectlCommand = {
   name: "apply",
   flags: [...FILENAME_FLAGS],
   async run(p, ctx) {
-    if (stringsFlag(p, "filename").length === 0) throw new KubectlError(["error: must specify one of -f and -k"]);
-    await visit(ctx, stringsFlag(p, "filename"), boolFlag(p, "recursive"), "applying", (t) => applyOne(ctx, t));
+    await visit(ctx, stringsFlag(p, "filename"), boolFlag(p, "recursive"), "apply", (t) => applyOne(ctx, t));
   },
 };
 
 export const create: KubectlCommand = {
   name: "create",
-  flags: [...FILENAME_FLAGS, { name: "save-config", type: "bool" }],
+  flags: [
+    ...FILENAME_FLAGS,
+    { name: "image", type: "strings" },
+    { name: "replicas", short: "r", type: "int" },
+    { name: "port", type: "int" },
+  ],
   async run(p, ctx) {
-    const files = stringsFlag(p, "filename");
-    if (files.length === 0) throw new KubectlError(["error: must specify one of -f and -k"]);
-    await visit(ctx, files, boolFlag(p, "recursive"), "creating", (t) => {
+    const generator = p.args[0];
+    if (generator === "deployment" || generator === "deploy") return createDeployment(p, ctx);
+    if (generator === "namespace" || generator === "ns") return createNamespace(p, ctx);
+    if (generator !== undefined) throw new KubectlError([`error: Unexpected args: [${p.args.join(" ")}]`, "See 'kubectl create -h' for help and examples"]);
+    await visit(ctx, stringsFlag(p, "filename"), boolFlag(p, "recursive"), "create", (t) => {
       ctx.cluster.create(withNamespace(t), { namespace: t.namespace });
       ctx.out.out(`${qualifiedRef(t.kind, t.name)} created`);
     });
@@ -133,21 +150,30 @@ export const del: KubectlCommand = {
   async run(p, ctx) {
     const cluster = ctx.cluster;
     const ignoreMissing = boolFlag(p, "ignore-not-found");
+    // --now is a one-second grace period; --force with --grace-period=0 removes at once.
+    const grace = boolFlag(p, "now") ? 1 : intFlag(p, "grace-period");
+    const wait = p.flags.get("wait") !== false;
+    const force = boolFlag(p, "force") && grace === 0;
+    if (force) {
+      ctx.out.err(
+        "Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.",
+      );
+    }
     const deleteOne = (kind: KindInfo, namespace: string, name: string, file: string): void => {
       try {
-        const gone = cluster.delete<KubeObject>(kind, name, { namespace });
+        const gone = cluster.delete<KubeObject>(kind, name, { namespace, ...(grace === undefined || grace < 0 ? {} : { gracePeriodSeconds: grace }) });
         // kubectl delete waits (--wait) until graceful termination has removed the object.
-        const grace = gone.metadata?.deletionGracePeriodSeconds ?? 0;
-        if (grace > 0) waitUntil(cluster, () => tryGet(cluster, kind, namespace, name) === undefined, grace + 1);
-        ctx.out.out(`${quotedRef(kind, name)} deleted`);
+        const period = gone.metadata?.deletionGracePeriodSeconds ?? 0;
+        if (wait && period > 0) waitUntil(cluster, () => tryGet(cluster, kind, namespace, name) === undefined, period + 1);
+        ctx.out.out(`${quotedRef(kind, name)} ${force ? "force deleted" : "deleted"}`);
       } catch (e) {
         if (ignoreMissing && e instanceof StatusError && e.reason === "NotFound") return;
-        throw file === "" ? e : new KubectlError([errorText(e, "deleting", file)]);
+        throw file === "" ? e : new KubectlError([errorText(e, GERUNDS.delete, file)]);
       }
     };
     const files = stringsFlag(p, "filename");
     if (files.length > 0) {
-      await visit(ctx, files, boolFlag(p, "recursive"), "deleting", (t) => deleteOne(t.kind, t.namespace, t.name, t.doc.file));
+      await visit(ctx, files, boolFlag(p, "recursive"), "delete", (t) => deleteOne(t.kind, t.namespace, t.name, t.doc.file));
       return;
     }
     const refs = parseResourceArgs(p.args);
@@ -174,7 +200,7 @@ export const del: KubectlCommand = {
         deleted++;
       }
     }
-    if (deleted === 0 && errors.length === 0) ctx.out.err(ctx.namespace === "" ? "No resources found" : `No resources found in ${ctx.namespace} namespace.`);
+    if (deleted === 0 && errors.length === 0) ctx.out.err(refs.every((r) => !r.kind.namespaced) ? "No resources found" : `No resources found in ${ctx.namespace} namespace.`);
     for (const e of errors) ctx.out.fail(errorText(e, "", ""));
   },
 };

@@ -86,7 +86,7 @@ export const wait: KubectlCommand = {
 };
 
 /** kubectl's DeploymentStatusViewer: the line to print and whether the rollout is done. */
-export function deploymentStatus(d: Deployment): { message: string; done: boolean } {
+function deploymentStatus(d: Deployment): { message: string; done: boolean } {
   const name = d.metadata?.name ?? "";
   const st = d.status ?? {};
   if ((d.metadata?.generation ?? 0) > (st.observedGeneration ?? 0)) return { message: "Waiting for deployment spec update to be observed...", done: false };

@@ -38,3 +38,16 @@ export function listWithMore(items: readonly string[], empty: string, max = 3): 
   if (items.length > max) return `${items.slice(0, max).join(",")} + ${items.length - max} more...`;
   return items.length === 0 ? empty : items.join(",");
 }
+
+/** Go's %v of a value decoded from JSON: `[a b]`, `map[k:v]` with sorted keys. */
+export function goValue(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(goValue).join(" ")}]`;
+  if (typeof v === "object" && v !== null) {
+    const o = v as Record<string, unknown>;
+    return `map[${Object.keys(o)
+      .sort()
+      .map((k) => `${k}:${goValue(o[k])}`)
+      .join(" ")}]`;
+  }
+  return v === null || v === undefined ? "<nil>" : String(v);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { JsonPathError, jsonpath } from "./jsonpath";
+import { JsonPathError, JsonPathExecutionError, jsonpath } from "./jsonpath";
 
 const list = {
   kind: "List",
@@ -31,6 +31,6 @@ describe("jsonpath (kubectl -o jsonpath)", () => {
   it("rejects malformed templates", () => {
     expect(() => jsonpath("{.items[0]", list)).toThrow(JsonPathError);
     expect(() => jsonpath("{range .items[*]}{.x}", list)).toThrow(JsonPathError);
-    expect(() => jsonpath("{.items[5].x}", list)).toThrow(JsonPathError);
+    expect(() => jsonpath("{.items[5].x}", list)).toThrow(JsonPathExecutionError);
   });
 });

@@ -18,7 +18,11 @@ type Node =
   | { readonly t: "path"; readonly steps: readonly Step[] }
   | { readonly t: "range"; readonly steps: readonly Step[]; readonly body: readonly Node[] };
 
+/** A template that does not parse. */
 export class JsonPathError extends Error {}
+
+/** A template that parses but cannot run on the data (index out of range). */
+export class JsonPathExecutionError extends Error {}
 
 function parseLiteral(s: string): unknown {
   const t = s.trim();
@@ -153,7 +157,7 @@ function evalSteps(values: readonly unknown[], steps: readonly Step[]): unknown[
           const norm = (n: number): number => (n < 0 ? n + v.length : n);
           if (s.index) {
             const idx = norm(s.start ?? 0);
-            if (idx < 0 || idx >= v.length) throw new JsonPathError(`array index out of bounds: index ${s.start}, length ${v.length}`);
+            if (idx < 0 || idx >= v.length) throw new JsonPathExecutionError(`array index out of bounds: index ${s.start}, length ${v.length}`);
             next.push(v[idx]);
           } else {
             next.push(...v.slice(Math.max(0, norm(s.start ?? 0)), s.end === undefined ? v.length : norm(s.end)));
@@ -247,4 +251,10 @@ function execute(nodes: readonly Node[], data: unknown): string {
 /** Evaluates a kubectl jsonpath template against a JSON value. */
 export function jsonpath(template: string, data: unknown): string {
   return execute(parseTemplate(template), data);
+}
+
+/** The values one path selects (custom-columns): `.a.b`, `{.a.b}` or `a.b`. */
+export function jsonpathValues(path: string, data: unknown): unknown[] {
+  const inner = path.trim().replace(/^\{(.*)\}$/s, "$1").trim();
+  return evalSteps([data], parsePath(inner.startsWith(".") || inner.startsWith("$") ? inner : `.${inner}`));
 }

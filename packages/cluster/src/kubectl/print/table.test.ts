@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Endpoints, Pod, Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
-import { formatEndpoints, renderTable, tableRows } from "./table";
+import { customColumns, formatEndpoints, renderTable, tableRows } from "./table";
 
 const now = new Date("2024-01-01T00:01:00Z");
 const created = "2024-01-01T00:00:00Z";
@@ -77,7 +77,8 @@ describe("pod rows (printPod)", () => {
   });
 
   it("adds NAMESPACE with -A, the wide columns and LABELS", () => {
-    expect(tableRows("Pod", [{ ...base, status: running }], { now, wide: true, withNamespace: true, showLabels: true })).toEqual([
+    const pod: Pod = { ...base, status: running };
+    expect(tableRows("Pod", [pod], { now, wide: true, withNamespace: true, showLabels: true })).toEqual([
       ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED NODE", "READINESS GATES", "LABELS"],
       ["default", "p", "1/1", "Running", "0", "60s", "10.244.1.2", "kind-worker", "<none>", "<none>", "app=x"],
     ]);
@@ -96,5 +97,17 @@ describe("endpoints", () => {
   it("prints EndpointSlice ports and addresses, <unset> when empty", () => {
     const es: EndpointSlice = { addressType: "IPv4", metadata: { name: "s-abcde", creationTimestamp: created }, endpoints: [], ports: [{ name: "http", port: 80 }, { name: "alt", port: 81 }] };
     expect(tableRows("EndpointSlice", [es], { now, noHeaders: true })).toEqual([["s-abcde", "IPv4", "80,81", "<unset>", "60s"]]);
+  });
+});
+
+describe("custom columns", () => {
+  it("prints Go %v values, <none> for missing ones, and pads every column", () => {
+    const pods = [
+      { metadata: { name: "my-nginx-a" }, status: { podIPs: [{ ip: "10.244.3.4" }] } },
+      { metadata: { name: "b" }, status: {} },
+    ];
+    expect(customColumns("NAME:.metadata.name,POD_IP:.status.podIPs", pods, false)).toBe(
+      `NAME         POD_IP${" ".repeat(17)}\nmy-nginx-a   [map[ip:10.244.3.4]]   \nb            <none>${" ".repeat(17)}\n`,
+    );
   });
 });

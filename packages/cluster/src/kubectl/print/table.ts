@@ -4,12 +4,13 @@
  * placeholders, wide columns) laid out by kubectl's tab writer (minimum
  * width 6, padding 3). Objects are plain Kubernetes JSON.
  */
-import type { Endpoints, Node, Pod, Service } from "kubernetes-types/core/v1";
+import type { Endpoints, Namespace, Node, Pod, Service } from "kubernetes-types/core/v1";
 import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import type { ObjectMeta } from "kubernetes-types/meta/v1";
 import { age } from "./duration";
-import { formatLabels, formatSelector, listWithMore } from "./format";
+import { formatLabels, formatSelector, goValue, listWithMore } from "./format";
+import { jsonpathValues } from "./jsonpath";
 import { tabwrite } from "./tabwriter";
 
 export interface TableOptions {
@@ -234,7 +235,13 @@ const nodes: TablePrinter<Node> = {
   },
 };
 
+const namespaces: TablePrinter<Namespace> = {
+  columns: [col("Name"), col("Status"), col("Age")],
+  row: (ns, now) => [ns.metadata?.name ?? "", ns.status?.phase ?? "", age(ns.metadata?.creationTimestamp, now)],
+};
+
 const PRINTERS: Record<string, TablePrinter<never>> = {
+  Namespace: namespaces,
   Pod: pods,
   Service: services,
   Deployment: deployments,
@@ -276,4 +283,21 @@ export function tableRows(kind: string, objects: readonly PrintableObject[], opt
 export function renderTable(rows: readonly (readonly string[])[]): string {
   if (rows.length === 0) return "";
   return tabwrite(rows.map((r) => r.join("\t")).join("\n") + "\n", { minwidth: 6, padding: 3 });
+}
+
+/** `-o custom-columns=HEADER:.path,...`: every cell tab-terminated, so the last column is padded too. */
+export function customColumns(spec: string, objects: readonly unknown[], noHeaders: boolean): string {
+  const columns = spec.split(",").map((c) => {
+    const colon = c.indexOf(":");
+    if (colon <= 0) throw new Error(`unexpected custom-columns spec: ${c}, expected <header>:<json-path-expr>`);
+    return { header: c.slice(0, colon), path: c.slice(colon + 1) };
+  });
+  const rows = objects.map((o) =>
+    columns.map((c) => {
+      const values = jsonpathValues(c.path, o);
+      return values.length === 0 ? "<none>" : values.map(goValue).join(",");
+    }),
+  );
+  if (!noHeaders) rows.unshift(columns.map((c) => c.header));
+  return tabwrite(rows.map((r) => `${r.join("\t")}\t\n`).join(""), { minwidth: 6, padding: 3 });
 }

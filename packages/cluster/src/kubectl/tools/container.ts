@@ -7,13 +7,15 @@
  * kubelet writes. Time spent in `sleep` is the cluster's virtual time.
  */
 import { createHash } from "node:crypto";
-import { Bash, InMemoryFs, defineCommand, getCommandNames, type Command } from "just-bash";
+import { posix } from "node:path";
+import type { Command, InMemoryFs } from "just-bash";
 import { imageRepository } from "../../apps/images";
 import { dnsServer, type KubectlCluster } from "../cluster";
+import { justBash } from "../just-bash";
 import { curl } from "./curl";
-import { dig, nslookupBind, nslookupBusybox } from "./dns";
+import { dig, nslookupBind, nslookupBusybox, nslookupBusybox128 } from "./dns";
 import { wget } from "./wget";
-import type { Tool, ToolResult } from "./tool";
+import type { Tool, ToolContext, ToolResult } from "./tool";
 
 const TOOLS_BY_IMAGE: Record<string, Record<string, Tool>> = {
   "amsy810/tools": { curl, dig, nslookup: nslookupBind },
@@ -24,10 +26,18 @@ const TOOLS_BY_IMAGE: Record<string, Record<string, Tool>> = {
   "amsy810/echo-nginx": { curl },
   "registry.k8s.io/e2e-test-images/agnhost": { curl, dig, nslookup: nslookupBind },
   "k8s.gcr.io/e2e-test-images/agnhost": { curl, dig, nslookup: nslookupBind },
+  "registry.k8s.io/e2e-test-images/jessie-dnsutils": { dig, nslookup: nslookupBind },
 };
 
+/** The image's network tools; busybox before 1.29 has the old nslookup. */
+function toolsFor(image: string): Record<string, Tool> {
+  const tools = TOOLS_BY_IMAGE[imageRepository(image)] ?? {};
+  const tag = /:(\d+)\.(\d+)/.exec(image.slice(image.lastIndexOf("/") + 1));
+  const old = imageRepository(image) === "library/busybox" && tag !== null && Number(tag[1]) === 1 && Number(tag[2]) <= 28;
+  return old ? { ...tools, nslookup: nslookupBusybox128 } : tools;
+}
+
 const SHELLS = new Set(["sh", "bash", "ash", "/bin/sh", "/bin/bash", "/bin/ash", "/usr/bin/bash"]);
-const BUILTINS = new Set<string>(getCommandNames());
 
 export interface ContainerRef {
   readonly namespace: string;
@@ -35,6 +45,8 @@ export interface ContainerRef {
   readonly uid: string;
   readonly container: string;
   readonly image: string;
+  /** The container's environment (see containerEnv). */
+  readonly env: Readonly<Record<string, string>>;
 }
 
 export interface ProcessResult extends ToolResult {
@@ -58,7 +70,7 @@ export class ContainerRuntime {
     let fs = this.filesystems.get(key);
     if (fs === undefined) {
       const d = this.cluster.topology.clusterDomain;
-      fs = new InMemoryFs({
+      fs = new (justBash().InMemoryFs)({
         "/etc/hostname": `${ref.pod}\n`,
         "/etc/resolv.conf": `search ${ref.namespace}.svc.${d} svc.${d} ${d}\nnameserver ${dnsServer(this.cluster)}\noptions ndots:5\n`,
       });
@@ -73,10 +85,19 @@ export class ContainerRuntime {
   }
 
   async exec(ref: ContainerRef, argv: readonly string[], stdin: string): Promise<ProcessResult> {
-    const tools = TOOLS_BY_IMAGE[imageRepository(ref.image)] ?? {};
+    const tools = toolsFor(ref.image);
     const program = argv[0] ?? "";
     const name = basename(program);
-    const known = SHELLS.has(program) || tools[name] !== undefined || BUILTINS.has(name) || name === "hostname";
+    const client = { pod: ref.pod, namespace: ref.namespace };
+    const context = (fs: InMemoryFs, cwd: string): ToolContext => ({
+      cluster: this.cluster,
+      client,
+      writeFile: (p, content) => fs.writeFile(posix.resolve(cwd, p), content),
+    });
+    const tool = tools[name];
+    if (tool !== undefined) return tool(argv.slice(1), context(this.fs(ref), "/"));
+    const jb = justBash();
+    const known = SHELLS.has(program) || jb.getCommandNames().includes(name);
     if (!known) {
       return {
         stdout: "",
@@ -86,22 +107,13 @@ export class ContainerRuntime {
       };
     }
     const fs = this.fs(ref);
-    const client = { pod: ref.pod, namespace: ref.namespace };
-    const toolCommands: Command[] = Object.entries(tools).map(([n, tool]) =>
-      defineCommand(n, async (args, ctx) =>
-        tool(args, {
-          cluster: this.cluster,
-          client,
-          writeFile: (p, content) => ctx.fs.writeFile(p.startsWith("/") ? p : `${ctx.cwd}/${p}`, content),
-        }),
-      ),
-    );
-    toolCommands.push(defineCommand("hostname", async () => ({ stdout: `${ref.pod}\n`, stderr: "", exitCode: 0 })));
-    const bash = new Bash({
+    const commands: Command[] = Object.entries(tools).map(([n, t]) => jb.defineCommand(n, async (args, ctx) => t(args, context(fs, ctx.cwd))));
+    commands.push(jb.defineCommand("hostname", async () => ({ stdout: `${ref.pod}\n`, stderr: "", exitCode: 0 })));
+    const bash = new jb.Bash({
       fs,
       cwd: "/",
-      env: { HOSTNAME: ref.pod, HOME: "/root", PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" },
-      customCommands: toolCommands,
+      env: { ...ref.env },
+      customCommands: commands,
       sleep: async (ms) => this.cluster.advance(ms / 1000),
     });
     if (SHELLS.has(program)) {

@@ -5,8 +5,8 @@
  * (and -S brings it back), -i/-v/-w/-o/-f, and curl's exit codes
  * (6 resolve, 7 connect, 28 timeout, 22 with -f, 2 for bad usage).
  */
+import { STATUS_CODES } from "node:http";
 import type { HttpResponse } from "../../apps/http";
-import { reasonPhrase } from "../../apps/http";
 import { ok, type Tool, type ToolContext, type ToolResult } from "./tool";
 
 interface CurlOptions {
@@ -155,7 +155,7 @@ function httpDate(d: Date): string {
 
 function headerBlock(res: HttpResponse, now: Date): string[] {
   const h: Record<string, string> = { ...res.headers };
-  const lines = [`HTTP/1.1 ${res.status} ${reasonPhrase(res.status)}`.trimEnd()];
+  const lines = [`HTTP/1.1 ${res.status} ${STATUS_CODES[res.status] ?? ""}`.trimEnd()];
   const order = ["Server", "Date", "Content-Type", "Content-Length", "Connection"];
   const withDefaults: Record<string, string> = { ...h, Date: h["Date"] ?? httpDate(now), Connection: h["Connection"] ?? "keep-alive" };
   for (const k of order) if (withDefaults[k] !== undefined) lines.push(`${k}: ${withDefaults[k]}`);
@@ -193,23 +193,31 @@ function writeOut(fmt: string, t: Transfer): string {
     errormsg: t.error.replace(/^curl: \(\d+\) /, ""),
   };
   return fmt
-    .replace(/%\{([a-z_]+)\}/g, (m, name: string) => vars[name] ?? "")
+    .replace(/%\{([a-z_]+)\}/g, (_, name: string) => vars[name] ?? "")
     .replace(/\\([nrt\\])/g, (_, c: string) => ({ n: "\n", r: "\r", t: "\t", "\\": "\\" })[c] as string);
 }
 
+/** What -v adds on stderr: the connection, the request and response headers, the outcome. */
 function verboseLines(t: Transfer, method: string, reqHeaders: readonly string[], now: Date): string {
-  if (t.remoteIP === "") return "";
-  let s = `*   Trying ${t.remoteIP}:${t.port}...\n`;
-  if (t.response === undefined) return s;
+  let s = t.remoteIP === "" ? "" : `*   Trying ${t.remoteIP}:${t.port}...\n`;
+  if (t.response === undefined) {
+    const reason = t.error.replace(/^curl: \(\d+\) /, "");
+    if (t.exitCode === 7) s += `* connect to ${t.remoteIP} port ${t.port} failed: Connection refused\n`;
+    return `${s}* ${reason}\n* Closing connection\n`;
+  }
+  const target = new URL(t.url);
   s += `* Connected to ${t.host} (${t.remoteIP}) port ${t.port}\n`;
-  s += `> ${method} ${new URL(t.url).pathname}${new URL(t.url).search} HTTP/1.1\n`;
+  s += `> ${method} ${target.pathname}${target.search} HTTP/1.1\n`;
   s += `> Host: ${t.port === 80 ? t.host : `${t.host}:${t.port}`}\n> User-Agent: curl/8.5.0\n> Accept: */*\n`;
   for (const h of reqHeaders) s += `> ${h}\n`;
-  s += ">\n";
+  s += "> \n";
   s += headerBlock(t.response, now).map((l) => `< ${l}\n`).join("");
-  s += "<\n";
+  s += "< \n";
   return s;
 }
+
+/** -v's last line, after the body. */
+const leftIntact = (t: Transfer): string => (t.response === undefined ? "" : `* Connection #0 to host ${t.host} left intact\n`);
 
 async function transfer(rawUrl: string, o: CurlOptions, ctx: ToolContext): Promise<Transfer> {
   const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(rawUrl) ? rawUrl : `http://${rawUrl}`;
@@ -272,6 +280,7 @@ export const curl: Tool = async (args, ctx) => {
     }
     if (o.output !== undefined && o.output !== "-") await ctx.writeFile(o.output, out);
     else stdout += out;
+    if (o.verbose) stderr += leftIntact(t);
     if (o.writeOut !== undefined) stdout += writeOut(o.writeOut, t);
   }
   return exitCode === 0 ? ok(stdout, stderr) : { stdout, stderr, exitCode } satisfies ToolResult;

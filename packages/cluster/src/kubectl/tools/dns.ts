@@ -7,6 +7,8 @@
  */
 import { createHash } from "node:crypto";
 import type { DnsQuery } from "../../dns/coredns";
+import type { Service } from "kubernetes-types/core/v1";
+import { KINDS } from "../../api/kinds";
 import { dnsServer } from "../cluster";
 import { ok, resolveFrom, type Tool, type ToolContext } from "./tool";
 
@@ -45,7 +47,8 @@ export const dig: Tool = async (args, ctx) => {
   let name: string | undefined;
   let short = false;
   let search = false;
-  let server = dnsServer(ctx.cluster);
+  // On a node or outside the cluster dig asks the host's stub resolver.
+  let server = "pod" in ctx.client ? dnsServer(ctx.cluster) : "127.0.0.53";
   let type = "A";
   for (const a of args) {
     if (a === "+short") short = true;
@@ -77,6 +80,27 @@ export const dig: Tool = async (args, ctx) => {
   if (authority.length > 0) out += `;; AUTHORITY SECTION:\n${authority.join("\n")}\n\n`;
   out += `;; Query time: 0 msec\n;; SERVER: ${server}#53(${server})\n;; WHEN: ${digDate(now)}\n;; MSG SIZE  rcvd: ${size}\n\n`;
   return ok(out);
+};
+
+/** What CoreDNS answers for a PTR query: a Service's name for its cluster IP. */
+function reverseName(ctx: ToolContext, ip: string): string | undefined {
+  const svc = ctx.cluster.list<Service>(KINDS.service, { allNamespaces: true }).find((s) => s.spec?.clusterIP === ip);
+  return svc === undefined ? undefined : `${svc.metadata?.name}.${svc.metadata?.namespace}.svc.${ctx.cluster.topology.clusterDomain}`;
+}
+
+/** BusyBox up to 1.28 (`busybox:1.28`, the Kubernetes docs' DNS check): numbered addresses with their PTR names. */
+export const nslookupBusybox128: Tool = async (args, ctx) => {
+  const name = args.find((a) => !a.startsWith("-"));
+  if (name === undefined) return { stdout: "", stderr: "BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: nslookup [HOST] [SERVER]\n", exitCode: 1 };
+  const server = dnsServer(ctx.cluster);
+  const named = (ip: string): string => {
+    const ptr = reverseName(ctx, ip);
+    return ptr === undefined ? ip : `${ip} ${ptr}`;
+  };
+  const head = `Server:    ${server}\nAddress 1: ${named(server)}\n\n`;
+  const hit = resolveFrom(ctx, name).queries.find((q) => q.rcode === "NOERROR" && q.answers.length > 0);
+  if (hit === undefined) return { stdout: head, stderr: `nslookup: can't resolve '${name}'\n`, exitCode: 1 };
+  return ok(`${head}Name:      ${name}\n${hit.answers.map((a, i) => `Address ${i + 1}: ${named(a)}\n`).join("")}`);
 };
 
 function nslookupWith(dialect: "bind" | "busybox"): Tool {

@@ -30,7 +30,7 @@ export const wget: Tool = async (args, ctx) => {
   if (url === undefined) return { stdout: "", stderr: "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...\n", exitCode: 1 };
   const full = /^https?:\/\//.test(url) ? url : `http://${url}`;
   const host = /^https?:\/\/([^/:]+)/.exec(full)?.[1] ?? url;
-  const r = ctx.cluster.curl(full, ctx.client, { trace: true, ...(timeout !== undefined && timeout > 0 ? { connectTimeoutSeconds: timeout } : {}) });
+  const r = ctx.cluster.curl(full, ctx.client, { trace: true, headers: { "User-Agent": "Wget", Connection: "close" }, ...(timeout !== undefined && timeout > 0 ? { connectTimeoutSeconds: timeout } : {}) });
   const connect = r.trace.find((h) => h.step === "connect");
   const dest = connect !== undefined && connect.step === "connect" ? connect.destination : "";
   let stderr = quiet || dest === "" ? "" : `Connecting to ${host} (${dest})\n`;
