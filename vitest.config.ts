@@ -4,6 +4,6 @@ import { defineConfig } from "vitest/config";
 // config so `vitest run` also works inside a single package.
 export default defineConfig({
   test: {
-    projects: ["packages/*/vitest.config.mts"],
+    projects: ["packages/*/vitest.config.mts", "notebooks/vitest.config.mts"],
   },
 });
