@@ -155,7 +155,8 @@ export class Reconciler {
 
   private programFrontend(fe: FrontendRow, svc: Service, addr: number, ordered: readonly FrontendBackend[]): number {
     const { port, proto, scope } = fe;
-    const key = frontendKey(addr, port, proto, scope);
+    // The row's key is this address's key (the writer builds both the same way); NodePort expansions need their own.
+    const key = addr === fe.addr ? fe.key : frontendKey(addr, port, proto, scope);
     const maps = this.maps;
     const id = this.serviceIds.acquire(key);
 
@@ -200,9 +201,10 @@ export class Reconciler {
     let slot = 1;
     const slotIds: number[] = [];
     for (const { row, inst } of ordered) {
-      let beId = this.backendIds.lookup(row.key);
-      if (beId === undefined) {
-        beId = this.backendIds.acquire(row.key);
+      // One string-keyed lookup per backend: acquire returns the id the key already holds.
+      const beId = this.backendIds.acquire(row.key);
+      if (this.beRevision[beId] === undefined) {
+        // First use of this id (a released id was reset to 0 by releaseBackend).
         this.beRevision[beId] = 0;
         this.beRefCount[beId] = 0;
       }
@@ -243,8 +245,8 @@ export class Reconciler {
         maps.deleteMaglev(id);
       } else {
         const table = (this.config.maglev as Maglev).getLookupTable(
-          ordered.slice(0, active).map((b) => ({
-            id: this.backendIds.lookup(b.row.key) as number,
+          ordered.slice(0, active).map((b, i) => ({
+            id: slotIds[i] as number,
             address: formatIPv4(b.row.addr),
             port: b.row.port,
             protocol: protoName(b.row.proto),

@@ -218,10 +218,11 @@ export class ServiceLoadBalancer {
     r.revNatIndex = s.revNatIndex(svc);
     if (count === 0) return this.drop(r, DROP_NO_SERVICE, trace);
     const affinity = (s.flags(svc) & SVC_FLAG_AFFINITY) !== 0;
+    const now = this.clock.nowSeconds();
     let backendId = 0;
     let be = -1;
     if (affinity) {
-      backendId = this.affinityBackendId(netnsCookie, true, r.revNatIndex, s.affinityTimeout(svc), trace);
+      backendId = this.affinityBackendId(netnsCookie, true, r.revNatIndex, s.affinityTimeout(svc), now, trace);
       if (backendId !== 0) {
         be = this.lookupBackend(backendId, trace, "backend of the affinity entry");
         if (be < 0) {
@@ -240,7 +241,6 @@ export class ServiceLoadBalancer {
       be = backendId === 0 ? -1 : this.lookupBackend(backendId, trace, "selected backend");
       if (be < 0) return this.drop(r, DROP_NO_SERVICE, trace);
       if (affinity) {
-        const now = this.clock.nowSeconds();
         this.maps.affinity.upsertEntry(netnsCookie, r.revNatIndex, true, backendId, now);
         if (trace !== null) {
           trace.add("cilium_lb4_affinity", "update", fmtAffinityKey(netnsCookie, r.revNatIndex, true), "ok", `{backend_id=${backendId} last_used=${now}}`, "remember the choice for this pod");
@@ -383,7 +383,7 @@ export class ServiceLoadBalancer {
     if (ctIdx < 0) {
       if (count === 0) return DROP_NO_SERVICE;
       if (affinity) {
-        backendId = this.affinityBackendId(saddr, false, revNat, s.affinityTimeout(svc), trace);
+        backendId = this.affinityBackendId(saddr, false, revNat, s.affinityTimeout(svc), now, trace);
         if (backendId !== 0) {
           be = this.lookupBackend(backendId, trace, "backend of the affinity entry");
           if (be < 0) backendId = 0;
@@ -434,7 +434,7 @@ export class ServiceLoadBalancer {
   }
 
   /** __lb4_affinity_backend_id: 0 when there is no live, still-eligible affinity entry. */
-  private affinityBackendId(clientId: number, netns: boolean, revNat: number, timeout: number, trace: LookupTrace | null): number {
+  private affinityBackendId(clientId: number, netns: boolean, revNat: number, timeout: number, now: number, trace: LookupTrace | null): number {
     const a = this.maps.affinity;
     const idx = a.lookupIndex(clientId, revNat, netns);
     this.affIdx = -1;
@@ -442,7 +442,6 @@ export class ServiceLoadBalancer {
       trace.add(a.name, "lookup", fmtAffinityKey(clientId, revNat, netns), idx < 0 ? "miss" : "hit", idx < 0 ? "" : `{backend_id=${a.backendId(idx)} last_used=${a.lastUsed(idx)}}`, "session affinity");
     }
     if (idx < 0) return 0;
-    const now = this.clock.nowSeconds();
     const lastUsed = a.lastUsed(idx);
     if (lastUsed + timeout <= now) {
       a.deleteAt(idx);

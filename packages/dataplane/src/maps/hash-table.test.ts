@@ -127,6 +127,21 @@ describe("BpfHashTable LRU", () => {
     put(t, 3, 0, 3);
     expect([get(t, 2, 0), get(t, 3, 0)]).toEqual([2, 3]);
   });
+
+  it("an insert that evicts hands back the victim's row with the new key and a zeroed value", () => {
+    for (const cap of [1, 3]) {
+      const t = table("lru_hash", cap);
+      for (let k = 1; k <= cap; k++) put(t, k, 7, 100 + k);
+      const victim = t.leastRecentlyUsed();
+      t.key[0] = 50;
+      t.key[1] = 8;
+      const idx = t.upsert(BPF_ANY);
+      expect(idx).toBe(victim);
+      expect([t.keyWord(idx, 0), t.keyWord(idx, 1), t.valueWord(idx, 0)]).toEqual([50, 8, 0]);
+      expect(keysOf(t)[0]).toBe(50);
+      expect(get(t, 1, 7)).toBeUndefined();
+    }
+  });
 });
 
 describe("BpfHashTable insert after a missed lookup", () => {

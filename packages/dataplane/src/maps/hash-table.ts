@@ -36,8 +36,14 @@ export type BpfMapType = "hash" | "lru_hash" | "lpm_trie" | "hash_of_maps";
 /** Cilium's `--bpf-lb-map-max` default. */
 export const DEFAULT_MAP_MAX_ENTRIES = 65536;
 
-/** Index slots per entry: a load factor of 2/3 keeps linear-probe clusters short, at 6 B/entry. */
+/** Index slots per entry of a hash map: a load factor of 2/3 keeps linear-probe clusters short, at 6 B/entry. */
 const SLOTS_PER_ENTRY = 1.5;
+/**
+ * LRU maps sit at full capacity in steady state and pay a miss, a
+ * backward-shift delete and an insert per new key, all proportional to the
+ * cluster length: a load factor of 1/2 halves those walks for 2 B/entry more.
+ */
+const SLOTS_PER_ENTRY_LRU = 2;
 const INITIAL_ROWS = 256;
 const INV_TWO_POW_32 = 1 / 4294967296;
 const NIL = -1;
@@ -224,7 +230,7 @@ export class BpfHashTable {
     if (flags === BPF_EXIST) throw new BpfMapError("ENOENT", this.name, this.fd, "update");
     if (this.count >= this.maxEntries) {
       if (!this.lru) throw new BpfMapError("E2BIG", this.name, this.fd, "update");
-      this.removeAt(this.tail);
+      return this.replaceTail();
     }
     return this.insertNew();
   }
@@ -371,6 +377,27 @@ export class BpfHashTable {
     return idx;
   }
 
+  /**
+   * A full LRU map's insert: the least recently used entry's row takes the
+   * scratch key (hash `lastHash`) and becomes the most recently used, with
+   * the same outcome as removeAt(tail) + insertNew but without passing the
+   * row through the free list.
+   */
+  private replaceTail(): number {
+    this.missValid = false;
+    const idx = this.tail;
+    this.unindex(idx);
+    if (idx !== this.head) this.moveToFront(idx);
+    const data = this.data;
+    const base = idx * this.stride;
+    const key = this.key;
+    const kw = this.keyWords;
+    for (let i = 0; i < kw; i++) data[base + i] = key[i] as number;
+    for (let i = kw; i < this.linkAt; i++) data[base + i] = 0;
+    this.place(idx, this.lastHash);
+    return idx;
+  }
+
   /** Puts entry `idx` (hash `h`) into the first empty slot of its probe sequence. */
   private place(idx: number, h: number): void {
     const index = this.index;
@@ -433,7 +460,7 @@ export class BpfHashTable {
 
   /** Allocates an empty index sized for the allocated rows. */
   private newIndex(): Int32Array {
-    this.slots = Math.ceil(this.rowsAllocated * SLOTS_PER_ENTRY) + 1;
+    this.slots = Math.ceil(this.rowsAllocated * (this.lru ? SLOTS_PER_ENTRY_LRU : SLOTS_PER_ENTRY)) + 1;
     this.slotScale = this.slots * INV_TWO_POW_32;
     return new Int32Array(this.slots);
   }
