@@ -63,3 +63,22 @@ export function parseCidr4(s: string): Cidr4 {
 export function formatL3n4(addr: number, port: number, proto: number): string {
   return `${formatIPv4(addr)}:${port}/${protoName(proto)}`;
 }
+
+/** The inverse of formatL3n4: undefined unless `s` is exactly a formatted address (one spelling per address). */
+export function parseL3n4(s: string): { addr: number; port: number; proto: number } | undefined {
+  const slash = s.lastIndexOf("/");
+  const colon = s.lastIndexOf(":", slash);
+  if (colon < 0) return undefined;
+  const name = s.slice(slash + 1);
+  if (name !== "TCP" && name !== "UDP" && name !== "SCTP" && name !== "ANY") return undefined;
+  let addr: number;
+  try {
+    addr = parseIPv4(s.slice(0, colon));
+  } catch {
+    return undefined;
+  }
+  const port = Number(s.slice(colon + 1, slash));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return undefined;
+  const proto = protoNumber(name);
+  return formatL3n4(addr, port, proto) === s ? { addr, port, proto } : undefined;
+}

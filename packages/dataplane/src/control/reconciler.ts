@@ -17,10 +17,10 @@
 import type { Maglev } from "../maglev";
 import { formatIPv4 } from "../maps/ipv4";
 import { PROTO_ANY, PROTO_TCP } from "../maps/layouts";
-import { parseCidr4, protoName, type Cidr4 } from "./addr";
+import { parseCidr4, parseL3n4, protoName, type Cidr4 } from "./addr";
 import type { BackendNodes } from "./backend-nodes";
 import { newSvcFlags, SERVICE_FLAG_QUARANTINED, SERVICE_FLAG_SOURCE_RANGE } from "./flags";
-import { FIRST_BACKEND_ID, FIRST_SERVICE_ID, IdAllocator, MAX_BACKEND_ID, MAX_SERVICE_ID } from "./id-allocator";
+import { BackendIdAllocator, FIRST_SERVICE_ID, IdAllocator, MAX_SERVICE_ID } from "./id-allocator";
 import type { LBMaps } from "./lbmaps";
 import { SCOPE_EXTERNAL, type BackendState, type Service, type SVCType } from "./model";
 import { frontendKey, type FrontendRow } from "./tables";
@@ -67,7 +67,7 @@ const WILDCARD_PORT = 0;
 
 export class Reconciler {
   private readonly serviceIds = new IdAllocator(FIRST_SERVICE_ID, MAX_SERVICE_ID);
-  private readonly backendIds = new IdAllocator(FIRST_BACKEND_ID, MAX_BACKEND_ID);
+  private readonly backendIds = new BackendIdAllocator();
   /** Per backend id: the table revision last written to the backend map (0 = never). */
   private readonly beRevision: number[] = [];
   /** Per backend id: how many programmed frontend addresses reference it. */
@@ -130,8 +130,10 @@ export class Reconciler {
     return this.serviceIds.lookup(key);
   }
 
+  /** The backend id held by a backend address, e.g. "10.244.1.1:8080/TCP". */
   backendId(key: string): number | undefined {
-    return this.backendIds.lookup(key);
+    const be = parseL3n4(key);
+    return be === undefined ? undefined : this.backendIds.lookup(be.addr, be.port, be.proto);
   }
 
   /** NodePort frontends are the 0.0.0.0 surrogate (socket LB's fallback key) plus one per node address. */
@@ -182,15 +184,17 @@ export class Reconciler {
     if (svc.sessionAffinity) this.affinityFrontends.add(key);
     const hadAffinity = this.affinityFrontends.has(key);
     if (previous.length > 0) {
-      const wanted = new Set<string>();
-      for (const b of ordered) wanted.add(b.row.key);
+      const wanted = new Set<number>();
+      for (const { row } of ordered) {
+        const held = this.backendIds.lookup(row.addr, row.port, row.proto);
+        if (held !== undefined) wanted.add(held);
+      }
       for (const beId of previous) {
-        const beKey = this.backendIds.keyOf(beId);
-        if (beKey === undefined || wanted.has(beKey)) continue;
+        if (!this.backendIds.has(beId) || wanted.has(beId)) continue;
         if (hadAffinity) maps.deleteAffinityMatch(id, beId);
         if ((this.beRefCount[beId] as number) <= 1) {
           maps.deleteBackend(beId);
-          this.releaseBackend(beKey, beId);
+          this.releaseBackend(beId);
         }
       }
     }
@@ -201,8 +205,8 @@ export class Reconciler {
     let slot = 1;
     const slotIds: number[] = [];
     for (const { row, inst } of ordered) {
-      // One string-keyed lookup per backend: acquire returns the id the key already holds.
-      const beId = this.backendIds.acquire(row.key);
+      // One lookup per backend: acquire returns the id the address already holds.
+      const beId = this.backendIds.acquire(row.addr, row.port, row.proto);
       if (this.beRevision[beId] === undefined) {
         // First use of this id (a released id was reset to 0 by releaseBackend).
         this.beRevision[beId] = 0;
@@ -287,12 +291,11 @@ export class Reconciler {
     const refs = this.backendRefs.get(key) ?? [];
     const hadAffinity = this.affinityFrontends.has(key);
     for (const beId of refs) {
-      const beKey = this.backendIds.keyOf(beId);
-      if (beKey === undefined) continue;
+      if (!this.backendIds.has(beId)) continue;
       if (hadAffinity) maps.deleteAffinityMatch(id, beId);
       if ((this.beRefCount[beId] as number) <= 1) {
         maps.deleteBackend(beId);
-        this.releaseBackend(beKey, beId);
+        this.releaseBackend(beId);
       }
     }
     // The master first: the datapath stops selecting before the slots disappear.
@@ -359,25 +362,25 @@ export class Reconciler {
     const refCount = this.beRefCount;
     if (previous.length === 0) {
       // A new frontend (the common case from scratch): every backend gains a reference.
-      for (const beId of next) if (this.backendIds.keyOf(beId) !== undefined) refCount[beId] = (refCount[beId] as number) + 1;
+      for (const beId of next) if (this.backendIds.has(beId)) refCount[beId] = (refCount[beId] as number) + 1;
     } else {
       const prevSet = new Set(previous);
       const nextSet = new Set(next);
       for (const beId of prevSet) {
-        if (!nextSet.has(beId) && this.backendIds.keyOf(beId) !== undefined && (refCount[beId] as number) > 0) {
+        if (!nextSet.has(beId) && this.backendIds.has(beId) && (refCount[beId] as number) > 0) {
           refCount[beId] = (refCount[beId] as number) - 1;
         }
       }
       for (const beId of nextSet) {
-        if (!prevSet.has(beId) && this.backendIds.keyOf(beId) !== undefined) refCount[beId] = (refCount[beId] as number) + 1;
+        if (!prevSet.has(beId) && this.backendIds.has(beId)) refCount[beId] = (refCount[beId] as number) + 1;
       }
     }
     if (next.length > 0) this.backendRefs.set(key, next);
     else this.backendRefs.delete(key);
   }
 
-  private releaseBackend(key: string, id: number): void {
-    this.backendIds.release(key);
+  private releaseBackend(id: number): void {
+    this.backendIds.release(id);
     this.beRevision[id] = 0;
     this.beRefCount[id] = 0;
     this.backendNodes.delete(id);

@@ -34,6 +34,14 @@ export interface PendingChanges {
 export class Writer {
   private readonly dirty = new Map<string, FrontendRow>();
   private readonly deleted = new Map<string, FrontendRow>();
+  /**
+   * Each service's backends with its instance, in slot order: what
+   * `frontendBackends` filters. Kept next to `tables.backendsByService` so
+   * the reconciler reads an instance without a per-row Map lookup, and
+   * sorted once per change rather than once per frontend (a filtered
+   * subsequence of a sorted list is still sorted).
+   */
+  private readonly serviceBackends = new Map<string, FrontendBackend[]>();
 
   constructor(
     readonly tables: Tables,
@@ -145,21 +153,29 @@ export class Writer {
       }
     }
     const rows = new Set<BackendRow>();
+    const withInstances: FrontendBackend[] = [];
     for (const [key, b] of next) {
       let row = tables.backends.get(key);
       if (row === undefined) {
         row = { key, addr: b.addr, port: b.port, proto: b.proto, revision: 0, instances: new Map() };
         tables.backends.set(key, row);
       }
-      const old = row.instances.get(serviceName);
-      if (old === undefined || !sameInstance(old, b.inst)) {
-        row.instances.set(serviceName, b.inst);
+      let inst = row.instances.get(serviceName);
+      if (inst === undefined || !sameInstance(inst, b.inst)) {
+        inst = b.inst;
+        row.instances.set(serviceName, inst);
         row.revision++;
       }
       rows.add(row);
+      withInstances.push({ row, inst });
     }
-    if (rows.size === 0) tables.backendsByService.delete(serviceName);
-    else tables.backendsByService.set(serviceName, rows);
+    if (rows.size === 0) {
+      tables.backendsByService.delete(serviceName);
+      this.serviceBackends.delete(serviceName);
+    } else {
+      tables.backendsByService.set(serviceName, rows);
+      this.serviceBackends.set(serviceName, withInstances.sort(compareSlotOrder));
+    }
     this.markServiceDirty(serviceName);
   }
 
@@ -171,19 +187,17 @@ export class Writer {
    */
   frontendBackends(fe: FrontendRow): FrontendBackend[] {
     const svc = this.tables.services.get(fe.serviceName);
-    const rows = this.tables.backendsByService.get(fe.serviceName);
-    if (svc === undefined || rows === undefined) return [];
+    const backends = this.serviceBackends.get(fe.serviceName);
+    if (svc === undefined || backends === undefined) return [];
     const localOnly = isNodeLocalOnly(svc, fe.type, fe.scope);
     const out: FrontendBackend[] = [];
-    for (const row of rows) {
-      if (row.proto !== fe.proto) continue;
-      const inst = row.instances.get(fe.serviceName);
-      if (inst === undefined) continue;
+    for (const be of backends) {
+      if (be.row.proto !== fe.proto) continue;
+      const inst = be.inst;
       if (fe.portName !== "" && !inst.portNames.includes(fe.portName)) continue;
       if (localOnly && inst.nodeName !== this.nodeName) continue;
-      out.push({ row, inst });
+      out.push(be);
     }
-    if (out.length > 1) out.sort(compareSlotOrder);
     return out;
   }
 

@@ -149,9 +149,22 @@ export class BpfHashTable {
   private readonly missKey: Uint32Array;
   private missHash = 0;
   private missValid = false;
+  /**
+   * The entry a full LRU map evicts next and its key hash, computed by the
+   * previous eviction: reading the least recently used row is a cache miss,
+   * taken there off the critical path instead of on the next insert's.
+   * Valid while `victim` is still the tail (rows change keys only when
+   * evicted or freed, and freeing clears it).
+   */
+  private victim = NIL;
+  private victimHash = 0;
   private slots: number;
   private slotScale: number;
-  /** Most recently used entry (LRU maps). */
+  /**
+   * Most recently used entry (LRU maps). The recency list is circular
+   * (head.prev is the tail), so making the tail the head, as every
+   * eviction does, is a rotation that writes no links.
+   */
   private head = NIL;
   /** Least recently used entry (LRU maps). */
   private tail = NIL;
@@ -246,7 +259,8 @@ export class BpfHashTable {
   /** Deletes the entry at `idx` (an index returned by lookup/upsert and still live). */
   removeAt(idx: number): void {
     this.missValid = false;
-    this.unindex(idx);
+    if (idx === this.victim) this.victim = NIL;
+    this.unindex(idx, this.hashRow(idx));
     if (this.lru) this.unlink(idx);
     const data = this.data;
     const base = idx * this.stride;
@@ -279,7 +293,7 @@ export class BpfHashTable {
   indices(): number[] {
     const out: number[] = [];
     if (this.lru) {
-      for (let i = this.head; i !== NIL; i = this.nextOf(i)) out.push(i);
+      for (let i = this.head, n = this.count; n > 0; i = this.nextOf(i), n--) out.push(i);
       return out;
     }
     const index = this.index;
@@ -299,6 +313,7 @@ export class BpfHashTable {
     this.highWater = 0;
     this.count = 0;
     this.missValid = false;
+    this.victim = NIL;
   }
 
   /** Bytes held by the typed arrays (for capacity planning and benchmarks). */
@@ -321,6 +336,14 @@ export class BpfHashTable {
     return fmix(h ^ this.keyWords);
   }
 
+  /**
+   * The slot a hash starts probing at, from its high bits: h * slots / 2^32
+   * is below `slots` (< 2^31), so `| 0` floors it in one conversion.
+   */
+  private homeSlot(h: number): number {
+    return (h * this.slotScale) | 0;
+  }
+
   private find(): number {
     const h = this.hashScratch();
     this.lastHash = h;
@@ -333,7 +356,7 @@ export class BpfHashTable {
     const data = this.data;
     const index = this.index;
     const slots = this.slots;
-    let s = Math.floor(h * this.slotScale);
+    let s = this.homeSlot(h);
     for (;;) {
       const c = index[s] as number;
       if (c === 0) {
@@ -386,8 +409,9 @@ export class BpfHashTable {
   private replaceTail(): number {
     this.missValid = false;
     const idx = this.tail;
-    this.unindex(idx);
-    if (idx !== this.head) this.moveToFront(idx);
+    this.unindex(idx, idx === this.victim ? this.victimHash : this.hashRow(idx));
+    this.head = idx;
+    this.tail = this.prevOf(idx);
     const data = this.data;
     const base = idx * this.stride;
     const key = this.key;
@@ -395,28 +419,30 @@ export class BpfHashTable {
     for (let i = 0; i < kw; i++) data[base + i] = key[i] as number;
     for (let i = kw; i < this.linkAt; i++) data[base + i] = 0;
     this.place(idx, this.lastHash);
+    this.victim = this.tail;
+    this.victimHash = this.hashRow(this.tail);
     return idx;
   }
 
   /** Puts entry `idx` (hash `h`) into the first empty slot of its probe sequence. */
   private place(idx: number, h: number): void {
     const index = this.index;
-    const home = Math.floor(h * this.slotScale);
+    const home = this.homeSlot(h);
     let s = home;
     while (index[s] !== 0) if (++s === this.slots) s = 0;
     const d = s >= home ? s - home : s + this.slots - home;
     index[s] = ((h << this.fpShift) & this.fpFieldMask) | (Math.min(d, this.distMax) << this.idxBits) | (idx + 1);
   }
 
-  /** Removes entry `idx` from the index with backward-shift deletion. */
-  private unindex(idx: number): void {
+  /** Removes entry `idx` (key hash `h`) from the index with backward-shift deletion. */
+  private unindex(idx: number, h: number): void {
     const index = this.index;
     const slots = this.slots;
     const idxBits = this.idxBits;
     const idxMask = this.idxMask;
     const distMax = this.distMax;
     const distField = distMax << idxBits;
-    let s = Math.floor(this.hashRow(idx) * this.slotScale);
+    let s = this.homeSlot(h);
     while (((index[s] as number) & idxMask) !== idx + 1) if (++s === slots) s = 0;
     index[s] = 0;
     let j = s;
@@ -426,7 +452,7 @@ export class BpfHashTable {
       if (c === 0) return;
       let d = (c >>> idxBits) & distMax;
       if (d === distMax) {
-        const home = Math.floor(this.hashRow((c & idxMask) - 1) * this.slotScale);
+        const home = this.homeSlot(this.hashRow((c & idxMask) - 1));
         d = j >= home ? j - home : j + slots - home;
       }
       // The entry at j may fill the hole at s when its home is at or before s.
@@ -466,17 +492,31 @@ export class BpfHashTable {
   }
 
   private nextOf(idx: number): number {
-    return (this.data[idx * this.stride + this.linkAt + 1] as number) | 0;
+    return this.data[idx * this.stride + this.linkAt + 1] as number;
   }
 
+  private prevOf(idx: number): number {
+    return this.data[idx * this.stride + this.linkAt] as number;
+  }
+
+  /** Links `idx` between the tail and the head and makes it the head. */
   private pushFront(idx: number): void {
     const data = this.data;
-    const at = idx * this.stride + this.linkAt;
+    const stride = this.stride;
+    const linkAt = this.linkAt;
+    const at = idx * stride + linkAt;
     const head = this.head;
-    data[at] = NIL;
-    data[at + 1] = head;
-    if (head !== NIL) data[head * this.stride + this.linkAt] = idx;
-    else this.tail = idx;
+    if (head === NIL) {
+      data[at] = idx;
+      data[at + 1] = idx;
+      this.tail = idx;
+    } else {
+      const tail = this.tail;
+      data[at] = tail;
+      data[at + 1] = head;
+      data[head * stride + linkAt] = idx;
+      data[tail * stride + linkAt + 1] = idx;
+    }
     this.head = idx;
   }
 
@@ -485,15 +525,24 @@ export class BpfHashTable {
     const stride = this.stride;
     const linkAt = this.linkAt;
     const at = idx * stride + linkAt;
-    const p = (data[at] as number) | 0;
-    const n = (data[at + 1] as number) | 0;
-    if (p !== NIL) data[p * stride + linkAt + 1] = n;
-    else this.head = n;
-    if (n !== NIL) data[n * stride + linkAt] = p;
-    else this.tail = p;
+    const n = data[at + 1] as number;
+    if (n === idx) {
+      this.head = this.tail = NIL;
+      return;
+    }
+    const p = data[at] as number;
+    data[p * stride + linkAt + 1] = n;
+    data[n * stride + linkAt] = p;
+    if (idx === this.head) this.head = n;
+    if (idx === this.tail) this.tail = p;
   }
 
   private moveToFront(idx: number): void {
+    if (idx === this.tail) {
+      this.head = idx;
+      this.tail = this.prevOf(idx);
+      return;
+    }
     this.unlink(idx);
     this.pushFront(idx);
   }
