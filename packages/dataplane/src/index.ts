@@ -97,6 +97,7 @@ export {
   DEFAULT_MAP_MAX_ENTRIES,
   BpfMap,
   parseIPv4,
+  tryParseIPv4,
   formatIPv4,
   isIPv4,
   ServiceMap,

@@ -3,9 +3,9 @@
  * parse for the request path (which meets host names as often as
  * addresses), and CIDR blocks with their size, for IPAM and allocators.
  */
-import { formatIPv4, parseCidr4, parseIPv4 } from "@svclab/dataplane";
+import { formatIPv4, parseCidr4, parseIPv4, tryParseIPv4 } from "@svclab/dataplane";
 
-export { formatIPv4, parseIPv4 };
+export { formatIPv4, parseIPv4, tryParseIPv4 };
 
 export interface Cidr {
   /** Network address (host bits cleared). */
@@ -13,31 +13,6 @@ export interface Cidr {
   readonly prefix: number;
   /** Number of addresses in the block. */
   readonly size: number;
-}
-
-/** A dotted quad as a number, or undefined for anything else (no leading zeros). Hand-rolled: it runs per request. */
-export function tryParseIPv4(text: string): number | undefined {
-  let n = 0;
-  let octet = 0;
-  let digits = 0;
-  let parts = 0;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 46; // a final '.' closes the last part
-    if (c >= 48 && c <= 57) {
-      if (digits > 0 && octet === 0) return undefined; // leading zero
-      octet = octet * 10 + (c - 48);
-      if (++digits > 3 || octet > 255) return undefined;
-    } else if (c === 46) {
-      if (digits === 0) return undefined;
-      n = n * 256 + octet;
-      octet = 0;
-      digits = 0;
-      if (++parts > 4) return undefined;
-    } else {
-      return undefined;
-    }
-  }
-  return parts === 4 ? n : undefined;
 }
 
 export function parseCidr(text: string): Cidr {

@@ -22,6 +22,8 @@
  * `data[i * stride + keyWords + j]`. `data` is replaced when the table
  * grows, so read it from the table on every access.
  */
+
+import { fmix32 } from "../internal/fmix32";
 import { BpfMapError } from "./errors";
 
 /** Update flags of bpf_map_update_elem(2). */
@@ -96,16 +98,6 @@ function mix(h: number, k: number): number {
   h ^= Math.imul(k, 0x1b873593);
   h = (h << 13) | (h >>> 19);
   return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-
-/** murmur3 finaliser: sequential addresses spread over all bits. */
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 const SEED = 0x9747b28c;
@@ -325,7 +317,7 @@ export class BpfHashTable {
     const key = this.key;
     let h = SEED;
     for (let i = 0; i < this.keyWords; i++) h = mix(h, key[i] as number);
-    return fmix(h ^ this.keyWords);
+    return fmix32(h ^ this.keyWords);
   }
 
   private hashRow(idx: number): number {
@@ -333,7 +325,7 @@ export class BpfHashTable {
     const base = idx * this.stride;
     let h = SEED;
     for (let i = 0; i < this.keyWords; i++) h = mix(h, data[base + i] as number);
-    return fmix(h ^ this.keyWords);
+    return fmix32(h ^ this.keyWords);
   }
 
   /**

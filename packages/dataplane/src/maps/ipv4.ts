@@ -4,9 +4,14 @@
  * big-endian bytes of the C structs and into dotted-quad strings for people.
  */
 
-/** Parses a dotted-quad IPv4 address into a host-order u32; throws on anything else. */
-export function parseIPv4(text: string): number {
-  // A charCode scan (no split/RegExp): the agent parses every frontend and backend address.
+/**
+ * Parses a dotted-quad IPv4 address into a host-order u32, or undefined for
+ * anything else (leading zeros, more than three digits, octets over 255).
+ * A charCode scan (no split/RegExp): the agent parses every frontend and
+ * backend address, and the cluster's request path every URL host, where host
+ * names are as common as addresses.
+ */
+export function tryParseIPv4(text: string): number | undefined {
   let n = 0;
   let octet = 0;
   let digits = 0;
@@ -14,26 +19,27 @@ export function parseIPv4(text: string): number {
   for (let i = 0; i <= text.length; i++) {
     const c = i < text.length ? text.charCodeAt(i) : 46; // a final "." closes the last octet
     if (c === 46) {
-      if (digits === 0 || parts === 4) throw invalid(text);
+      if (digits === 0 || parts === 4) return undefined;
       n = n * 256 + octet;
       parts++;
       octet = 0;
       digits = 0;
     } else if (c >= 48 && c <= 57) {
-      // No leading zeros ("01"), at most three digits, at most 255.
-      if (digits > 0 && octet === 0) throw invalid(text);
+      if (digits > 0 && octet === 0) return undefined;
       octet = octet * 10 + (c - 48);
-      if (++digits > 3 || octet > 255) throw invalid(text);
+      if (++digits > 3 || octet > 255) return undefined;
     } else {
-      throw invalid(text);
+      return undefined;
     }
   }
-  if (parts !== 4) throw invalid(text);
-  return n;
+  return parts === 4 ? n : undefined;
 }
 
-function invalid(text: string): RangeError {
-  return new RangeError(`invalid IPv4 address "${text}"`);
+/** Parses a dotted-quad IPv4 address into a host-order u32; throws on anything else. */
+export function parseIPv4(text: string): number {
+  const n = tryParseIPv4(text);
+  if (n === undefined) throw new RangeError(`invalid IPv4 address "${text}"`);
+  return n;
 }
 
 /** Formats a host-order u32 as a dotted quad. */
@@ -43,10 +49,5 @@ export function formatIPv4(addr: number): string {
 
 /** True when `text` is a dotted-quad IPv4 address. */
 export function isIPv4(text: string): boolean {
-  try {
-    parseIPv4(text);
-    return true;
-  } catch {
-    return false;
-  }
+  return tryParseIPv4(text) !== undefined;
 }

@@ -7,6 +7,8 @@
  * place does not reshuffle every other component's choices.
  */
 
+import { fmix32 } from "../internal/fmix32";
+
 const TWO_POW_32 = 4294967296;
 
 /** FNV-1a over UTF-16 code units, then a murmur3 finaliser: turns labels into seed words. */
@@ -16,15 +18,6 @@ function hashString(s: string, h: number): number {
     h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   }
   return fmix32(h);
-}
-
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /** splitmix32 step: spreads one seed word into well-mixed generator state. */
