@@ -4,56 +4,16 @@
 // `svclab run examples/session-affinity.sh` as a user runs it (process start
 // included), against a bare `node` start in the same run. Run: npm run bench.
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createCluster } from "../dist/index.js";
 
-const DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: sample-deployment
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: sample-app
-  template:
-    metadata:
-      labels:
-        app: sample-app
-    spec:
-      containers:
-      - name: nginx-container
-        image: amsy810/echo-nginx:v2.0
-`;
-const POD = `apiVersion: v1
-kind: Pod
-metadata:
-  name: sample-pod
-spec:
-  containers:
-  - name: tools-container
-    image: amsy810/tools:v2.0
-`;
-const SERVICE = `apiVersion: v1
-kind: Service
-metadata:
-  name: sample-session-affinity
-spec:
-  type: LoadBalancer
-  selector:
-    app: sample-app
-  ports:
-  - name: http-port
-    protocol: TCP
-    port: 8080
-    targetPort: 80
-    nodePort: 30084
-  sessionAffinity: ClientIP
-  sessionAffinityConfig:
-    clientIP:
-      timeoutSeconds: 10
-`;
+const here = dirname(fileURLToPath(import.meta.url));
+const manifest = (name) => readFileSync(join(here, "..", "..", "..", "examples", "manifests", name), "utf8");
+const DEPLOYMENT = manifest("sample-deployment.yaml");
+const POD = manifest("sample-pod.yaml");
+const SERVICE = manifest("sample-session-affinity.yaml");
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -95,7 +55,6 @@ rate("external -> NodePort (per-packet, SNAT), no trace", () => c.curl("http://1
 rate("external -> LoadBalancer IP (cloud LB + NodePort path), no trace", () => c.curl("http://172.18.0.6:8080/", {}, { trace: false }), 50000);
 rate("pod -> FQDN with full trace", () => c.curl(fqdn, { pod: "sample-pod" }), 20000);
 
-const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, "..", "bin", "svclab.cjs");
 const script = join(here, "..", "..", "..", "examples", "session-affinity.sh");
 function wallMs(args) {

@@ -1,49 +1,10 @@
-// The seed article's manifests, verbatim (cat <<EOF bodies).
-export const SEED_SERVICE = `apiVersion: v1
-kind: Service
-metadata:
-  name: sample-session-affinity
-spec:
-  type: LoadBalancer
-  selector: 
-    app: sample-app
-  ports:
-  - name: http-port
-    portocol: TCP
-    port: 8080
-    targetPort: 80
-    nodePort: 30084
-  sessionAffinity: ClusterIP
-  sessionAffinityConfig:
-    clientIP:
-      timeoutSeconds: 10
-`;
+// The seed article's manifests, verbatim (its `cat <<EOF` bodies), kept once
+// in examples/manifests/ for every package's tests.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
-export const SEED_DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: sample-deployment
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: sample-app
-  template:
-    metadata:
-      labels:
-        app: sample-app
-    spec:
-      containers:
-      - name: nginx-container
-        image: amsy810/echo-nginx:v2.0
-`;
+const read = (name: string): string => readFileSync(join(__dirname, "../../../../examples/manifests", name), "utf8");
 
-export const SEED_POD = `apiVersion: v1
-kind: Pod
-metadata:
-  name: sample-pod
-spec:
-  containers:
-  - name: tools-container
-    image: amsy810/tools:v2.0
-`;
+export const SEED_SERVICE = read("sample-session-affinity-as-printed.yaml");
+export const SEED_DEPLOYMENT = read("sample-deployment.yaml");
+export const SEED_POD = read("sample-pod.yaml");
