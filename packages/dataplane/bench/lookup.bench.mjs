@@ -14,9 +14,11 @@
 //    of several MiB (the working set is printed), far beyond a core's L2,
 //    so it measures memory latency, not lookup complexity (reported for
 //    information, not held to the 1.3x target).
-// The conntrack map is sized 65536 (`--bpf-ct-global-tcp-max`) so the
-// steady state (every insert evicts) measures the lookup, not DRAM; a last
-// group repeats the 10-service case at Cilium's default 524288.
+// The conntrack map is sized 65536, an eighth of Cilium's default
+// `--bpf-ct-global-tcp-max` (524288), so its 3 MiB of rows stay in L3: the
+// steady state (every new flow evicts the least recently used one) then
+// measures the lookup more than DRAM; a last group repeats the 10-service
+// case at the default 524288.
 import { alternate, report, reportThroughput, round, median } from "./harness.mjs";
 import { NodeDataplane, SeededRandom, VirtualClock, PROTO_TCP } from "../dist/index.js";
 

@@ -64,6 +64,15 @@ export function formatL3n4(addr: number, port: number, proto: number): string {
   return `${formatIPv4(addr)}:${port}/${protoName(proto)}`;
 }
 
+/**
+ * One number per address+port+protocol, for keying tables without
+ * building strings: addr * 2^21 + port * 2^5 + a protocol code, below 2^53.
+ */
+export function l3n4Key(addr: number, port: number, proto: number): number {
+  const code = proto === PROTO_TCP ? 1 : proto === PROTO_UDP ? 2 : proto === PROTO_SCTP ? 3 : 0;
+  return addr * 0x200000 + port * 32 + code;
+}
+
 /** The inverse of formatL3n4: undefined unless `s` is exactly a formatted address (one spelling per address). */
 export function parseL3n4(s: string): { addr: number; port: number; proto: number } | undefined {
   const slash = s.lastIndexOf("/");

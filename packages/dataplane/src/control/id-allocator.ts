@@ -7,6 +7,8 @@
  * "none" to the datapath and is never allocated.
  */
 
+import { L3n4Index } from "./l3n4-index";
+
 export const FIRST_SERVICE_ID = 1;
 /** Exclusive upper bound, as maxSetOfServiceID in Cilium. */
 export const MAX_SERVICE_ID = 0xffff;
@@ -80,41 +82,32 @@ export class IdAllocator {
 }
 
 /**
- * Backend ids keyed by the backend address as small integers: the
- * reconciler asks for the id of every backend of every frontend it
- * programs, and a string-keyed Map of 100,000 addresses spends most of a
- * lookup in cache misses on the key strings. The address is split so both
- * levels key on V8 small integers (31 bits, compared without a dereference):
- * port, protocol and the top 2 address bits pick a Map keyed by the low 30.
+ * Backend ids keyed by the backend address (an L3n4Index, so no key string
+ * per lookup: the reconciler asks for the id of every backend of every
+ * frontend it programs). Ids are dense, so arrays map an id back to its
+ * address.
  */
 export class BackendIdAllocator {
   private readonly cursor = new IdCursor(FIRST_BACKEND_ID, MAX_BACKEND_ID);
-  private readonly byPort = new Map<number, Map<number, number>>();
-  /** Per held id, its two keys (-1 or absent = free): ids are dense, so arrays index them. */
-  private readonly portKeyOf: number[] = [];
-  private readonly addrKeyOf: number[] = [];
-  private readonly isFree = (id: number): boolean => (this.portKeyOf[id] ?? -1) < 0;
+  private readonly ids = new L3n4Index<number>();
+  /** Per id: the address, and port << 8 | proto (-1 or absent = free). */
+  private readonly addrOf: number[] = [];
+  private readonly portProtoOf: number[] = [];
+  private readonly isFree = (id: number): boolean => (this.portProtoOf[id] ?? -1) < 0;
 
   /** Returns the id already held by the backend address, or allocates the next free one. */
   acquire(addr: number, port: number, proto: number): number {
-    const portKey = (((port << 8) | proto) << 2) | (addr >>> 30);
-    const addrKey = addr & 0x3fffffff;
-    let ids = this.byPort.get(portKey);
-    if (ids === undefined) {
-      ids = new Map();
-      this.byPort.set(portKey, ids);
-    }
-    const held = ids.get(addrKey);
+    const held = this.ids.get(addr, port, proto);
     if (held !== undefined) return held;
     const id = this.cursor.take(this.isFree);
-    ids.set(addrKey, id);
-    this.portKeyOf[id] = portKey;
-    this.addrKeyOf[id] = addrKey;
+    this.ids.set(addr, port, proto, id);
+    this.addrOf[id] = addr;
+    this.portProtoOf[id] = (port << 8) | proto;
     return id;
   }
 
   lookup(addr: number, port: number, proto: number): number | undefined {
-    return this.byPort.get((((port << 8) | proto) << 2) | (addr >>> 30))?.get(addr & 0x3fffffff);
+    return this.ids.get(addr, port, proto);
   }
 
   has(id: number): boolean {
@@ -122,11 +115,9 @@ export class BackendIdAllocator {
   }
 
   release(id: number): void {
-    const portKey = this.portKeyOf[id] ?? -1;
-    if (portKey < 0) return;
-    const ids = this.byPort.get(portKey) as Map<number, number>;
-    ids.delete(this.addrKeyOf[id] as number);
-    if (ids.size === 0) this.byPort.delete(portKey);
-    this.portKeyOf[id] = -1;
+    const portProto = this.portProtoOf[id] ?? -1;
+    if (portProto < 0) return;
+    this.ids.delete(this.addrOf[id] as number, portProto >>> 8, portProto & 0xff);
+    this.portProtoOf[id] = -1;
   }
 }

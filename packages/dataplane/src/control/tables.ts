@@ -4,7 +4,8 @@
  * the Reconciler reads them and records each frontend's programming status.
  */
 
-import { formatL3n4 } from "./addr";
+import { formatL3n4, parseL3n4 } from "./addr";
+import { L3n4Index } from "./l3n4-index";
 import type { BackendState, Scope, Service, SVCType } from "./model";
 
 export interface FrontendStatus {
@@ -36,8 +37,8 @@ export interface BackendInstance {
 }
 
 export interface BackendRow {
-  /** "10.244.1.1:80/TCP". */
-  readonly key: string;
+  /** l3n4Key(addr, port, proto). */
+  readonly key: number;
   readonly addr: number;
   readonly port: number;
   readonly proto: number;
@@ -55,9 +56,16 @@ export function frontendKey(addr: number, port: number, proto: number, scope: Sc
 export class Tables {
   readonly services = new Map<string, Service>();
   readonly frontends = new Map<string, FrontendRow>();
-  readonly backends = new Map<string, BackendRow>();
+  /** Keyed by address, port and protocol; `backend` looks one up by its "10.244.1.1:80/TCP" form. */
+  readonly backends = new L3n4Index<BackendRow>();
   /** Frontend keys per service name. */
   readonly frontendsByService = new Map<string, Set<string>>();
   /** Backend rows per service name. */
   readonly backendsByService = new Map<string, Set<BackendRow>>();
+
+  /** The backend row of an address in Cilium's L3n4Addr form, e.g. "10.244.1.1:80/TCP". */
+  backend(l3n4: string): BackendRow | undefined {
+    const a = parseL3n4(l3n4);
+    return a === undefined ? undefined : this.backends.get(a.addr, a.port, a.proto);
+  }
 }

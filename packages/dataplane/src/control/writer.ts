@@ -6,7 +6,7 @@
  */
 
 import { parseIPv4 } from "../maps/ipv4";
-import { parseCidr4, protoName, protoNumber } from "./addr";
+import { l3n4Key, parseCidr4, protoName, protoNumber } from "./addr";
 import {
   BACKEND_STATE_ORDER,
   isNodeLocalOnly,
@@ -116,14 +116,14 @@ export class Writer {
    * instance actually changed get a new revision.
    */
   setBackends(serviceName: string, backends: readonly BackendParams[]): void {
-    const next = new Map<string, { addr: number; port: number; proto: number; inst: BackendInstance }>();
+    const next = new Map<number, { addr: number; port: number; proto: number; inst: BackendInstance }>();
     for (const be of backends) {
       const addr = parseIPv4(be.address);
       if (!Number.isInteger(be.port) || be.port < 1 || be.port > 65535) {
         throw new Error(`invalid backend port ${be.port}`);
       }
       const proto = protoNumber(be.protocol);
-      const key = `${be.address}:${be.port}/${protoName(proto)}`;
+      const key = l3n4Key(addr, be.port, proto);
       const inst: BackendInstance = {
         portNames: [...(be.portNames ?? [])],
         state: be.state ?? "active",
@@ -149,16 +149,16 @@ export class Writer {
         if (next.has(row.key)) continue;
         row.instances.delete(serviceName);
         row.revision++;
-        if (row.instances.size === 0) tables.backends.delete(row.key);
+        if (row.instances.size === 0) tables.backends.delete(row.addr, row.port, row.proto);
       }
     }
     const rows = new Set<BackendRow>();
     const withInstances: FrontendBackend[] = [];
     for (const [key, b] of next) {
-      let row = tables.backends.get(key);
+      let row = tables.backends.get(b.addr, b.port, b.proto);
       if (row === undefined) {
         row = { key, addr: b.addr, port: b.port, proto: b.proto, revision: 0, instances: new Map() };
-        tables.backends.set(key, row);
+        tables.backends.set(b.addr, b.port, b.proto, row);
       }
       let inst = row.instances.get(serviceName);
       if (inst === undefined || !sameInstance(inst, b.inst)) {

@@ -7,10 +7,18 @@
  * least recently used entry.
  */
 import { BpfMap } from "./bpf-map";
-import { BPF_ANY, type BpfUpdateFlags, type LbMapOptions } from "./hash-table";
+import { BPF_ANY, checkStride, type BpfUpdateFlags, type LbMapOptions } from "./hash-table";
 import { type AffinityKey, type AffinityValue, affinityKeyCodec, affinityValueCodec } from "./layouts";
 
+/** Words per row: key 3, value 2, chain links 2, recency links 2 (BpfHashTable's layout). */
+const ROW = 9;
+
 const TWO_POW_32 = 4294967296;
+
+/** Key word 1: the upper half of a client id (a netns cookie is 64 bits; word 0 keeps its low 32). */
+function highWord(clientId: number): number {
+  return clientId > 0xffffffff ? Math.floor(clientId / TWO_POW_32) : 0;
+}
 
 export class AffinityMap extends BpfMap<AffinityKey, AffinityValue> {
   constructor(options: LbMapOptions = {}) {
@@ -22,6 +30,7 @@ export class AffinityMap extends BpfMap<AffinityKey, AffinityValue> {
       key: affinityKeyCodec,
       value: affinityValueCodec,
     });
+    checkStride(this.table, ROW);
   }
 
   /**
@@ -30,22 +39,21 @@ export class AffinityMap extends BpfMap<AffinityKey, AffinityValue> {
    * host-order IPv4 u32, or the netns cookie when `netnsCookie` is true.
    */
   lookupIndex(clientId: number, revNatId: number, netnsCookie: boolean): number {
-    this.setKey(clientId, revNatId, netnsCookie);
-    return this.table.lookup();
+    return this.table.lookupKey(clientId, highWord(clientId), netnsCookie ? revNatId | 0x10000 : revNatId, 0);
   }
 
   /** Seconds of the monotonic clock when the entry was last used. */
   lastUsed(idx: number): number {
-    return this.table.data[idx * 7 + 3] as number;
+    return this.table.data[idx * ROW + 3] as number;
   }
 
   backendId(idx: number): number {
-    return this.table.data[idx * 7 + 4] as number;
+    return this.table.data[idx * ROW + 4] as number;
   }
 
   /** Writes `last_used = now` in place (the datapath's refresh of a live entry). */
   refresh(idx: number, nowSeconds: number): void {
-    this.table.data[idx * 7 + 3] = nowSeconds;
+    this.table.data[idx * ROW + 3] = nowSeconds;
   }
 
   /**
@@ -61,23 +69,15 @@ export class AffinityMap extends BpfMap<AffinityKey, AffinityValue> {
     lastUsed: number,
     flags: BpfUpdateFlags = BPF_ANY,
   ): number {
-    this.setKey(clientId, revNatId, netnsCookie);
-    const idx = this.table.upsert(flags);
+    const idx = this.table.upsertKey(flags, clientId, highWord(clientId), netnsCookie ? revNatId | 0x10000 : revNatId, 0);
     const v = this.table.data;
-    v[idx * 7 + 3] = lastUsed;
-    v[idx * 7 + 4] = backendId;
+    v[idx * ROW + 3] = lastUsed;
+    v[idx * ROW + 4] = backendId;
     return idx;
   }
 
   /** Deletes the entry at a live index (e.g. an expired one found by lookupIndex). */
   deleteAt(idx: number): void {
     this.table.removeAt(idx);
-  }
-
-  private setKey(clientId: number, revNatId: number, netnsCookie: boolean): void {
-    const k = this.table.key;
-    k[0] = clientId;
-    k[1] = clientId > 0xffffffff ? Math.floor(clientId / TWO_POW_32) : 0;
-    k[2] = netnsCookie ? revNatId | 0x10000 : revNatId;
   }
 }

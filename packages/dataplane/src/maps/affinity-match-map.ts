@@ -22,8 +22,7 @@ export class AffinityMatchMap extends BpfMap<AffinityMatchKey, number> {
 
   /** Datapath check without allocation: is {backendId, revNatId} present? */
   contains(backendId: number, revNatId: number): boolean {
-    this.setKey(backendId, revNatId);
-    return this.table.peek() >= 0;
+    return this.table.peekKey(backendId, revNatId, 0, 0) >= 0;
   }
 
   /** Agent write without allocation (value 0); returns the entry index. */
@@ -32,7 +31,7 @@ export class AffinityMatchMap extends BpfMap<AffinityMatchKey, number> {
     checkUint("lb_affinity_match.rev_nat_id", revNatId, 16);
     this.setKey(backendId, revNatId);
     const idx = this.table.upsert(updateFlags);
-    this.table.data[idx * 3 + 2] = 0;
+    this.table.data[idx * this.table.stride + 2] = 0;
     return idx;
   }
 

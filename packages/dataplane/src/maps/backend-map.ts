@@ -1,8 +1,11 @@
 /** cilium_lb4_backends_v3: backend id -> address, port, protocol, state, cluster and zone. */
 import { BpfMap } from "./bpf-map";
 import { checkUint } from "./check";
-import { BPF_ANY, type BpfUpdateFlags, type LbMapOptions } from "./hash-table";
+import { BPF_ANY, checkStride, type BpfUpdateFlags, type LbMapOptions } from "./hash-table";
 import { type BackendValue, backendIdCodec, backendValueCodec } from "./layouts";
+
+/** Words per row: key 1, value 3, chain links 2 (BpfHashTable's layout). */
+const ROW = 6;
 
 export class BackendMap extends BpfMap<number, BackendValue> {
   constructor(options: LbMapOptions = {}) {
@@ -14,12 +17,12 @@ export class BackendMap extends BpfMap<number, BackendValue> {
       key: backendIdCodec,
       value: backendValueCodec,
     });
+    checkStride(this.table, ROW);
   }
 
   /** Datapath lookup without allocation: entry index of backend `id` or -1. */
   lookupIndex(id: number): number {
-    this.table.key[0] = id;
-    return this.table.peek();
+    return this.table.peekKey(id, 0, 0, 0);
   }
 
   /** Agent write without allocation (`state` is BE_STATE_*); returns the entry index. */
@@ -43,9 +46,9 @@ export class BackendMap extends BpfMap<number, BackendValue> {
     this.table.key[0] = id;
     const idx = this.table.upsert(updateFlags);
     const v = this.table.data;
-    v[idx * 4 + 1] = address;
-    v[idx * 4 + 2] = (port | (proto << 16) | (state << 24)) >>> 0;
-    v[idx * 4 + 3] = (clusterId | (zone << 16)) >>> 0;
+    v[idx * ROW + 1] = address;
+    v[idx * ROW + 2] = (port | (proto << 16) | (state << 24)) >>> 0;
+    v[idx * ROW + 3] = (clusterId | (zone << 16)) >>> 0;
     return idx;
   }
 
@@ -57,27 +60,27 @@ export class BackendMap extends BpfMap<number, BackendValue> {
 
   /** Host-order u32 address. */
   address(idx: number): number {
-    return this.table.data[idx * 4 + 1] as number;
+    return this.table.data[idx * ROW + 1] as number;
   }
 
   port(idx: number): number {
-    return (this.table.data[idx * 4 + 2] as number) & 0xffff;
+    return (this.table.data[idx * ROW + 2] as number) & 0xffff;
   }
 
   proto(idx: number): number {
-    return ((this.table.data[idx * 4 + 2] as number) >>> 16) & 0xff;
+    return ((this.table.data[idx * ROW + 2] as number) >>> 16) & 0xff;
   }
 
   /** Backend state (BE_STATE_*), stored in `flags`. */
   state(idx: number): number {
-    return (this.table.data[idx * 4 + 2] as number) >>> 24;
+    return (this.table.data[idx * ROW + 2] as number) >>> 24;
   }
 
   clusterId(idx: number): number {
-    return (this.table.data[idx * 4 + 3] as number) & 0xffff;
+    return (this.table.data[idx * ROW + 3] as number) & 0xffff;
   }
 
   zone(idx: number): number {
-    return ((this.table.data[idx * 4 + 3] as number) >>> 16) & 0xff;
+    return ((this.table.data[idx * ROW + 3] as number) >>> 16) & 0xff;
   }
 }

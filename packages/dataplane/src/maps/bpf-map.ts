@@ -13,6 +13,7 @@ import {
   BPF_ANY,
   BpfHashTable,
   checkUpdateFlags,
+  type BpfHashTableOptions,
   type BpfMapOptions,
   type BpfUpdateFlags,
 } from "./hash-table";
@@ -25,6 +26,8 @@ export interface BpfMapEntry<K, V> {
 
 export interface BpfHashMapOptions<K, V> extends BpfMapOptions {
   type: "hash" | "lru_hash";
+  /** See {@link BpfHashTableOptions.bucketsPerEntry}. */
+  bucketsPerEntry?: number;
   key: StructCodec<K>;
   value: StructCodec<V>;
 }
@@ -46,6 +49,7 @@ export class BpfMap<K, V> {
       fd: options.fd,
       keyWords: options.key.words,
       valueWords: options.value.words,
+      bucketsPerEntry: options.bucketsPerEntry,
     });
     this.valueScratch = new Uint32Array(options.value.words);
   }

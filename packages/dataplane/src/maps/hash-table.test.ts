@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isBpfMapError } from "./errors";
-import { BPF_ANY, BPF_EXIST, BPF_NOEXIST, BpfHashTable, type BpfUpdateFlags } from "./hash-table";
+import { BPF_ANY, BPF_EXIST, BPF_NOEXIST, BpfHashTable, checkStride, type BpfUpdateFlags } from "./hash-table";
 
 function table(type: "hash" | "lru_hash", maxEntries: number): BpfHashTable {
   return new BpfHashTable({ name: "test_map", type, maxEntries, fd: 9, keyWords: 2, valueWords: 1 });
@@ -264,7 +264,7 @@ describe("BpfHashTable against a reference model", () => {
   });
 
   it.each([2 ** 24, 2 ** 30])(
-    "stays correct when a huge capacity leaves few index bits for distances and fingerprints (max %d)",
+    "stays correct at a huge capacity, storage and buckets growing with use (max %d)",
     (maxEntries) => {
       // Storage grows on demand, so a huge capacity costs nothing until filled.
       const t = new BpfHashTable({ name: "big", type: "lru_hash", maxEntries, keyWords: 2, valueWords: 1 });
@@ -284,4 +284,60 @@ describe("BpfHashTable against a reference model", () => {
       for (const [k, v] of model) expect(get(t, k, 7)).toBe(v);
     },
   );
+});
+
+describe("BpfHashTable key words as arguments", () => {
+  it("lookupKey/peekKey/upsertKey find what the scratch-row calls wrote, signed or unsigned", () => {
+    const t = new BpfHashTable({ name: "ct", type: "lru_hash", maxEntries: 8, keyWords: 4, valueWords: 1 });
+    t.key.set([0x0a600001, 0xac120001, 80 | (40000 << 16), 6]);
+    const idx = t.upsert(BPF_ANY);
+    // 80 | (40000 << 16) is negative as an int32; the scratch row holds it unsigned.
+    expect(t.peekKey(0x0a600001, 0xac120001, 80 | (40000 << 16), 6)).toBe(idx);
+    expect(t.peekKey(0x0a600001, 0xac120001, (80 | (40000 << 16)) >>> 0, 6)).toBe(idx);
+    expect(t.peekKey(0x0a600001, 0xac120001, 81 | (40000 << 16), 6)).toBe(-1);
+    expect(t.upsertKey(BPF_EXIST, 0x0a600001, 0xac120001, 80 | (40000 << 16), 6)).toBe(idx);
+    expect(t.size).toBe(1);
+  });
+
+  it("ignores words past keyWords", () => {
+    const t = new BpfHashTable({ name: "be", type: "hash", maxEntries: 8, keyWords: 1, valueWords: 2 });
+    const idx = t.upsertKey(BPF_ANY, 7, 0, 0, 0);
+    expect(t.peekKey(7, 123, 456, 789)).toBe(idx);
+    t.key[0] = 7;
+    expect(t.peek()).toBe(idx);
+  });
+
+  it("an insert after a missed lookupKey lands where the next lookup finds it", () => {
+    const t = new BpfHashTable({ name: "ct", type: "lru_hash", maxEntries: 2, keyWords: 4, valueWords: 1 });
+    for (let i = 0; i < 50; i++) {
+      expect(t.lookupKey(1, 2, i, 6)).toBe(-1);
+      const idx = t.upsertKey(BPF_ANY, 1, 2, i, 6);
+      expect(t.lookupKey(1, 2, i, 6)).toBe(idx);
+      if (i > 1) expect(t.peekKey(1, 2, i - 2, 6)).toBe(-1);
+    }
+    expect(t.size).toBe(2);
+  });
+});
+
+describe("BpfHashTable options", () => {
+  it("refuses keys longer than four words and bucket counts that are not powers of two", () => {
+    expect(() => new BpfHashTable({ name: "k", type: "hash", keyWords: 5, valueWords: 1 })).toThrow(/keys must be 1 to 4 u32 words, got 5/);
+    expect(() => new BpfHashTable({ name: "b", type: "hash", keyWords: 1, valueWords: 1, bucketsPerEntry: 3 })).toThrow(
+      /bucketsPerEntry must be a power of two from 1 to 16, got 3/,
+    );
+  });
+
+  it("behaves the same whatever the bucket count", () => {
+    for (const bucketsPerEntry of [1, 2, 4, 16]) {
+      const t = new BpfHashTable({ name: "t", type: "lru_hash", maxEntries: 3, keyWords: 2, valueWords: 1, bucketsPerEntry });
+      for (const k of [1, 2, 3, 4]) put(t, k, k ^ 5, k);
+      expect(keysOf(t)).toEqual([4, 3, 2]);
+    }
+  });
+
+  it("checkStride names a map whose accessors assume another row layout", () => {
+    const t = table("hash", 4);
+    expect(() => checkStride(t, t.stride)).not.toThrow();
+    expect(() => checkStride(t, t.stride + 1)).toThrow(/test_map: rows are \d+ words, its accessors assume \d+/);
+  });
 });

@@ -1,8 +1,11 @@
 /** cilium_lb4_reverse_nat: rev-NAT index -> the frontend address and port replies are rewritten to. */
 import { BpfMap } from "./bpf-map";
 import { checkUint } from "./check";
-import { BPF_ANY, type BpfUpdateFlags, type LbMapOptions } from "./hash-table";
+import { BPF_ANY, checkStride, type BpfUpdateFlags, type LbMapOptions } from "./hash-table";
 import { type RevNatValue, revNatIndexCodec, revNatValueCodec } from "./layouts";
+
+/** Words per row: key 1, value 2, chain links 2 (BpfHashTable's layout). */
+const ROW = 5;
 
 export class RevNatMap extends BpfMap<number, RevNatValue> {
   constructor(options: LbMapOptions = {}) {
@@ -14,12 +17,12 @@ export class RevNatMap extends BpfMap<number, RevNatValue> {
       key: revNatIndexCodec,
       value: revNatValueCodec,
     });
+    checkStride(this.table, ROW);
   }
 
   /** Datapath lookup without allocation: entry index of `revNatIndex` or -1. */
   lookupIndex(revNatIndex: number): number {
-    this.table.key[0] = revNatIndex;
-    return this.table.peek();
+    return this.table.peekKey(revNatIndex, 0, 0, 0);
   }
 
   /** Agent write without allocation; returns the entry index. */
@@ -29,8 +32,8 @@ export class RevNatMap extends BpfMap<number, RevNatValue> {
     checkUint("lb4_reverse_nat.port", port, 16);
     this.table.key[0] = revNatIndex;
     const idx = this.table.upsert(updateFlags);
-    this.table.data[idx * 3 + 1] = address;
-    this.table.data[idx * 3 + 2] = port;
+    this.table.data[idx * ROW + 1] = address;
+    this.table.data[idx * ROW + 2] = port;
     return idx;
   }
 
@@ -42,10 +45,10 @@ export class RevNatMap extends BpfMap<number, RevNatValue> {
 
   /** Host-order u32 address. */
   address(idx: number): number {
-    return this.table.data[idx * 3 + 1] as number;
+    return this.table.data[idx * ROW + 1] as number;
   }
 
   port(idx: number): number {
-    return (this.table.data[idx * 3 + 2] as number) & 0xffff;
+    return (this.table.data[idx * ROW + 2] as number) & 0xffff;
   }
 }

@@ -5,8 +5,11 @@
  */
 import { BpfMap } from "./bpf-map";
 import { checkUint } from "./check";
-import { BPF_ANY, type BpfUpdateFlags, type LbMapOptions } from "./hash-table";
+import { BPF_ANY, checkStride, type BpfUpdateFlags, type LbMapOptions } from "./hash-table";
 import { type ServiceKey, type ServiceValue, serviceKeyCodec, serviceValueCodec } from "./layouts";
+
+/** Words per row: key 3, value 3, chain links 2 (BpfHashTable's layout). */
+const ROW = 8;
 
 export class ServiceMap extends BpfMap<ServiceKey, ServiceValue> {
   constructor(options: LbMapOptions = {}) {
@@ -18,6 +21,7 @@ export class ServiceMap extends BpfMap<ServiceKey, ServiceValue> {
       key: serviceKeyCodec,
       value: serviceValueCodec,
     });
+    checkStride(this.table, ROW);
   }
 
   /**
@@ -27,8 +31,7 @@ export class ServiceMap extends BpfMap<ServiceKey, ServiceValue> {
    * an index is valid until that entry is deleted.
    */
   lookupIndex(address: number, dport: number, backendSlot: number, proto: number, scope: number): number {
-    this.setKey(address, dport, backendSlot, proto, scope);
-    return this.table.peek();
+    return this.table.peekKey(address, dport | (backendSlot << 16), proto | (scope << 8), 0);
   }
 
   /**
@@ -66,9 +69,9 @@ export class ServiceMap extends BpfMap<ServiceKey, ServiceValue> {
     this.setKey(address, dport, backendSlot, proto, scope);
     const idx = this.table.upsert(updateFlags);
     const v = this.table.data;
-    v[idx * 6 + 3] = word;
-    v[idx * 6 + 4] = (count | (revNatIndex << 16)) >>> 0;
-    v[idx * 6 + 5] = (flags | (flags2 << 8) | (qcount << 16)) >>> 0;
+    v[idx * ROW + 3] = word;
+    v[idx * ROW + 4] = (count | (revNatIndex << 16)) >>> 0;
+    v[idx * ROW + 5] = (flags | (flags2 << 8) | (qcount << 16)) >>> 0;
     return idx;
   }
 
@@ -80,37 +83,37 @@ export class ServiceMap extends BpfMap<ServiceKey, ServiceValue> {
 
   /** The union's raw first word (backend id on slot entries). */
   backendId(idx: number): number {
-    return this.table.data[idx * 6 + 3] as number;
+    return this.table.data[idx * ROW + 3] as number;
   }
 
   /** Master entry: affinity timeout in seconds. */
   affinityTimeout(idx: number): number {
-    return (this.table.data[idx * 6 + 3] as number) & 0xffffff;
+    return (this.table.data[idx * ROW + 3] as number) & 0xffffff;
   }
 
   /** Master entry: LB algorithm (LB_ALG_*). */
   lbAlgorithm(idx: number): number {
-    return (this.table.data[idx * 6 + 3] as number) >>> 24;
+    return (this.table.data[idx * ROW + 3] as number) >>> 24;
   }
 
   count(idx: number): number {
-    return (this.table.data[idx * 6 + 4] as number) & 0xffff;
+    return (this.table.data[idx * ROW + 4] as number) & 0xffff;
   }
 
   revNatIndex(idx: number): number {
-    return (this.table.data[idx * 6 + 4] as number) >>> 16;
+    return (this.table.data[idx * ROW + 4] as number) >>> 16;
   }
 
   flags(idx: number): number {
-    return (this.table.data[idx * 6 + 5] as number) & 0xff;
+    return (this.table.data[idx * ROW + 5] as number) & 0xff;
   }
 
   flags2(idx: number): number {
-    return ((this.table.data[idx * 6 + 5] as number) >>> 8) & 0xff;
+    return ((this.table.data[idx * ROW + 5] as number) >>> 8) & 0xff;
   }
 
   qcount(idx: number): number {
-    return (this.table.data[idx * 6 + 5] as number) >>> 16;
+    return (this.table.data[idx * ROW + 5] as number) >>> 16;
   }
 
   private setKey(address: number, dport: number, backendSlot: number, proto: number, scope: number): void {

@@ -205,7 +205,7 @@ export class SourceRangeMap {
       throw new BpfMapError("ENOSPC", this.name, this.fd, "update");
     }
     const idx = this.table.upsert(flags);
-    this.table.data[idx * 3 + 2] = value;
+    this.table.data[idx * this.table.stride + 2] = value;
     if (!exists) {
       const counts = this.countsFor(revNatId);
       counts[prefixLen] = (counts[prefixLen] as number) + 1;
