@@ -29,21 +29,13 @@ export class AffinityMatchMap extends BpfMap<AffinityMatchKey, number> {
   upsertEntry(backendId: number, revNatId: number, updateFlags: BpfUpdateFlags = BPF_ANY): number {
     checkUint("lb_affinity_match.backend_id", backendId, 32);
     checkUint("lb_affinity_match.rev_nat_id", revNatId, 16);
-    this.setKey(backendId, revNatId);
-    const idx = this.table.upsert(updateFlags);
+    const idx = this.table.upsertKey(updateFlags, backendId, revNatId, 0, 0);
     this.table.data[idx * this.table.stride + 2] = 0;
     return idx;
   }
 
   /** Agent delete without allocation; false when absent. */
   deleteEntry(backendId: number, revNatId: number): boolean {
-    this.setKey(backendId, revNatId);
-    return this.table.remove();
-  }
-
-  private setKey(backendId: number, revNatId: number): void {
-    const k = this.table.key;
-    k[0] = backendId;
-    k[1] = revNatId;
+    return this.table.removeKey(backendId, revNatId, 0, 0);
   }
 }

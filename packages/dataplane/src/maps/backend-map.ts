@@ -43,8 +43,7 @@ export class BackendMap extends BpfMap<number, BackendValue> {
     checkUint("lb4_backend.flags", state, 8);
     checkUint("lb4_backend.cluster_id", clusterId, 16);
     checkUint("lb4_backend.zone", zone, 8);
-    this.table.key[0] = id;
-    const idx = this.table.upsert(updateFlags);
+    const idx = this.table.upsertKey(updateFlags, id, 0, 0, 0);
     const v = this.table.data;
     v[idx * ROW + 1] = address;
     v[idx * ROW + 2] = (port | (proto << 16) | (state << 24)) >>> 0;
@@ -54,8 +53,7 @@ export class BackendMap extends BpfMap<number, BackendValue> {
 
   /** Agent delete without allocation; false when absent. */
   deleteEntry(id: number): boolean {
-    this.table.key[0] = id;
-    return this.table.remove();
+    return this.table.removeKey(id, 0, 0, 0);
   }
 
   /** Host-order u32 address. */

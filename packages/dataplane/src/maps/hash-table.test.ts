@@ -297,6 +297,10 @@ describe("BpfHashTable key words as arguments", () => {
     expect(t.peekKey(0x0a600001, 0xac120001, 81 | (40000 << 16), 6)).toBe(-1);
     expect(t.upsertKey(BPF_EXIST, 0x0a600001, 0xac120001, 80 | (40000 << 16), 6)).toBe(idx);
     expect(t.size).toBe(1);
+    expect(t.removeKey(0x0a600001, 0xac120001, 81 | (40000 << 16), 6)).toBe(false);
+    expect(t.removeKey(0x0a600001, 0xac120001, 80 | (40000 << 16), 6)).toBe(true);
+    expect(t.size).toBe(0);
+    expect(t.peek()).toBe(-1);
   });
 
   it("ignores words past keyWords", () => {

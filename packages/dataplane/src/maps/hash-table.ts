@@ -275,7 +275,14 @@ export class BpfHashTable {
 
   /** Deletes the scratch key; false when it is absent. */
   remove(): boolean {
-    const idx = this.peek();
+    const k = this.key;
+    const kw = this.keyWords;
+    return this.removeKey(k[0] as number, kw > 1 ? (k[1] as number) : 0, kw > 2 ? (k[2] as number) : 0, kw > 3 ? (k[3] as number) : 0);
+  }
+
+  /** `remove` of the key given as words. */
+  removeKey(k0: number, k1: number, k2: number, k3: number): boolean {
+    const idx = this.find(k0, k1, k2, k3);
     if (idx < 0) return false;
     this.removeAt(idx);
     return true;

@@ -30,8 +30,7 @@ export class RevNatMap extends BpfMap<number, RevNatValue> {
     checkUint("rev_nat_index", revNatIndex, 16);
     checkUint("lb4_reverse_nat.address", address, 32);
     checkUint("lb4_reverse_nat.port", port, 16);
-    this.table.key[0] = revNatIndex;
-    const idx = this.table.upsert(updateFlags);
+    const idx = this.table.upsertKey(updateFlags, revNatIndex, 0, 0, 0);
     this.table.data[idx * ROW + 1] = address;
     this.table.data[idx * ROW + 2] = port;
     return idx;
@@ -39,8 +38,7 @@ export class RevNatMap extends BpfMap<number, RevNatValue> {
 
   /** Agent delete without allocation; false when absent. */
   deleteEntry(revNatIndex: number): boolean {
-    this.table.key[0] = revNatIndex;
-    return this.table.remove();
+    return this.table.removeKey(revNatIndex, 0, 0, 0);
   }
 
   /** Host-order u32 address. */

@@ -66,8 +66,7 @@ export class ServiceMap extends BpfMap<ServiceKey, ServiceValue> {
     checkUint("lb4_service.flags", flags, 8);
     checkUint("lb4_service.flags2", flags2, 8);
     checkUint("lb4_service.qcount", qcount, 16);
-    this.setKey(address, dport, backendSlot, proto, scope);
-    const idx = this.table.upsert(updateFlags);
+    const idx = this.table.upsertKey(updateFlags, address, dport | (backendSlot << 16), proto | (scope << 8), 0);
     const v = this.table.data;
     v[idx * ROW + 3] = word;
     v[idx * ROW + 4] = (count | (revNatIndex << 16)) >>> 0;
@@ -77,8 +76,7 @@ export class ServiceMap extends BpfMap<ServiceKey, ServiceValue> {
 
   /** Agent delete without allocation; false when the key is absent. */
   deleteEntry(address: number, dport: number, backendSlot: number, proto: number, scope: number): boolean {
-    this.setKey(address, dport, backendSlot, proto, scope);
-    return this.table.remove();
+    return this.table.removeKey(address, dport | (backendSlot << 16), proto | (scope << 8), 0);
   }
 
   /** The union's raw first word (backend id on slot entries). */
@@ -114,12 +112,5 @@ export class ServiceMap extends BpfMap<ServiceKey, ServiceValue> {
 
   qcount(idx: number): number {
     return (this.table.data[idx * ROW + 5] as number) >>> 16;
-  }
-
-  private setKey(address: number, dport: number, backendSlot: number, proto: number, scope: number): void {
-    const k = this.table.key;
-    k[0] = address;
-    k[1] = dport | (backendSlot << 16);
-    k[2] = proto | (scope << 8);
   }
 }
