@@ -20,6 +20,19 @@ describe("AffinityMap (cilium_lb4_affinity)", () => {
     expect(m.lookup({ clientId: client(1), revNatId: 5, netnsCookie: false })).toEqual({ lastUsed: 130, backendId: 9 });
   });
 
+  it("keys netns cookies beyond 32 bits by all their bits, on the fast path and through the codec alike", () => {
+    const m = new AffinityMap();
+    const cookie = 2 ** 40 + 7;
+    m.upsertEntry(cookie, 3, true, 11, 50);
+    expect(m.lookupIndex(7, 3, true)).toBe(-1);
+    expect(m.lookupIndex(2 ** 41 + 7, 3, true)).toBe(-1);
+    expect(m.backendId(m.lookupIndex(cookie, 3, true))).toBe(11);
+    expect(m.lookup({ clientId: cookie, revNatId: 3, netnsCookie: true })).toEqual({ lastUsed: 50, backendId: 11 });
+    m.update({ clientId: 2 ** 41 + 7, revNatId: 3, netnsCookie: true }, { lastUsed: 60, backendId: 12 });
+    expect(m.backendId(m.lookupIndex(2 ** 41 + 7, 3, true))).toBe(12);
+    expect(m.size).toBe(2);
+  });
+
   it("keeps client IPs, netns cookies and rev-NAT ids apart", () => {
     const m = new AffinityMap();
     m.upsertEntry(client(1), 5, false, 1, 0);

@@ -10,15 +10,15 @@
  * kernel's htab, a power-of-two bucket array heads the chains; each entry
  * also links back to its predecessor (or bucket), so deleting or evicting
  * an entry is O(1) and reads nothing but its own row. An entry's index
- * stays stable until it is deleted or evicted. Marking an entry used or evicting the least recently used one
- * is O(1) and allocates nothing. Storage grows by doubling up to
- * `maxEntries` and never beyond, so memory is bounded by the map's
- * capacity like a kernel map's.
+ * stays stable until it is deleted or evicted. Marking an entry used or
+ * evicting the least recently used one is O(1) and allocates nothing.
+ * Storage grows by doubling up to `maxEntries` and never beyond, so memory
+ * is bounded by the map's capacity like a kernel map's.
  *
- * Datapath callers pass key words as numbers (`lookupKey`, `peekKey`,
- * `upsertKey`; words past `keyWords` are ignored); the agent side packs a
- * key into the scratch row `key` and calls `lookup`/`peek`/`upsert`/
- * `remove`. The value of entry `i` is at `data[i * stride + keyWords + j]`.
+ * Callers with the key at hand pass its words as numbers (`lookupKey`,
+ * `peekKey`, `upsertKey`, `removeKey`; words past `keyWords` are ignored);
+ * codecs pack a key into the scratch row `key` and call `lookup`/`peek`/
+ * `upsert`/`remove`. The value of entry `i` is at `data[i * stride + keyWords + j]`.
  * `data` is replaced when the table grows, so read it from the table on
  * every access.
  */
