@@ -5,7 +5,8 @@
 // service) pairs visited in a scattered order, each with a fresh source
 // port, after one warm-up connection per pair so every lookup is an
 // affinity hit.
-import { NodeDataplane, SeededRandom, VirtualClock, PROTO_TCP } from "../dist/index.js";
+import { NodeDataplane, PROTO_TCP } from "../dist/index.js";
+import { SeededRandom, VirtualClock } from "@svclab/sim";
 
 export const OPS = 1_000_000;
 

@@ -21,7 +21,8 @@
 // case at the default 524288.
 import { alternate, report, reportThroughput, round, median } from "./harness.mjs";
 import { buildNode, consumeSink, lookups, OPS } from "./lookup-workload.mjs";
-import { NodeDataplane, SeededRandom, VirtualClock, PROTO_TCP } from "../dist/index.js";
+import { NodeDataplane, PROTO_TCP } from "../dist/index.js";
+import { SeededRandom, VirtualClock } from "@svclab/sim";
 
 let sport = 1024;
 let sink = 0;

@@ -9,7 +9,8 @@ import { createRequire } from "node:module";
 import { alternate, mopsOf, median, report, reportThroughput, round } from "./harness.mjs";
 
 const require = createRequire(import.meta.url);
-const { ServiceMap, ConntrackMap, formatIPv4 } = require("../dist/maps/index.js");
+const { ServiceMap, ConntrackMap } = require("../dist/maps/index.js");
+const { formatIPv4 } = require("@svclab/sim");
 const { Maglev } = require("../dist/maglev/index.js");
 
 const N = 65536;

@@ -7,7 +7,8 @@
 //    at 100 and at 10,000 services: microseconds, not growing with the
 //    cluster.
 import { report, round, median } from "./harness.mjs";
-import { NodeDataplane, SeededRandom, VirtualClock } from "../dist/index.js";
+import { NodeDataplane } from "../dist/index.js";
+import { SeededRandom, VirtualClock } from "@svclab/sim";
 
 const SERVICES = 10_000;
 const BACKENDS = 10;

@@ -82,10 +82,6 @@ export type { DatapathStateMaps } from "./dump/datapath-state";
 export { tabwrite } from "./dump/tabwriter";
 export type { TabwriterOptions } from "./dump/tabwriter";
 
-// Simulation primitives.
-export { VirtualClock, SeededRandom } from "./sim";
-export type { MonotonicClock } from "./sim";
-
 // BPF maps.
 export {
   BpfMapError,
@@ -97,10 +93,6 @@ export {
   BPF_EXIST,
   DEFAULT_MAP_MAX_ENTRIES,
   BpfMap,
-  parseIPv4,
-  tryParseIPv4,
-  formatIPv4,
-  isIPv4,
   ServiceMap,
   BackendMap,
   RevNatMap,

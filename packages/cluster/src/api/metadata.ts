@@ -2,7 +2,7 @@
  * System metadata the API server stamps on objects: UIDs (RFC 4122 version 4
  * from the seeded generator) and RFC 3339 timestamps from the virtual clock.
  */
-import type { SeededRandom } from "@svclab/dataplane";
+import type { SeededRandom } from "@svclab/sim";
 
 export function newUid(rng: SeededRandom): string {
   const hex = (n: number, width: number) => n.toString(16).padStart(width, "0");

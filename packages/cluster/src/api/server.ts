@@ -25,7 +25,7 @@ import {
   semanticEqual,
   validateObjectUpdate,
 } from "@svclab/manifest";
-import type { SeededRandom } from "@svclab/dataplane";
+import type { SeededRandom } from "@svclab/sim";
 import { generateName } from "./names";
 import { newUid, rfc3339 } from "./metadata";
 import { forbiddenError } from "./errors";

@@ -18,13 +18,13 @@ import {
   renderKubectlError,
   resolveResource,
 } from "@svclab/manifest";
-import { NodeDataplane, SeededRandom, VirtualClock, type ReconcileError } from "@svclab/dataplane";
+import { NodeDataplane, type ReconcileError } from "@svclab/dataplane";
+import { EventLoop, SeededRandom, VirtualClock } from "@svclab/sim";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { ApiServer, type DeleteOptions, type ListOptions, type WriteResult } from "../api/server";
 import { KINDS, SERVED_KINDS } from "../api/kinds";
 import type { StoredObject, WatchHandler } from "../store/storage";
-import { EventLoop } from "../sim/event-loop";
 import { IPAllocator, PortAllocator } from "../registry/allocators";
 import { ServiceRegistry } from "../registry/service-registry";
 import { podHooks } from "../registry/pod-registry";

@@ -10,10 +10,10 @@
  * control plane) are not backends. When no node is healthy it fails open.
  */
 import type { Node, Service } from "kubernetes-types/core/v1";
-import type { SeededRandom } from "@svclab/dataplane";
+import type { SeededRandom } from "@svclab/sim";
 import type { ApiServer } from "../api/server";
 import { KINDS } from "../api/kinds";
-import type { EventLoop, TimerHandle } from "../sim/event-loop";
+import type { EventLoop, TimerHandle } from "@svclab/sim";
 import { formatIPv4, tryParseIPv4 } from "../net/ip";
 import type { CloudLoadBalancer } from "../traffic/network";
 import { keyOf, splitKey, WorkQueue } from "./work-queue";

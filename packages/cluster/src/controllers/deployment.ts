@@ -11,7 +11,7 @@ import type { ApiServer } from "../api/server";
 import { KINDS } from "../api/kinds";
 import { canonicalJson, computeHash } from "../api/names";
 import { rfc3339 } from "../api/metadata";
-import type { EventLoop } from "../sim/event-loop";
+import type { EventLoop } from "@svclab/sim";
 import { controllerUid, keyOf, splitKey, WorkQueue } from "./work-queue";
 
 const HASH_LABEL = "pod-template-hash";

@@ -11,7 +11,7 @@ import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { matchesSelectorMap } from "@svclab/manifest";
 import type { ApiServer } from "../api/server";
 import { KINDS } from "../api/kinds";
-import type { EventLoop } from "../sim/event-loop";
+import type { EventLoop } from "@svclab/sim";
 import { desiredEndpointGroups, type EndpointGroup } from "./endpoints-model";
 import { keyOf, splitKey, WorkQueue } from "./work-queue";
 import { tryParseIPv4 } from "../net/ip";

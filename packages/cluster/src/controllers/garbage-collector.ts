@@ -5,7 +5,7 @@
  */
 import type { KindInfo, KubeObject } from "@svclab/manifest";
 import type { ApiServer } from "../api/server";
-import type { EventLoop } from "../sim/event-loop";
+import type { EventLoop } from "@svclab/sim";
 import { WorkQueue } from "./work-queue";
 
 export class GarbageCollector {

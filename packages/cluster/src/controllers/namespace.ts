@@ -9,7 +9,7 @@ import type { KindInfo, KubeObject } from "@svclab/manifest";
 import type { ApiServer, ResourceHooks } from "../api/server";
 import { KINDS, SERVED_KINDS } from "../api/kinds";
 import { forbiddenError } from "../api/errors";
-import type { EventLoop } from "../sim/event-loop";
+import type { EventLoop } from "@svclab/sim";
 import { WorkQueue } from "./work-queue";
 
 const UNDELETABLE = new Set(["default", "kube-system", "kube-public"]);

@@ -5,10 +5,10 @@
  * pods change.
  */
 import type { Node, Pod } from "kubernetes-types/core/v1";
-import type { SeededRandom } from "@svclab/dataplane";
+import type { SeededRandom } from "@svclab/sim";
 import type { ApiServer } from "../api/server";
 import { KINDS } from "../api/kinds";
-import type { EventLoop } from "../sim/event-loop";
+import type { EventLoop } from "@svclab/sim";
 import { isPodActive } from "./replicaset";
 import { selectNode, type NodeLoad } from "./scheduling";
 import { controllerUid, keyOf, splitKey, WorkQueue } from "./work-queue";

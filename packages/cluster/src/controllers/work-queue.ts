@@ -3,7 +3,7 @@
  * queued twice is reconciled once, and the event loop drains every queue
  * until the cluster is quiet.
  */
-import type { EventLoop } from "../sim/event-loop";
+import type { EventLoop } from "@svclab/sim";
 
 export class WorkQueue {
   private pending = new Set<string>();

@@ -1,9 +1,10 @@
 /**
- * IPv4 helpers on top of @svclab/dataplane's address codec: a non-throwing
+ * IPv4 helpers on top of @svclab/sim's address codec: a non-throwing
  * parse for the request path (which meets host names as often as
  * addresses), and CIDR blocks with their size, for IPAM and allocators.
  */
-import { formatIPv4, parseCidr4, parseIPv4, tryParseIPv4 } from "@svclab/dataplane";
+import { parseCidr4 } from "@svclab/dataplane";
+import { formatIPv4, parseIPv4, tryParseIPv4 } from "@svclab/sim";
 
 export { formatIPv4, parseIPv4, tryParseIPv4 };
 

@@ -18,7 +18,7 @@ import { PROXY_HEALTHZ_PORT } from "../controllers/cloud-load-balancer";
 import { SERVICE_NAME_LABEL } from "../controllers/endpointslice";
 import { healthCheckResponse } from "./health-check";
 import { APISERVER_PORT } from "../cluster/bootstrap";
-import type { EventLoop } from "../sim/event-loop";
+import type { EventLoop } from "@svclab/sim";
 
 /** How often the agent sweeps expired conntrack entries (Cilium adapts it; this is a middle value). */
 export const CT_GC_INTERVAL_SECONDS = 300;

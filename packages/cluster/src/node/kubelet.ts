@@ -9,13 +9,13 @@
  * goes away.
  */
 import type { Container, Pod, PodCondition, Probe } from "kubernetes-types/core/v1";
-import type { SeededRandom } from "@svclab/dataplane";
+import type { SeededRandom } from "@svclab/sim";
 import type { ApiServer } from "../api/server";
 import { KINDS } from "../api/kinds";
 import { rfc3339 } from "../api/metadata";
 import { programFor } from "../apps/images";
 import { podResolvConf } from "../dns/coredns";
-import type { EventLoop, TimerHandle } from "../sim/event-loop";
+import type { EventLoop, TimerHandle } from "@svclab/sim";
 import { formatIPv4 } from "../net/ip";
 import type { NodeIpam } from "./ipam";
 import { type ContainerRuntime, PodSandbox } from "./sandbox";

@@ -10,11 +10,12 @@
  * reverse-translated. Dropped packets cost the client the kernel's connect
  * timeout; a port nobody listens on is refused.
  */
-import { formatIPv4, LookupTrace, PROTO_TCP, PROTO_UDP, type LookupResult, type NodeDataplane, type SeededRandom } from "@svclab/dataplane";
+import { LookupTrace, PROTO_TCP, PROTO_UDP, type LookupResult, type NodeDataplane } from "@svclab/dataplane";
+import { formatIPv4, type SeededRandom } from "@svclab/sim";
 import type { HttpHandler } from "../apps/images";
 import type { HttpRequest, HttpResponse } from "../apps/http";
 import type { ClusterDns, ResolvConf } from "../dns/coredns";
-import type { EventLoop } from "../sim/event-loop";
+import type { EventLoop } from "@svclab/sim";
 import type { PodSandbox } from "../node/sandbox";
 import { tryParseIPv4 } from "../net/ip";
 import type { TraceHop } from "./trace";

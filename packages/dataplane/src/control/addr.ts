@@ -5,7 +5,7 @@
  */
 
 // Direct module imports: the barrel's re-export getters cost a call per read on hot paths.
-import { formatIPv4, parseIPv4 } from "../maps/ipv4";
+import { formatIPv4, parseIPv4 } from "@svclab/sim";
 import { PROTO_ANY, PROTO_SCTP, PROTO_TCP, PROTO_UDP } from "../maps/layouts";
 
 export type L4Type = "TCP" | "UDP" | "SCTP" | "ANY";

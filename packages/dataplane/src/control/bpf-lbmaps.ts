@@ -5,7 +5,7 @@
  * E2BIG hint about `--bpf-lb-map-max`.
  */
 
-import { formatIPv4 } from "../maps/ipv4";
+import { formatIPv4 } from "@svclab/sim";
 import { protoName } from "./addr";
 import type { LBMaps } from "./lbmaps";
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseIPv4 } from "../maps/ipv4";
+import { parseIPv4 } from "@svclab/sim";
 import { PROTO_SCTP, PROTO_TCP, PROTO_UDP } from "../maps/layouts";
 import { parseL3n4 } from "./addr";
 import { BackendIdAllocator, IdAllocator } from "./id-allocator";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { K8sService } from "./reflector";
-import { SeededRandom } from "../sim";
+import { SeededRandom } from "@svclab/sim";
 import { endpoint, node, slice } from "./test-support/fixtures";
 
 // The Kubernetes e2e affinity checks (test/e2e/network/service.go): 3 backends answering

@@ -19,14 +19,14 @@ import {
   ServiceMap,
   SourceRangeMap,
 } from "../maps";
-import type { MonotonicClock, SeededRandom } from "../sim";
+import type { MonotonicClock, SeededRandom } from "@svclab/sim";
 import { affinityDump, conntrackDump } from "../dump/datapath-state";
 import { lbList, lbMapsDump } from "../dump/lb-maps";
 import { serviceList } from "../dump/service-list";
 import { ServiceLoadBalancer, type DatapathMaps } from "../lb/load-balancer";
 import type { LookupSnapshot, TrafficPath } from "../lb/result";
 import { LookupTrace } from "../lb/trace";
-import { parseIPv4 } from "../maps/ipv4";
+import { parseIPv4 } from "@svclab/sim";
 import { parseL4Type, protoNumber, type L4Type } from "./addr";
 import { BackendNodes } from "./backend-nodes";
 import { createLBMaps } from "./bpf-lbmaps";

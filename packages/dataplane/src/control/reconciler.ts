@@ -15,7 +15,7 @@
  */
 
 import type { Maglev } from "../maglev";
-import { formatIPv4 } from "../maps/ipv4";
+import { formatIPv4 } from "@svclab/sim";
 import { PROTO_ANY, PROTO_TCP } from "../maps/layouts";
 import { parseCidr4, parseL3n4, protoName, type Cidr4 } from "./addr";
 import type { BackendNodes } from "./backend-nodes";

@@ -5,7 +5,7 @@
  * frontends the change touched so the reconciler programs only those.
  */
 
-import { parseIPv4 } from "../maps/ipv4";
+import { parseIPv4 } from "@svclab/sim";
 import { l3n4Key, parseCidr4, protoName, protoNumber } from "./addr";
 import {
   BACKEND_STATE_ORDER,

@@ -6,7 +6,7 @@
  */
 
 import { protoName } from "../control/addr";
-import { formatIPv4 } from "../maps/ipv4";
+import { formatIPv4 } from "@svclab/sim";
 import { TUPLE_F_IN, TUPLE_F_SERVICE, type AffinityMap, type BackendMap, type ConntrackMap, type RevNatMap, type ServiceMap } from "../maps";
 
 export interface DatapathStateMaps {

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { clusterIPService, endpoint, node, slice } from "../control/test-support/fixtures";
 import type { K8sService } from "../control/reflector";
-import { SeededRandom } from "../sim";
+import { SeededRandom } from "@svclab/sim";
 
 const VIP = "10.96.50.104";
 const BACKENDS = ["10.244.1.1", "10.244.1.2", "10.244.1.3", "10.244.1.4"];

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { clusterIPService, endpoint, node, slice } from "../control/test-support/fixtures";
 import type { K8sService } from "../control/reflector";
-import { parseIPv4, PROTO_TCP } from "../maps";
+import { parseIPv4 } from "@svclab/sim";
+import { PROTO_TCP } from "../maps";
 import { LookupTrace } from "./trace";
 
 const VIP = "10.96.50.104";

@@ -46,7 +46,7 @@ import {
   SVC_FLAG_TWO_SCOPES,
   TUPLE_F_SERVICE,
 } from "../maps/layouts";
-import { formatIPv4 } from "../maps/ipv4";
+import { formatIPv4 } from "@svclab/sim";
 import type {
   AffinityMap,
   AffinityMatchMap,
@@ -58,7 +58,7 @@ import type {
   SourceRangeMap,
 } from "../maps";
 import type { Maglev } from "../maglev";
-import type { MonotonicClock, SeededRandom } from "../sim";
+import type { MonotonicClock, SeededRandom } from "@svclab/sim";
 import { DROP_IS_CLUSTER_IP, DROP_NO_SERVICE, DROP_NOT_IN_SRC_RANGE, dropReasonText } from "./drop";
 import { LookupResult, VERDICT_DROP, VERDICT_FORWARD, VERDICT_PASS, type TrafficPath } from "./result";
 import { fmtAffinityKey, fmtServiceKey, fmtTuple, type LookupTrace } from "./trace";

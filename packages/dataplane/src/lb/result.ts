@@ -5,7 +5,7 @@
  */
 
 import { protoName } from "../control/addr";
-import { formatIPv4 } from "../maps/ipv4";
+import { formatIPv4 } from "@svclab/sim";
 import { dropReasonText } from "./drop";
 import type { LookupTrace } from "./trace";
 

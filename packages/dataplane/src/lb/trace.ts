@@ -6,7 +6,7 @@
  */
 
 import { protoName } from "../control/addr";
-import { formatIPv4 } from "../maps/ipv4";
+import { formatIPv4 } from "@svclab/sim";
 
 export type MapAccessOp = "lookup" | "update" | "delete";
 export type MapAccessResult = "hit" | "miss" | "ok";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SeededRandom } from "../sim/random";
+import { SeededRandom } from "@svclab/sim";
 import {
   DEFAULT_MAGLEV_HASH_SEED,
   Maglev,

@@ -7,7 +7,7 @@
  * whatever their node-local ids; removing one of N backends moves about
  * 1/N of the slots.
  */
-import { formatIPv4 } from "../maps/ipv4";
+import { formatIPv4 } from "@svclab/sim";
 import { jhash3Words } from "./jhash";
 import { murmur3Hash128 } from "./murmur3";
 import { checkMaglevTableSize, DEFAULT_MAGLEV_TABLE_SIZE } from "./table-size";

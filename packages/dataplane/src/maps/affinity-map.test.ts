@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AffinityMap } from "./affinity-map";
 import { AffinityMatchMap } from "./affinity-match-map";
-import { parseIPv4 } from "./ipv4";
+import { parseIPv4 } from "@svclab/sim";
 
 const client = (n: number): number => parseIPv4(`10.0.0.${n}`);
 

@@ -10,7 +10,7 @@
  * maps' fast paths rely on that order (their tests check it).
  */
 
-import { formatIPv4, parseIPv4 } from "./ipv4";
+import { formatIPv4, parseIPv4 } from "@svclab/sim";
 
 /**
  * Field types. `ipv4` is a `__be32` address shown as a dotted quad; `be16`

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConntrackMap, DEFAULT_CT_MAX_ENTRIES } from "./conntrack-map";
-import { parseIPv4 } from "./ipv4";
+import { parseIPv4 } from "@svclab/sim";
 import {
   CT_FLAG_RX_CLOSING,
   CT_FLAG_SEEN_NON_SYN,

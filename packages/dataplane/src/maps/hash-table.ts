@@ -22,8 +22,12 @@
  * `data` is replaced when the table grows, so read it from the table on
  * every access.
  */
-import { fmix32 } from "../internal/fmix32";
+import { fmix32 as simFmix32 } from "@svclab/sim";
 import { BpfMapError } from "./errors";
+
+// Bound once: every key hash calls it, and a call through the package barrel
+// reads a re-export getter each time.
+const fmix32 = simFmix32;
 
 /** Update flags of bpf_map_update_elem(2). */
 export const BPF_ANY = 0;

@@ -13,7 +13,6 @@ export { defineStruct, defineScalar, hexBytes } from "./codec";
 export type { StructCodec, FieldSpec, FieldType } from "./codec";
 export { BpfMap } from "./bpf-map";
 export type { BpfMapEntry, BpfHashMapOptions } from "./bpf-map";
-export { parseIPv4, tryParseIPv4, formatIPv4, isIPv4 } from "./ipv4";
 export {
   PROTO_ANY,
   PROTO_ICMP,

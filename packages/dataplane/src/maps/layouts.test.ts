@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { hexBytes, type StructCodec } from "./codec";
-import { formatIPv4 } from "./ipv4";
+import { formatIPv4 } from "@svclab/sim";
 import {
   affinityKeyCodec,
   affinityMatchKeyCodec,

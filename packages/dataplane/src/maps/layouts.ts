@@ -9,7 +9,7 @@
  * of uptime), and every entry stays a word smaller.
  */
 import { defineScalar, defineStruct } from "./codec";
-import { formatIPv4 } from "./ipv4";
+import { formatIPv4 } from "@svclab/sim";
 import type { StructCodec } from "./codec";
 
 /** IP protocol numbers used in keys (`u8proto`). */

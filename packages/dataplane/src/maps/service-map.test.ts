@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { BackendMap } from "./backend-map";
 import { isBpfMapError } from "./errors";
 import { BPF_NOEXIST, DEFAULT_MAP_MAX_ENTRIES } from "./hash-table";
-import { formatIPv4, parseIPv4 } from "./ipv4";
+import { formatIPv4, parseIPv4 } from "@svclab/sim";
 import { BE_STATE_TERMINATING, LB_ALG_RANDOM, PROTO_TCP, serviceMasterWord, SVC_FLAG_AFFINITY } from "./layouts";
 import { RevNatMap } from "./revnat-map";
 import { ServiceMap } from "./service-map";

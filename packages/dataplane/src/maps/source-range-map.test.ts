@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { hexBytes } from "./codec";
 import { isBpfMapError } from "./errors";
-import { parseIPv4 } from "./ipv4";
+import { parseIPv4 } from "@svclab/sim";
 import { SourceRangeMap } from "./source-range-map";
 
 describe("SourceRangeMap (cilium_lb4_source_range)", () => {

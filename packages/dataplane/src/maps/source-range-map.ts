@@ -12,7 +12,7 @@
 import { hexBytes } from "./codec";
 import { BpfMapError } from "./errors";
 import { BPF_ANY, BPF_EXIST, BpfHashTable, checkUpdateFlags, type BpfUpdateFlags, type LbMapOptions } from "./hash-table";
-import { formatIPv4, parseIPv4 } from "./ipv4";
+import { formatIPv4, parseIPv4 } from "@svclab/sim";
 
 /** A source range: `address/prefixLen` for service `revNatId`. */
 export interface SourceRangeKey {

@@ -2,7 +2,7 @@
 
 import { NodeDataplane, type NodeDataplaneConfig } from "../node-dataplane";
 import type { K8sEndpoint, K8sEndpointSlice, K8sService } from "../reflector";
-import { SeededRandom, VirtualClock } from "../../sim";
+import { SeededRandom, VirtualClock } from "@svclab/sim";
 
 export function clusterIPService(
   name: string,

@@ -4,7 +4,7 @@
  * the clock set to its due time; controller work queued by watch events
  * runs to quiescence between timers, as if reconciling took no time.
  */
-import type { VirtualClock } from "@svclab/dataplane";
+import type { VirtualClock } from "./clock";
 
 interface Timer {
   readonly at: number;

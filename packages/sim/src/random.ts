@@ -7,7 +7,7 @@
  * place does not reshuffle every other component's choices.
  */
 
-import { fmix32 } from "../internal/fmix32";
+import { fmix32 } from "./fmix32";
 
 const TWO_POW_32 = 4294967296;
 

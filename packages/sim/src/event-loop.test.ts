@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { VirtualClock } from "@svclab/dataplane";
+import { VirtualClock } from "./clock";
 import { EventLoop } from "./event-loop";
 
 describe("EventLoop", () => {

@@ -1,0 +1,12 @@
+/**
+ * @svclab/sim: what makes a run replayable. Every timer in svclab runs on
+ * the virtual clock through the event loop, every random choice draws from a
+ * seeded stream, and addresses travel as host-order u32 numbers.
+ */
+export { VirtualClock } from "./clock";
+export type { MonotonicClock } from "./clock";
+export { EventLoop } from "./event-loop";
+export type { TimerHandle, Worker } from "./event-loop";
+export { SeededRandom } from "./random";
+export { parseIPv4, tryParseIPv4, formatIPv4, isIPv4 } from "./ipv4";
+export { fmix32 } from "./fmix32";
