@@ -17,6 +17,12 @@ export type { ObjectMeta, OwnerReference, StoredObject, WatchEvent, WatchEventTy
 export { IPAllocator, PortAllocator, AllocationError } from "./registry/allocators";
 export { ServiceRegistry } from "./registry/service-registry";
 export { podHooks } from "./registry/pod-registry";
+export { buildTable, hasTablePrinter } from "./printers/table";
+export type { Table, TableRow, TableOptions, IncludeObject } from "./printers/table";
+export type { TableColumnDefinition, TableCell } from "./printers/printers";
+export { formatEndpoints, nodeRoles } from "./printers/printers";
+export { age, humanDuration, rfc1123z } from "./printers/duration";
+export { formatLabels, formatSelector, listWithMore } from "./printers/format";
 
 export type {
   RestRequest,

@@ -8,7 +8,8 @@ import { KubectlError, StatusError, renderKubectlError, toJson, toYaml, type Kin
 import type { KubectlCommand } from "../command";
 import { boolFlag, stringFlag } from "../flags";
 import { JsonPathError, JsonPathExecutionError, jsonpath } from "../print/jsonpath";
-import { customColumns, hasTablePrinter, renderTable, tableRows } from "../print/table";
+import { buildTable, hasTablePrinter } from "@svclab/apiserver";
+import { customColumns, renderTable, tableRows } from "../print/table";
 import { parseResourceArgs, qualifiedRef } from "../resources";
 
 const OUTPUT_FORMATS =
@@ -125,12 +126,11 @@ export const get: KubectlCommand = {
         for (const kind of kinds) {
           if (!hasTablePrinter(kind.kind)) throw new KubectlError([`error: no table printer for ${kind.resource}`]);
           const group = found.filter((f) => f.kind === kind).map((f) => f.obj);
-          const rows = tableRows(kind.kind, group, {
+          const rows = tableRows(buildTable(kind.kind, group, { now: ctx.cluster.wallTime() }), {
             wide: format.wide,
             showLabels: boolFlag(p, "show-labels"),
             withNamespace: allNamespaces && kind.namespaced,
             noHeaders: boolFlag(p, "no-headers"),
-            now: ctx.cluster.wallTime(),
           });
           if (prefixed) {
             const nameCol = allNamespaces && kind.namespaced ? 1 : 0;

@@ -8,9 +8,7 @@
 import type { Container, ContainerStatus, Node, Pod, Probe, Service, Toleration, Taint } from "kubernetes-types/core/v1";
 import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
-import { age, rfc1123z } from "./duration";
-import { formatLabels, formatSelector } from "./format";
-import { nodeRoles } from "./table";
+import { age, formatLabels, formatSelector, nodeRoles, rfc1123z } from "@svclab/apiserver";
 import { tabwrite } from "./tabwriter";
 
 /** PrefixWriter: each level indents by two spaces. */

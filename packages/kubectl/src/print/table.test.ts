@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { Endpoints, Pod, Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
-import { customColumns, formatEndpoints, renderTable, tableRows } from "./table";
+import { buildTable, formatEndpoints } from "@svclab/apiserver";
+import { customColumns, renderTable, tableRows, type TableOptions } from "./table";
 
 const now = new Date("2024-01-01T00:01:00Z");
 const created = "2024-01-01T00:00:00Z";
+
+// The server's Table as kubectl prints it.
+const print = (kind: string, objects: readonly object[], opts: TableOptions): string[][] => tableRows(buildTable(kind, objects, { now }), opts);
 
 function svc(name: string, spec: Service["spec"], status: Service["status"] = {}): Service {
   return { apiVersion: "v1", kind: "Service", metadata: { name, namespace: "default", creationTimestamp: created }, spec, status };
@@ -30,13 +34,12 @@ describe("service rows (printers.go printService)", () => {
     ],
     ["ExternalName", svc("e", { type: "ExternalName", externalName: "example.com" }), ["e", "ExternalName", "<none>", "example.com", "<none>", "60s"]],
   ])("%s", (_, obj, want) => {
-    expect(tableRows("Service", [obj], { now, noHeaders: true })).toEqual([want]);
+    expect(print("Service", [obj], { noHeaders: true })).toEqual([want]);
   });
 
   it("prints the header, -o wide SELECTOR and the tab writer's layout", () => {
     const out = renderTable(
-      tableRows("Service", [svc("sample-session-affinity", { type: "LoadBalancer", clusterIP: "10.96.11.159", selector: { app: "sample-app" }, ports: [{ port: 8080, nodePort: 30084, protocol: "TCP" }] })], {
-        now,
+      print("Service", [svc("sample-session-affinity", { type: "LoadBalancer", clusterIP: "10.96.11.159", selector: { app: "sample-app" }, ports: [{ port: 8080, nodePort: 30084, protocol: "TCP" }] })], {
         wide: true,
       }),
     );
@@ -73,12 +76,12 @@ describe("pod rows (printPod)", () => {
       ["p", "0/1", "CrashLoopBackOff", "2 (30s ago)", "60s"],
     ],
   ])("%s", (_, pod, want) => {
-    expect(tableRows("Pod", [pod as Pod], { now, noHeaders: true })).toEqual([want]);
+    expect(print("Pod", [pod as Pod], { noHeaders: true })).toEqual([want]);
   });
 
   it("adds NAMESPACE with -A, the wide columns and LABELS", () => {
     const pod: Pod = { ...base, status: running };
-    expect(tableRows("Pod", [pod], { now, wide: true, withNamespace: true, showLabels: true })).toEqual([
+    expect(print("Pod", [pod], { wide: true, withNamespace: true, showLabels: true })).toEqual([
       ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED NODE", "READINESS GATES", "LABELS"],
       ["default", "p", "1/1", "Running", "0", "60s", "10.244.1.2", "kind-worker", "<none>", "<none>", "app=x"],
     ]);
@@ -96,7 +99,7 @@ describe("endpoints", () => {
 
   it("prints EndpointSlice ports and addresses, <unset> when empty", () => {
     const es: EndpointSlice = { addressType: "IPv4", metadata: { name: "s-abcde", creationTimestamp: created }, endpoints: [], ports: [{ name: "http", port: 80 }, { name: "alt", port: 81 }] };
-    expect(tableRows("EndpointSlice", [es], { now, noHeaders: true })).toEqual([["s-abcde", "IPv4", "80,81", "<unset>", "60s"]]);
+    expect(print("EndpointSlice", [es], { noHeaders: true })).toEqual([["s-abcde", "IPv4", "80,81", "<unset>", "60s"]]);
   });
 });
 

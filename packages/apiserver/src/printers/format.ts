@@ -1,5 +1,5 @@
 /**
- * Small renderings shared by kubectl's table printers and describers
+ * Small renderings shared by the server's table printers and kubectl's describers
  * (apimachinery labels.FormatLabels, metav1.LabelSelectorAsSelector's String,
  * the `a,b,c + N more...` lists).
  */
@@ -37,17 +37,4 @@ export function formatSelector(sel: LabelSelector | undefined): string {
 export function listWithMore(items: readonly string[], empty: string, max = 3): string {
   if (items.length > max) return `${items.slice(0, max).join(",")} + ${items.length - max} more...`;
   return items.length === 0 ? empty : items.join(",");
-}
-
-/** Go's %v of a value decoded from JSON: `[a b]`, `map[k:v]` with sorted keys. */
-export function goValue(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(goValue).join(" ")}]`;
-  if (typeof v === "object" && v !== null) {
-    const o = v as Record<string, unknown>;
-    return `map[${Object.keys(o)
-      .sort()
-      .map((k) => `${k}:${goValue(o[k])}`)
-      .join(" ")}]`;
-  }
-  return v === null || v === undefined ? "<nil>" : String(v);
 }
