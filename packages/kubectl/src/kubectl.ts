@@ -4,7 +4,8 @@
  * kubectl's own `error: ...` lines, API Status errors).
  */
 import { KubectlError, StatusError, renderKubectlError } from "@svclab/manifest";
-import type { KubectlCluster } from "./cluster";
+import { ApiClient } from "./client/api-client";
+import type { ClusterClient } from "./client/cluster-client";
 import { GLOBAL_FLAGS, type KubectlCommand } from "./command";
 import { describe } from "./commands/describe";
 import { exec, run } from "./commands/exec";
@@ -52,9 +53,13 @@ function unknownCommand(name: string): string {
   return text;
 }
 
-/** A kubectl bound to one cluster. */
+/** A kubectl bound to one cluster, through one transport. */
 export class Kubectl {
-  constructor(readonly cluster: KubectlCluster) {}
+  private readonly client: ApiClient;
+
+  constructor(readonly cluster: ClusterClient) {
+    this.client = new ApiClient(cluster);
+  }
 
   async run(argv: readonly string[], io: KubectlIO): Promise<KubectlResult> {
     const out = new Output();
@@ -83,7 +88,7 @@ export class Kubectl {
       }
       const p = parseFlags([...leading, ...argv.slice(i + 1)], [...GLOBAL_FLAGS, ...command.flags]);
       const namespace = stringFlag(p, "namespace");
-      await command.run(p, { cluster: this.cluster, io, out, namespace: namespace ?? "default", namespaceGiven: namespace !== undefined });
+      await command.run(p, { client: this.client, clock: this.cluster.clock, io, out, namespace: namespace ?? "default", namespaceGiven: namespace !== undefined });
     } catch (e) {
       if (e instanceof UsageError) out.fail(`Error: ${e.message}\nSee 'kubectl ${command === undefined ? "" : `${command.name} `}--help' for usage.`);
       else if (e instanceof KubectlError || e instanceof StatusError) out.fail(renderKubectlError(e));

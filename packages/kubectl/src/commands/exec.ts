@@ -11,12 +11,12 @@ import type { Pod } from "kubernetes-types/core/v1";
 import type { CommandContext, KubectlCommand } from "../command";
 import { boolFlag, stringFlag, stringsFlag } from "../flags";
 import { KINDS } from "@svclab/apiserver";
-import { tryGet, waitUntil, type ProcessResult } from "../cluster";
+import type { ExecOutcome as ProcessResult } from "../client/api-client";
 import { parseResourceArgs, qualifiedRef, quotedRef, type ResourceRef } from "../resources";
 
 const POD_RUNNING_TIMEOUT_SECONDS = 60;
 
-async function runProcess(ctx: CommandContext, pod: Pod, container: string | undefined, argv: readonly string[], tty: boolean, stdin: string): Promise<ProcessResult> {
+async function runProcess(ctx: CommandContext, pod: Pod, container: string | undefined, argv: readonly string[], tty: boolean, stdin: string | undefined): Promise<ProcessResult> {
   const containers = pod.spec?.containers ?? [];
   const name = container ?? containers[0]?.name ?? "";
   const spec = containers.find((c) => c.name === name);
@@ -26,8 +26,7 @@ async function runProcess(ctx: CommandContext, pod: Pod, container: string | und
   if (container === undefined && containers.length > 1) {
     ctx.out.err(`Defaulted container ${JSON.stringify(name)} out of: ${containers.map((c) => c.name).join(", ")}`);
   }
-  const r = await ctx.cluster.exec({ namespace: pod.metadata?.namespace ?? "default", pod: pod.metadata?.name ?? "", container: name }, argv, stdin);
-  return tty ? { ...r, stdout: r.stdout + r.stderr, stderr: "" } : r;
+  return ctx.client.exec(pod.metadata?.namespace ?? "default", pod.metadata?.name ?? "", argv, { container: name, tty, ...(stdin === undefined ? {} : { stdin }) });
 }
 
 function relay(ctx: CommandContext, r: ProcessResult): void {
@@ -61,7 +60,7 @@ export const exec: KubectlCommand = {
     }
     const argv = p.rest ?? [];
     if (argv.length === 0) throw new KubectlError(["error: you must specify at least one command for the container"]);
-    const pod = attachablePod(ctx, target);
+    const pod = await attachablePod(ctx, target);
     const phase = pod.status?.phase;
     if (phase === "Succeeded" || phase === "Failed") {
       throw new KubectlError([`error: cannot exec into a container in a completed pod; current phase is ${phase}`]);
@@ -70,7 +69,7 @@ export const exec: KubectlCommand = {
     if (!runningContainer(pod, container)) {
       throw new KubectlError([`error: unable to upgrade connection: container not found (${JSON.stringify(container ?? pod.spec?.containers[0]?.name ?? "")})`]);
     }
-    const stdin = boolFlag(p, "stdin") ? ctx.io.stdin : "";
+    const stdin = boolFlag(p, "stdin") ? ctx.io.stdin : undefined;
     relay(ctx, await runProcess(ctx, pod, container, argv, boolFlag(p, "tty"), stdin));
   },
 };
@@ -80,16 +79,16 @@ export const exec: KubectlCommand = {
  * or Service (`deploy/web`, `svc/web`) whose selector picks one of its
  * pods, a ready one first.
  */
-function attachablePod(ctx: CommandContext, target: string): Pod {
-  if (!target.includes("/")) return ctx.cluster.get<Pod>(KINDS.pod, target, { namespace: ctx.namespace });
+async function attachablePod(ctx: CommandContext, target: string): Promise<Pod> {
+  if (!target.includes("/")) return await ctx.client.get<Pod>(KINDS.pod, target, { namespace: ctx.namespace });
   const ref = parseResourceArgs([target])[0] as ResourceRef & { name: string };
-  if (ref.kind === KINDS.pod) return ctx.cluster.get<Pod>(KINDS.pod, ref.name, { namespace: ctx.namespace });
-  const owner = ctx.cluster.get<KubeObject>(ref.kind, ref.name, { namespace: ctx.namespace });
+  if (ref.kind === KINDS.pod) return await ctx.client.get<Pod>(KINDS.pod, ref.name, { namespace: ctx.namespace });
+  const owner = await ctx.client.get<KubeObject>(ref.kind, ref.name, { namespace: ctx.namespace });
   const spec = (owner as { spec?: { selector?: Record<string, unknown> } }).spec;
   const selector = (spec?.selector?.matchLabels ?? spec?.selector) as Record<string, string> | undefined;
   if (selector === undefined || Object.keys(selector).length === 0) throw new KubectlError([`error: cannot attach to ${ref.kind.kind}: selector for ${ref.kind.resource}/${ref.name} is empty`]);
   const labelSelector = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(",");
-  const pods = ctx.cluster.list<Pod>(KINDS.pod, { namespace: ctx.namespace, labelSelector });
+  const pods = await ctx.client.list<Pod>(KINDS.pod, { namespace: ctx.namespace, labelSelector });
   const ready = (p: Pod): boolean => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
   const pod = pods.find(ready) ?? pods[0];
   if (pod === undefined) throw new KubectlError([`error: no pods found for ${qualifiedRef(ref.kind, ref.name)}`]);
@@ -150,21 +149,19 @@ export const run: KubectlCommand = {
       metadata: { name, labels },
       spec: { containers: [container], restartPolicy: restart, dnsPolicy: "ClusterFirst" },
     };
-    ctx.cluster.create(pod, { namespace: ctx.namespace });
+    await ctx.client.createObject(pod, { namespace: ctx.namespace });
     if (!attach) {
       ctx.out.out(`pod/${name} created`);
       return;
     }
-    const current = (): Pod | undefined => tryGet(ctx.cluster, podKind, ctx.namespace, name) as Pod | undefined;
-    const started = waitUntil(ctx.cluster, () => {
-      const phase = current()?.status?.phase;
+    const current = (): Promise<Pod | undefined> => ctx.client.tryGet<Pod>(podKind, name, { namespace: ctx.namespace });
+    const started = await ctx.clock.waitUntil(async () => {
+      const phase = (await current())?.status?.phase;
       return phase !== undefined && phase !== "Pending";
     }, POD_RUNNING_TIMEOUT_SECONDS);
     if (!started) throw new KubectlError(["error: timed out waiting for the condition"]);
-    // The container's main process: its output is what attaching shows. The
-    // image's own entrypoint (no command given) prints nothing here.
-    const r: ProcessResult =
-      argv.length === 0 ? { stdout: "", stderr: "", exitCode: 0 } : await runProcess(ctx, current() as Pod, undefined, argv, boolFlag(p, "tty"), boolFlag(p, "stdin") ? ctx.io.stdin : "");
+    // The container's main process: its output is what attaching shows.
+    const r: ProcessResult = await ctx.client.attach(ctx.namespace, name, { container: name, tty: boolFlag(p, "tty"), ...(boolFlag(p, "stdin") ? { stdin: ctx.io.stdin } : {}) });
     if (r.startError !== undefined) {
       ctx.out.fail(`error: ${r.startError}`);
       return;
@@ -172,9 +169,9 @@ export const run: KubectlCommand = {
     ctx.out.stdout += r.stdout;
     ctx.out.stderr += r.stderr;
     if (boolFlag(p, "rm")) {
-      const deleted = ctx.cluster.delete<KubeObject>(podKind, name, { namespace: ctx.namespace });
+      const deleted = await ctx.client.delete<KubeObject>(podKind, name, { namespace: ctx.namespace });
       const grace = deleted.metadata?.deletionGracePeriodSeconds ?? 0;
-      if (grace > 0) waitUntil(ctx.cluster, () => current() === undefined, grace + 1);
+      if (grace > 0) await ctx.clock.waitUntil(async () => (await current()) === undefined, grace + 1);
       ctx.out.out(`${quotedRef(podKind, name)} deleted`);
     }
     if (r.exitCode !== 0) ctx.out.fail(`pod ${ctx.namespace}/${name} terminated (Error)`, 1);

@@ -18,7 +18,7 @@ function containerName(image: string): string {
   return last.split("@")[0]?.split(":")[0] ?? last;
 }
 
-export function createDeployment(p: ParsedArgs, ctx: CommandContext): void {
+export async function createDeployment(p: ParsedArgs, ctx: CommandContext): Promise<void> {
   const name = p.args[1];
   if (name === undefined) throw new KubectlError(["error: exactly one NAME is required, got 0", "See 'kubectl create deployment -h' for help and examples"]);
   const images = stringsFlag(p, "image");
@@ -38,14 +38,14 @@ export function createDeployment(p: ParsedArgs, ctx: CommandContext): void {
       },
     },
   };
-  ctx.cluster.create(deployment, { namespace: ctx.namespace });
+  await ctx.client.createObject(deployment, { namespace: ctx.namespace });
   ctx.out.out(`deployment.apps/${name} created`);
 }
 
-export function createNamespace(p: ParsedArgs, ctx: CommandContext): void {
+export async function createNamespace(p: ParsedArgs, ctx: CommandContext): Promise<void> {
   const name = p.args[1];
   if (name === undefined) throw new KubectlError(["error: exactly one NAME is required, got 0", "See 'kubectl create namespace -h' for help and examples"]);
-  ctx.cluster.create({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
+  await ctx.client.createObject({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
   ctx.out.out(`namespace/${name} created`);
 }
 
@@ -87,12 +87,12 @@ export const expose: KubectlCommand = {
     { name: "external-ip", type: "string" },
     { name: "session-affinity", type: "string" },
   ],
-  run(p, ctx) {
+  async run(p, ctx) {
     const ref = parseResourceArgs(p.args)[0];
     if (ref === undefined || ref.name === undefined) {
       throw new KubectlError(["error: You must provide one or more resources by argument or filename.", "Example resource specifications include:", "   '-f rsrc.yaml'", "   '--filename=rsrc.json'", "   '<resource> <name>'", "   '<resource>'"]);
     }
-    const obj = ctx.cluster.get<KubeObject>(ref.kind, ref.name, { namespace: ctx.namespace });
+    const obj = await ctx.client.get<KubeObject>(ref.kind, ref.name, { namespace: ctx.namespace });
     const from = exposed(obj);
     const type = stringFlag(p, "type");
     if (type !== undefined && !SERVICE_TYPES.includes(type)) throw new KubectlError([`error: cannot expose a service of type ${JSON.stringify(type)}`]);
@@ -123,7 +123,7 @@ export const expose: KubectlCommand = {
         ...(affinity === undefined ? {} : { sessionAffinity: affinity }),
       },
     };
-    ctx.cluster.create(service, { namespace: ctx.namespace });
+    await ctx.client.createObject(service, { namespace: ctx.namespace });
     ctx.out.out(`service/${name} exposed`);
   },
 };

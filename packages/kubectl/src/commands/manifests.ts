@@ -2,27 +2,28 @@
  * `kubectl apply`, `create` and `delete` with `-f` (delete also by name or
  * selector). Objects are visited in file order; successes print as they
  * happen and errors are reported after them, as kubectl's visitor does.
- * apply itself (last-applied annotation, three-way patch) is the Cluster's.
+ * apply is client-side apply: GET, then a POST with the last-applied
+ * annotation or the three-way strategic merge PATCH (@svclab/manifest).
  */
 import {
   KubectlError,
+  LAST_APPLIED,
   StatusError,
+  applyPatchFor,
   decodeManifest,
+  resourceRef,
+  withLastApplied,
   renderKubectlError,
   lookupKind,
   type KindInfo,
   type KubeObject,
   type ManifestDocument,
 } from "@svclab/manifest";
-import { tryGet, waitUntil } from "../cluster";
 import { FILENAME_FLAGS, type CommandContext, type KubectlCommand } from "../command";
 import { boolFlag, intFlag, stringFlag, stringsFlag } from "../flags";
 import { readManifests } from "../io";
 import { createDeployment, createNamespace } from "./generate";
 import { nameOf, parseResourceArgs, qualifiedRef, quotedRef } from "../resources";
-
-/** The annotation client-side apply keeps its last configuration in. */
-const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
 interface Target {
   readonly doc: ManifestDocument;
@@ -65,13 +66,13 @@ function targetOf(doc: ManifestDocument, ctx: CommandContext): Target {
 /** The gerund kubectl's AddSourceToErr puts in `error when <verb> "file"`. */
 const GERUNDS = { apply: "applying", create: "creating", delete: "deleting" } as const;
 
-async function visit(ctx: CommandContext, files: readonly string[], recursive: boolean, command: keyof typeof GERUNDS, fn: (t: Target) => void): Promise<void> {
+async function visit(ctx: CommandContext, files: readonly string[], recursive: boolean, command: keyof typeof GERUNDS, fn: (t: Target) => Promise<void>): Promise<void> {
   if (files.length === 0) throw new KubectlError([`error: must specify one of -f and -k`]);
   const docs = await readManifests(files, ctx.io, recursive);
   const errors: string[] = [];
   for (const doc of docs) {
     try {
-      fn(targetOf(doc, ctx));
+      await fn(targetOf(doc, ctx));
     } catch (e) {
       errors.push(errorText(e, GERUNDS[command], doc.file));
     }
@@ -86,18 +87,39 @@ function withNamespace(t: Target): Record<string, unknown> {
   return { ...t.raw, metadata: meta };
 }
 
-function applyOne(ctx: CommandContext, t: Target): void {
-  const live = t.name === "" ? undefined : tryGet(ctx.cluster, t.kind, t.namespace, t.name);
+/** kubectl apply's field manager and strict validation, on both of its requests. */
+const APPLY_WRITE = { fieldManager: "kubectl-client-side-apply", fieldValidation: "Strict" } as const;
+
+async function applyOne(ctx: CommandContext, t: Target): Promise<void> {
+  const live = t.name === "" ? undefined : await ctx.client.tryGet(t.kind, t.name, { namespace: t.namespace });
   if (live !== undefined && live.metadata?.annotations?.[LAST_APPLIED] === undefined) {
     ctx.out.err(
       `Warning: resource ${t.kind.resource}/${t.name} is missing the ${LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.`,
     );
   }
-  const [r] = ctx.cluster.apply(JSON.stringify(withNamespace(t)), { file: t.doc.file, namespace: t.namespace });
-  if (r === undefined) return;
-  if (!r.ok) throw new KubectlError([r.line]);
-  for (const w of r.warnings) ctx.out.err(`Warning: ${w}`);
-  ctx.out.out(r.line);
+  const modified = withLastApplied(withNamespace(t), t.kind, t.namespace);
+  const opts = { namespace: t.namespace, ...APPLY_WRITE };
+  let line: string;
+  let warnings: readonly string[] = [];
+  try {
+    if (live === undefined) {
+      const r = await ctx.client.create(t.kind, modified, opts);
+      line = `${resourceRef(r.object)} created`;
+      warnings = r.warnings;
+    } else {
+      const patch = applyPatchFor(modified, live, t.kind);
+      if (patch === undefined) line = `${resourceRef(live)} unchanged`;
+      else {
+        const r = await ctx.client.patch(t.kind, t.name, patch, { ...opts, type: "strategic" });
+        line = `${resourceRef(r.object)} ${r.changed ? "configured" : "unchanged"}`;
+        warnings = r.warnings;
+      }
+    }
+  } catch (e) {
+    throw new KubectlError([errorText(e, live === undefined ? "creating" : "applying patch", t.doc.file)]);
+  }
+  for (const w of warnings) ctx.out.err(`Warning: ${w}`);
+  ctx.out.out(line);
 }
 
 export const apply: KubectlCommand = {
@@ -121,8 +143,8 @@ export const create: KubectlCommand = {
     if (generator === "deployment" || generator === "deploy") return createDeployment(p, ctx);
     if (generator === "namespace" || generator === "ns") return createNamespace(p, ctx);
     if (generator !== undefined) throw new KubectlError([`error: Unexpected args: [${p.args.join(" ")}]`, "See 'kubectl create -h' for help and examples"]);
-    await visit(ctx, stringsFlag(p, "filename"), boolFlag(p, "recursive"), "create", (t) => {
-      ctx.cluster.create(withNamespace(t), { namespace: t.namespace });
+    await visit(ctx, stringsFlag(p, "filename"), boolFlag(p, "recursive"), "create", async (t) => {
+      await ctx.client.createObject(withNamespace(t), { namespace: t.namespace });
       ctx.out.out(`${qualifiedRef(t.kind, t.name)} created`);
     });
   },
@@ -150,7 +172,7 @@ export const del: KubectlCommand = {
     { name: "ignore-not-found", type: "bool" },
   ],
   async run(p, ctx) {
-    const cluster = ctx.cluster;
+    const client = ctx.client;
     const ignoreMissing = boolFlag(p, "ignore-not-found");
     // --now is a one-second grace period; --force with --grace-period=0 removes at once.
     const grace = boolFlag(p, "now") ? 1 : intFlag(p, "grace-period");
@@ -161,12 +183,12 @@ export const del: KubectlCommand = {
         "Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.",
       );
     }
-    const deleteOne = (kind: KindInfo, namespace: string, name: string, file: string): void => {
+    const deleteOne = async (kind: KindInfo, namespace: string, name: string, file: string): Promise<void> => {
       try {
-        const gone = cluster.delete<KubeObject>(kind, name, { namespace, ...(grace === undefined || grace < 0 ? {} : { gracePeriodSeconds: grace }) });
+        const gone = await client.delete<KubeObject>(kind, name, { namespace, ...(grace === undefined || grace < 0 ? {} : { gracePeriodSeconds: grace }) });
         // kubectl delete waits (--wait) until graceful termination has removed the object.
         const period = gone.metadata?.deletionGracePeriodSeconds ?? 0;
-        if (wait && period > 0) waitUntil(cluster, () => tryGet(cluster, kind, namespace, name) === undefined, period + 1);
+        if (wait && period > 0) await ctx.clock.waitUntil(async () => (await client.tryGet(kind, name, { namespace })) === undefined, period + 1);
         ctx.out.out(`${quotedRef(kind, name)} ${force ? "force deleted" : "deleted"}`);
       } catch (e) {
         if (ignoreMissing && e instanceof StatusError && e.reason === "NotFound") return;
@@ -187,7 +209,7 @@ export const del: KubectlCommand = {
       const ns = ref.kind.namespaced ? ctx.namespace : "";
       if (ref.name !== undefined) {
         try {
-          deleteOne(ref.kind, ns, ref.name, "");
+          await deleteOne(ref.kind, ns, ref.name, "");
           deleted++;
         } catch (e) {
           errors.push(e);
@@ -197,8 +219,8 @@ export const del: KubectlCommand = {
       if (selector === undefined && !boolFlag(p, "all")) {
         throw new KubectlError(["error: resource(s) were provided, but no name was specified"]);
       }
-      for (const obj of cluster.list<KubeObject>(ref.kind, { namespace: ns, ...(selector === undefined ? {} : { labelSelector: selector }) })) {
-        deleteOne(ref.kind, ns, nameOf(obj), "");
+      for (const obj of await client.list<KubeObject>(ref.kind, { namespace: ns, ...(selector === undefined ? {} : { labelSelector: selector }) })) {
+        await deleteOne(ref.kind, ns, nameOf(obj), "");
         deleted++;
       }
     }

@@ -18,9 +18,9 @@ function single(args: readonly string[], what: string): ResourceRef & { name: st
   return { kind: ref.kind, name: ref.name };
 }
 
-function patchOne(ctx: CommandContext, kind: KindInfo, name: string, type: PatchType, patch: unknown): boolean {
+async function patchOne(ctx: CommandContext, kind: KindInfo, name: string, type: PatchType, patch: unknown, subresource?: string): Promise<boolean> {
   const ns = kind.namespaced ? ctx.namespace : "";
-  const r = ctx.cluster.patch(kind, name, patch, { namespace: ns, type });
+  const r = await ctx.client.patch(kind, name, patch, { namespace: ns, type, ...(subresource === undefined ? {} : { subresource }) });
   for (const w of r.warnings ?? []) ctx.out.err(`Warning: ${w}`);
   return r.changed;
 }
@@ -47,7 +47,7 @@ export const patch: KubectlCommand = {
     if (text === undefined) throw new KubectlError(["error: must specify --patch or --patch-file containing the contents of the patch"]);
     const { kind, name } = single(p.args, "patch");
     const value = parsePatch(text);
-    const changed = patchOne(ctx, kind, name, type, value);
+    const changed = await patchOne(ctx, kind, name, type, value);
     ctx.out.out(`${qualifiedRef(kind, name)} patched${changed ? "" : " (no change)"}`);
   },
 };
@@ -55,13 +55,13 @@ export const patch: KubectlCommand = {
 export const scale: KubectlCommand = {
   name: "scale",
   flags: [{ name: "replicas", type: "int" }],
-  run(p, ctx) {
+  async run(p, ctx) {
     const replicas = intFlag(p, "replicas");
     if (replicas === undefined) throw new KubectlError([`error: required flag(s) "replicas" not set`]);
     if (replicas < 0) throw new KubectlError(["error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"]);
     for (const ref of parseResourceArgs(p.args)) {
       if (ref.name === undefined) throw new KubectlError(["error: resource(s) were provided, but no name was specified"]);
-      patchOne(ctx, ref.kind, ref.name, "merge", { spec: { replicas } });
+      await patchOne(ctx, ref.kind, ref.name, "merge", { spec: { replicas } }, "scale");
       ctx.out.out(`${qualifiedRef(ref.kind, ref.name)} scaled`);
     }
   },
@@ -73,7 +73,7 @@ export const label: KubectlCommand = {
     { name: "overwrite", type: "bool" },
     { name: "selector", short: "l", type: "string" },
   ],
-  run(p, ctx) {
+  async run(p, ctx) {
     const changes = p.args.filter((a) => a.includes("=") || a.endsWith("-"));
     const resources = p.args.filter((a) => !changes.includes(a));
     const firstChange = p.args.findIndex((a) => changes.includes(a));
@@ -88,14 +88,14 @@ export const label: KubectlCommand = {
         set[c.slice(0, eq)] = c.slice(eq + 1);
       }
     }
-    const cluster = ctx.cluster;
+    const client = ctx.client;
     const selector = stringFlag(p, "selector");
     for (const ref of parseResourceArgs(resources)) {
       const ns = ref.kind.namespaced ? ctx.namespace : "";
       const objs =
         ref.name !== undefined
-          ? [cluster.get<KubeObject>(ref.kind, ref.name, { namespace: ns })]
-          : cluster.list<KubeObject>(ref.kind, { namespace: ns, ...(selector === undefined ? {} : { labelSelector: selector }) });
+          ? [await client.get<KubeObject>(ref.kind, ref.name, { namespace: ns })]
+          : await client.list<KubeObject>(ref.kind, { namespace: ns, ...(selector === undefined ? {} : { labelSelector: selector }) });
       for (const obj of objs) {
         const current = obj.metadata?.labels ?? {};
         for (const [k, v] of Object.entries(set)) {
@@ -104,7 +104,7 @@ export const label: KubectlCommand = {
           }
         }
         const name = obj.metadata?.name ?? "";
-        const changed = patchOne(ctx, ref.kind, name, "merge", { metadata: { labels: set } });
+        const changed = await patchOne(ctx, ref.kind, name, "merge", { metadata: { labels: set } });
         const verb = Object.values(set).every((v) => v === null) ? "unlabeled" : "labeled";
         ctx.out.out(`${qualifiedRef(ref.kind, name)} ${changed ? verb : `not ${verb}`}`);
       }
@@ -113,9 +113,9 @@ export const label: KubectlCommand = {
 };
 
 /** `kubectl rollout restart`: a new pod-template annotation makes a new ReplicaSet. */
-export function rolloutRestart(args: readonly string[], ctx: CommandContext): void {
+export async function rolloutRestart(args: readonly string[], ctx: CommandContext): Promise<void> {
   const { kind, name } = single(args, "rollout restart");
-  const at = ctx.cluster.wallTime().toISOString().replace(/\.\d{3}Z$/, "Z");
-  patchOne(ctx, kind, name, "strategic", { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": at } } } } });
+  const at = ctx.clock.now().toISOString().replace(/\.\d{3}Z$/, "Z");
+  await patchOne(ctx, kind, name, "strategic", { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": at } } } } });
   ctx.out.out(`${qualifiedRef(kind, name)} restarted`);
 }

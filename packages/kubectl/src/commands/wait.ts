@@ -6,7 +6,6 @@
  */
 import { KubectlError, StatusError, renderKubectlError, type KindInfo, type KubeObject } from "@svclab/manifest";
 import type { Deployment } from "kubernetes-types/apps/v1";
-import { tryGet, waitUntil } from "../cluster";
 import type { CommandContext, KubectlCommand } from "../command";
 import { boolFlag, parseGoDuration, stringFlag } from "../flags";
 import { jsonpath } from "../print/jsonpath";
@@ -40,7 +39,7 @@ export const wait: KubectlCommand = {
     { name: "selector", short: "l", type: "string" },
     { name: "all", type: "bool" },
   ],
-  run(p, ctx) {
+  async run(p, ctx) {
     const cond = parseFor(stringFlag(p, "for"));
     const timeout = parseGoDuration(stringFlag(p, "timeout") ?? "30s");
     if (timeout === undefined) throw new KubectlError([`error: invalid argument ${JSON.stringify(stringFlag(p, "timeout"))} for "--timeout" flag: time: invalid duration`]);
@@ -62,7 +61,7 @@ export const wait: KubectlCommand = {
       if (ref.name !== undefined) {
         if (cond.t !== "delete") {
           try {
-            ctx.cluster.get(ref.kind, ref.name, { namespace: ns });
+            await ctx.client.get(ref.kind, ref.name, { namespace: ns });
           } catch (e) {
             if (!(e instanceof StatusError)) throw e;
             ctx.out.fail(renderKubectlError(e));
@@ -72,13 +71,13 @@ export const wait: KubectlCommand = {
         targets.push({ kind: ref.kind, ns, name: ref.name });
       } else {
         if (selector === undefined && !boolFlag(p, "all")) throw new KubectlError(["error: resource(s) were provided, but no name was specified"]);
-        const objs = ctx.cluster.list<KubeObject>(ref.kind, { namespace: ns, ...(selector === undefined ? {} : { labelSelector: selector }) });
+        const objs = await ctx.client.list<KubeObject>(ref.kind, { namespace: ns, ...(selector === undefined ? {} : { labelSelector: selector }) });
         targets.push(...objs.map((o) => ({ kind: ref.kind, ns, name: o.metadata?.name ?? "" })));
       }
     }
     if (targets.length === 0 && ctx.out.exitCode === 0) throw new KubectlError(["error: no matching resources found"]);
     for (const t of targets) {
-      const met = waitUntil(ctx.cluster, () => holds(tryGet(ctx.cluster, t.kind, t.ns, t.name), cond), timeout / 1000);
+      const met = await ctx.clock.waitUntil(async () => holds(await ctx.client.tryGet(t.kind, t.name, { namespace: t.ns }), cond), timeout / 1000);
       if (met) ctx.out.out(`${qualifiedRef(t.kind, t.name)} condition met`);
       else ctx.out.fail(`error: timed out waiting for the condition on ${t.kind.resource}/${t.name}`);
     }
@@ -105,7 +104,7 @@ function deploymentStatus(d: Deployment): { message: string; done: boolean } {
 /** How long `rollout status` may block in virtual time before giving up. */
 const ROLLOUT_LIMIT_SECONDS = 600;
 
-function rolloutStatus(args: readonly string[], ctx: CommandContext, timeoutText: string | undefined): void {
+async function rolloutStatus(args: readonly string[], ctx: CommandContext, timeoutText: string | undefined): Promise<void> {
   const refs = parseResourceArgs(args);
   const ref = refs[0];
   if (ref === undefined) throw new KubectlError(["error: required resource not specified"]);
@@ -113,17 +112,17 @@ function rolloutStatus(args: readonly string[], ctx: CommandContext, timeoutText
   if (ref.kind.kind !== "Deployment") throw new KubectlError([`error: no status viewer has been implemented for ${ref.kind.kind}`]);
   const name = ref.name;
   const limit = timeoutText === undefined || timeoutText === "0s" || timeoutText === "0" ? ROLLOUT_LIMIT_SECONDS : (parseGoDuration(timeoutText) ?? 0) / 1000;
-  const status = (): { message: string; done: boolean } => deploymentStatus(ctx.cluster.get<Deployment>(ref.kind, name, { namespace: ctx.namespace }));
-  const deadline = ctx.cluster.wallTime().getTime() + limit * 1000;
-  let s = status();
+  const status = async (): Promise<{ message: string; done: boolean }> => deploymentStatus(await ctx.client.get<Deployment>(ref.kind, name, { namespace: ctx.namespace }));
+  const deadline = ctx.clock.now().getTime() + limit * 1000;
+  let s = await status();
   ctx.out.out(s.message);
   while (!s.done) {
     const previous = s.message;
-    const left = (deadline - ctx.cluster.wallTime().getTime()) / 1000;
-    if (left <= 0 || !waitUntil(ctx.cluster, () => status().message !== previous, left)) {
+    const left = (deadline - ctx.clock.now().getTime()) / 1000;
+    if (left <= 0 || !(await ctx.clock.waitUntil(async () => (await status()).message !== previous, left))) {
       throw new KubectlError(["error: timed out waiting for the condition"]);
     }
-    s = status();
+    s = await status();
     ctx.out.out(s.message);
   }
 }
@@ -134,10 +133,10 @@ export const rollout: KubectlCommand = {
     { name: "timeout", type: "string" },
     { name: "watch", short: "w", type: "bool" },
   ],
-  run(p, ctx) {
+  async run(p, ctx) {
     const [sub, ...rest] = p.args;
-    if (sub === "status") rolloutStatus(rest, ctx, stringFlag(p, "timeout"));
-    else if (sub === "restart") rolloutRestart(rest, ctx);
+    if (sub === "status") await rolloutStatus(rest, ctx, stringFlag(p, "timeout"));
+    else if (sub === "restart") await rolloutRestart(rest, ctx);
     else if (sub === undefined) throw new KubectlError(["error: Required resource not specified."]);
     else throw new KubectlError([`error: unknown command ${JSON.stringify(sub)} for "kubectl rollout"`]);
   },
