@@ -9,3 +9,5 @@ export { inProcessClient } from "./client/cluster-client";
 export type { ClusterClient, ClientClock } from "./client/cluster-client";
 export { ApiClient } from "./client/api-client";
 export type { ExecOptions, ExecOutcome, ListOptions, PatchResult, WriteOptions } from "./client/api-client";
+export { httpClient, httpTransport, kubeconfigCluster, wallClock } from "./client/http-transport";
+export type { HttpClusterConfig } from "./client/http-transport";
