@@ -7,28 +7,22 @@ import { KubectlError, StatusError, renderKubectlError } from "@svclab/manifest"
 import { ApiClient } from "./client/api-client";
 import type { ClusterClient } from "./client/cluster-client";
 import { GLOBAL_FLAGS, type KubectlCommand } from "./command";
-import { describe } from "./commands/describe";
-import { exec, run } from "./commands/exec";
-import { expose } from "./commands/generate";
-import { get } from "./commands/get";
-import { apply, create, del } from "./commands/manifests";
-import { label, patch, scale } from "./commands/mutate";
-import { rollout, wait } from "./commands/wait";
+import { apply } from "./cmd/apply";
+import { create } from "./cmd/create";
+import { del } from "./cmd/delete";
+import { describe } from "./cmd/describe";
+import { exec } from "./cmd/exec";
+import { expose } from "./cmd/expose";
+import { get } from "./cmd/get";
+import { label } from "./cmd/label";
+import { patch } from "./cmd/patch";
+import { rollout } from "./cmd/rollout";
+import { run } from "./cmd/run";
+import { scale } from "./cmd/scale";
+import { version } from "./cmd/version";
+import { wait } from "./cmd/wait";
 import { UsageError, parseFlags, stringFlag } from "./flags";
 import { Output, type KubectlIO, type KubectlResult } from "./io";
-
-/** The client and server versions `kubectl version` reports (kind's node image). */
-const VERSION = { client: "v1.30.0", server: "v1.30.0", kustomize: "v5.0.4-0.20230601165947-6ce0bf390ce3" };
-
-const version: KubectlCommand = {
-  name: "version",
-  flags: [{ name: "client", type: "bool" }],
-  run(p, ctx) {
-    ctx.out.out(`Client Version: ${VERSION.client}`);
-    ctx.out.out(`Kustomize Version: ${VERSION.kustomize}`);
-    if (p.flags.get("client") !== true) ctx.out.out(`Server Version: ${VERSION.server}`);
-  },
-};
 
 const COMMANDS: readonly KubectlCommand[] = [apply, create, expose, del, get, describe, patch, scale, label, exec, run, wait, rollout, version];
 

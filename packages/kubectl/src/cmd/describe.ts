@@ -9,7 +9,10 @@ import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import type { CommandContext, KubectlCommand } from "../command";
 import { stringFlag } from "../flags";
-import { describeDeployment, describeNode, describePod, describeService } from "../print/describe";
+import { describeDeployment } from "../describe/deployment";
+import { describeNode } from "../describe/node";
+import { describePod } from "../describe/pod";
+import { describeService } from "../describe/service";
 import { KINDS } from "@svclab/apiserver";
 import { parseResourceArgs } from "../resources";
 

@@ -1,53 +1,14 @@
 /**
- * kubectl's object generators, as the Kubernetes docs' Service tutorials
- * use them: `kubectl create deployment NAME --image=...`, `kubectl create
- * namespace NAME` and `kubectl expose deployment|pod|service NAME
- * --port=... [--target-port=...] [--type=...]`. Each builds the object
- * kubectl would send and creates it.
+ * `kubectl expose`: a Service for a Deployment, ReplicaSet, Pod or Service,
+ * with its selector and ports taken from the object as kubectl's generators
+ * take them.
  */
 import { KubectlError, type KubeObject } from "@svclab/manifest";
 import type { Pod, Service, ServicePort } from "kubernetes-types/core/v1";
 import type { Deployment } from "kubernetes-types/apps/v1";
-import type { CommandContext, KubectlCommand } from "../command";
-import { intFlag, stringFlag, stringsFlag, type ParsedArgs } from "../flags";
+import type { KubectlCommand } from "../command";
+import { stringFlag } from "../flags";
 import { parseResourceArgs } from "../resources";
-
-/** The container name kubectl derives from an image: its last path element, without tag or digest. */
-function containerName(image: string): string {
-  const last = image.split("/").pop() ?? image;
-  return last.split("@")[0]?.split(":")[0] ?? last;
-}
-
-export async function createDeployment(p: ParsedArgs, ctx: CommandContext): Promise<void> {
-  const name = p.args[1];
-  if (name === undefined) throw new KubectlError(["error: exactly one NAME is required, got 0", "See 'kubectl create deployment -h' for help and examples"]);
-  const images = stringsFlag(p, "image");
-  if (images.length === 0) throw new KubectlError([`error: required flag(s) "image" not set`]);
-  const port = intFlag(p, "port");
-  const labels = { app: name };
-  const deployment = {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name, labels },
-    spec: {
-      replicas: intFlag(p, "replicas") ?? 1,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: { containers: images.map((image) => ({ name: containerName(image), image, ...(port === undefined ? {} : { ports: [{ containerPort: port }] }) })) },
-      },
-    },
-  };
-  await ctx.client.createObject(deployment, { namespace: ctx.namespace });
-  ctx.out.out(`deployment.apps/${name} created`);
-}
-
-export async function createNamespace(p: ParsedArgs, ctx: CommandContext): Promise<void> {
-  const name = p.args[1];
-  if (name === undefined) throw new KubectlError(["error: exactly one NAME is required, got 0", "See 'kubectl create namespace -h' for help and examples"]);
-  await ctx.client.createObject({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
-  ctx.out.out(`namespace/${name} created`);
-}
 
 const SERVICE_TYPES = ["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"];
 
