@@ -5,8 +5,6 @@
 // this checks the printers, discovery and the REST answers together.
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +12,7 @@ import { createCluster, type Cluster } from "@svclab/cluster";
 import { Kubectl } from "./kubectl";
 import { inProcessClient } from "./client/cluster-client";
 import { SAMPLE_DEPLOYMENT, SAMPLE_POD, SAMPLE_SESSION_AFFINITY } from "./test-support/manifests";
+import { serveOnLoopback } from "./test-support/serve";
 
 const KUBECTL = "/usr/bin/kubectl";
 const io = { files: { readFile: async () => undefined, readDir: async () => undefined }, stdin: "" };
@@ -28,33 +27,19 @@ function realKubectl(kubeconfig: string, args: readonly string[]): Promise<{ std
 
 describe.skipIf(!existsSync(KUBECTL))("the real kubectl agrees", () => {
   let cluster: Cluster;
-  let server: Server;
+  let close: () => Promise<void>;
   let kubeconfig: string;
 
   beforeAll(async () => {
     cluster = createCluster({ seed: 5 });
     for (const m of [SAMPLE_DEPLOYMENT, SAMPLE_POD, SAMPLE_SESSION_AFFINITY]) cluster.apply(m);
     cluster.settle();
-    const handler = cluster.restHandler();
-    server = createServer((req, res) => {
-      let body = "";
-      req.setEncoding("utf8");
-      req.on("data", (c: string) => void (body += c));
-      req.on("end", async () => {
-        const url = new URL(req.url ?? "/", "http://127.0.0.1");
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k] = v;
-        const r = await handler.handle({ method: req.method ?? "GET", path: url.pathname, query: url.searchParams, headers, body });
-        if (r.kind === "body") res.writeHead(r.status, r.headers).end(r.body);
-        else res.writeHead(501).end();
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const served = await serveOnLoopback(cluster.restHandler());
+    close = served.close;
     kubeconfig = join(mkdtempSync(join(tmpdir(), "svclab-oracle-")), "config");
-    const port = (server.address() as AddressInfo).port;
-    writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\ncurrent-context: svclab\ncontexts:\n- name: svclab\n  context: { cluster: svclab }\nclusters:\n- name: svclab\n  cluster: { server: "http://127.0.0.1:${port}" }\n`);
+    writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\ncurrent-context: svclab\ncontexts:\n- name: svclab\n  context: { cluster: svclab }\nclusters:\n- name: svclab\n  cluster: { server: "${served.url}" }\n`);
   });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  afterAll(() => close());
 
   it.each([
     "get pods",
