@@ -1,5 +1,6 @@
 import * as https from "node:https";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { WebSocket } from "ws";
 import type { RestExec, RestHandler, RestRequest, RestResponse, RestStream } from "../rest/types";
 import { writeKubeconfig } from "./kubeconfig";
 import { startApiServerHttp, type ApiServerHttp } from "./server";
@@ -97,6 +98,12 @@ class FakeHandler implements RestHandler {
           return 0;
         }
         if (program === "boom") throw new Error("secret runtime detail");
+        if (program === "hang") {
+          // Runs until stdin ends, writing after it ends: what a process does whose client has gone.
+          for await (const chunk of streams.stdin) streams.stdout(chunk);
+          streams.stdout("late output\n");
+          return 0;
+        }
         streams.stderr(`${program}: not found\n`);
         return 127;
       },
@@ -314,6 +321,82 @@ describe("the HTTPS front driven by the real kubectl", () => {
     expect(response.status).toBe(401);
     expect(JSON.parse(response.body)).toEqual({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "Unauthorized", reason: "Unauthorized", code: 401 });
     expect(handler.requests.length).toBe(before);
+  });
+});
+
+/** A WebSocket client as kubectl's, for what kubectl does not do on purpose. */
+function openExec(server: ApiServerHttp, command: string, protocols: string[]): Promise<{ ws: WebSocket; protocol: string } | { status: number; body: string }> {
+  const url = `wss://127.0.0.1:${server.port}/api/v1/namespaces/default/pods/web/exec?command=${command}&container=app&stdin=true&stdout=true&stderr=true`;
+  const ws = new WebSocket(url, protocols, { ca: server.caCert, headers: { authorization: `Bearer ${server.token}` } });
+  return new Promise((resolve, reject) => {
+    ws.on("open", () => resolve({ ws, protocol: ws.protocol }));
+    ws.on("unexpected-response", (_req, res) => {
+      let body = "";
+      res.setEncoding("utf8").on("data", (text: string) => (body += text));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    ws.on("error", reject);
+  });
+}
+
+describe("exec sessions at the edges", () => {
+  const handler = new FakeHandler();
+  const logged: string[] = [];
+  let server: ApiServerHttp;
+  beforeAll(async () => {
+    server = await startApiServerHttp({ handler, log: (line) => logged.push(line) });
+  });
+  afterAll(() => server.close());
+
+  test("a client that leaves mid-exec ends the session without crashing the server", async () => {
+    const opened = await openExec(server, "hang", ["v5.channel.k8s.io"]);
+    if (!("ws" in opened)) throw new Error(`upgrade refused: ${opened.body}`);
+    const echoed = new Promise<Buffer>((resolve) => opened.ws.once("message", (data: Buffer) => resolve(data)));
+    opened.ws.send(Buffer.from([0, ...Buffer.from("hi")]));
+    expect([...(await echoed)]).toEqual([1, ...Buffer.from("hi")]);
+    expect(server.openExecSessions()).toBe(1);
+    opened.ws.terminate();
+    await expect.poll(() => server.openExecSessions(), { timeout: 5_000 }).toBe(0);
+    const after = await request(server, { method: "GET", path: "/version" });
+    expect(after.status).toBe(200);
+  });
+
+  test("[255, 0] closes stdin; the exit Status and close 1000 follow", async () => {
+    const opened = await openExec(server, "hang", ["v5.channel.k8s.io"]);
+    if (!("ws" in opened)) throw new Error(`upgrade refused: ${opened.body}`);
+    const messages: Buffer[] = [];
+    opened.ws.on("message", (data: Buffer) => messages.push(data));
+    const closed = new Promise<number>((resolve) => opened.ws.on("close", (code) => resolve(code)));
+    // A UTF-8 character split across two frames arrives whole.
+    const snow = Buffer.from("\u2603");
+    opened.ws.send(Buffer.from([0, ...snow.subarray(0, 1)]));
+    opened.ws.send(Buffer.from([0, ...snow.subarray(1)]));
+    opened.ws.send(Buffer.from([255, 0]));
+    expect(await closed).toBe(1000);
+    const byChannel = messages.map((m) => [m[0], m.subarray(1).toString("utf8")]);
+    expect(byChannel).toEqual([
+      [1, "\u2603"],
+      [1, "late output\n"],
+      [3, '{"metadata":{},"status":"Success"}'],
+    ]);
+  });
+
+  test.each([
+    { offered: ["v5.channel.k8s.io", "v4.channel.k8s.io"], chosen: "v5.channel.k8s.io" },
+    { offered: ["v4.channel.k8s.io", "v3.channel.k8s.io"], chosen: "v4.channel.k8s.io" },
+  ])("offered $offered, the server speaks $chosen", async ({ offered, chosen }) => {
+    const opened = await openExec(server, "echo", offered);
+    if (!("ws" in opened)) throw new Error(`upgrade refused: ${opened.body}`);
+    expect(opened.protocol).toBe(chosen);
+    await new Promise((resolve) => opened.ws.on("close", resolve));
+  });
+
+  test("no subprotocol svclab speaks: a 400 Status, no upgrade", async () => {
+    const opened = await openExec(server, "echo", ["v1.channel.k8s.io", "base64.channel.k8s.io"]);
+    expect(opened).toMatchObject({ status: 400 });
+    if (!("status" in opened)) throw new Error("upgraded");
+    expect(JSON.parse(opened.body)).toMatchObject({ kind: "Status", reason: "BadRequest", code: 400 });
+    expect(server.openExecSessions()).toBe(0);
   });
 });
 
