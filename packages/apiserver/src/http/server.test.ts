@@ -55,6 +55,18 @@ class FakeHandler implements RestHandler {
     if (path === "/api/v1/namespaces/default/pods/web") return json(200, POD);
     if (path === "/api/v1/namespaces/default/pods/web/exec") return this.exec(query.getAll("command"), query.get("stdin") === "true");
     if (path === "/api/v1/namespaces/default/pods/explode") throw new Error("secret internal detail");
+    if (path === "/api/v1/namespaces/default/pods/locked") return json(200, { ...POD, metadata: { ...POD.metadata, name: "locked" } });
+    if (path === "/api/v1/namespaces/default/pods/locked/exec")
+      return json(403, {
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Failure",
+        message: 'pods "locked" is forbidden: User "svclab" cannot create resource "pods/exec" in API group "" in the namespace "default"',
+        reason: "Forbidden",
+        details: { name: "locked", kind: "pods" },
+        code: 403,
+      });
     return json(404, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server could not find the requested resource", reason: "NotFound", details: {}, code: 404 });
   }
 
@@ -197,6 +209,22 @@ describe("the HTTPS front driven by the real kubectl", () => {
     const result = await home.run(["exec", "web", "--", ...command]);
     expect(result).toEqual({ code, stdout, stderr });
     expect(server.openExecSessions()).toBe(0);
+  });
+
+  test("an exec the handler refuses: kubectl falls back to SPDY, is refused again, and prints the Status", async () => {
+    const before = handler.requests.length;
+    const result = await home.run(["exec", "locked", "--", "echo", "hi"]);
+    expect(result.stderr).toBe(
+      'Error from server (Forbidden): pods "locked" is forbidden: User "svclab" cannot create resource "pods/exec" in API group "" in the namespace "default"\n',
+    );
+    expect(result.code).toBe(1);
+    // After discovery (when not cached): the pod GET, the WebSocket attempt, then the SPDY POST.
+    const asked = handler.requests.slice(before).filter((r) => r.path.includes("/pods/"));
+    expect(asked.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "GET /api/v1/namespaces/default/pods/locked",
+      "GET /api/v1/namespaces/default/pods/locked/exec",
+      "POST /api/v1/namespaces/default/pods/locked/exec",
+    ]);
   });
 
   test("kubectl exec -i relays stdin up to its end", async () => {
@@ -401,6 +429,17 @@ describe("exec sessions at the edges", () => {
 });
 
 describe("shutting down", () => {
+  test("close() ends an open exec session", async () => {
+    const server = await startApiServerHttp({ handler: new FakeHandler(), log: () => undefined });
+    const opened = await openExec(server, "hang", ["v5.channel.k8s.io"]);
+    if (!("ws" in opened)) throw new Error(`upgrade refused: ${opened.body}`);
+    const closed = new Promise((resolve) => opened.ws.on("close", resolve));
+    await expect.poll(() => server.openExecSessions()).toBe(1);
+    await server.close();
+    await closed;
+    await expect.poll(() => server.openExecSessions()).toBe(0);
+  });
+
   test("close() ends open watches, releases them and frees the port", async () => {
     const handler = new FakeHandler();
     const server = await startApiServerHttp({ handler, tls: false, token: null, log: () => undefined });
@@ -416,6 +455,7 @@ describe("shutting down", () => {
     await ended;
     expect(server.openStreams()).toBe(0);
     expect(handler.released).toBe(1);
+    expect(handler.openWatches).toBe(0);
     // The port is free again: a new server can take it.
     const again = await startApiServerHttp({ handler, tls: false, token: null, port: server.port, log: () => undefined });
     expect(again.port).toBe(server.port);

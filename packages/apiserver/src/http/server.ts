@@ -95,7 +95,10 @@ export async function startApiServerHttp(options: ApiServerHttpOptions): Promise
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   const token = options.token === undefined ? randomBytes(32).toString("hex") : options.token;
-  const certificates = options.tls === false ? undefined : options.tls === true || options.tls === undefined ? await generateServingCertificates() : options.tls;
+  // A server bound to one other address must be valid for it; a wildcard names no address a client dials.
+  const extraHosts = ["0.0.0.0", "::"].includes(host) ? [] : [host];
+  const certificates =
+    options.tls === false ? undefined : options.tls === true || options.tls === undefined ? await generateServingCertificates({ extraHosts }) : options.tls;
 
   const expected = token === null ? undefined : Buffer.from(`Bearer ${token}`, "utf8");
   const authenticated = (authorization: string | undefined): boolean => {
