@@ -54,8 +54,12 @@ function describe(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
+function statusBody(status: FailureStatus): RestBody {
+  return { kind: "body", status: status.code, headers: { "Content-Type": "application/json" }, body: statusJson(status) };
+}
+
 function sendStatus(res: http.ServerResponse, status: FailureStatus): void {
-  sendBody(res, { kind: "body", status: status.code, headers: { "Content-Type": "application/json" }, body: statusJson(status) });
+  sendBody(res, statusBody(status));
 }
 
 function sendBody(res: http.ServerResponse, answer: RestBody): void {
@@ -76,10 +80,6 @@ function refuseUpgrade(socket: Duplex, answer: RestBody): void {
   const head = [`HTTP/1.1 ${answer.status} ${http.STATUS_CODES[answer.status] ?? ""}`];
   for (const [name, value] of Object.entries(headers)) head.push(`${name}: ${value}`);
   socket.end(Buffer.concat([Buffer.from(`${head.join("\r\n")}\r\n\r\n`, "latin1"), body]));
-}
-
-function statusBody(status: FailureStatus): RestBody {
-  return { kind: "body", status: status.code, headers: { "Content-Type": "application/json" }, body: statusJson(status) };
 }
 
 /**
@@ -179,7 +179,6 @@ export async function startApiServerHttp(options: ApiServerHttpOptions): Promise
         return refuseUpgrade(socket, statusBody(badRequest(`unable to upgrade: svclab serves exec and attach over WebSocket (${EXEC_SUBPROTOCOLS.join(", ")}) only`)));
       }
       if (socket.destroyed) return;
-      pendingUpgrades.delete(socket);
       wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
         execSessions += 1;
         void runExecSession(response, ws, target.query, log).then(() => {
