@@ -8,7 +8,7 @@ export type { ManifestDocument } from "./yaml";
 export { parseManifests } from "./yaml";
 
 export type { DecodeOptions } from "./decode";
-export { decodeManifest } from "./decode";
+export { decodeManifest, decodeWithFieldValidation } from "./decode";
 
 export {
   applyDefaults,
