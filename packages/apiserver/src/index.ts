@@ -43,7 +43,6 @@ export { startApiServerHttp } from "./http/server";
 export type { ApiServerHttp, ApiServerHttpOptions } from "./http/server";
 export { generateServingCertificates } from "./http/certs";
 export type { ServingCertificates, ServingCertificateOptions } from "./http/certs";
-export { DEFAULT_MAX_BODY_BYTES } from "./http/request";
 export {
   kubeconfigKey,
   kubeconfigPaths,

@@ -1,5 +1,6 @@
 import { StringDecoder } from "node:string_decoder";
 import type { WebSocket } from "ws";
+import { internalError } from "../api/errors";
 import type { RestExec } from "../rest/types";
 
 /** The subprotocols of kubelet's exec/attach WebSocket that svclab speaks, most preferred first. */
@@ -33,17 +34,12 @@ export function exitStatus(code: number, query: URLSearchParams): string {
   });
 }
 
-/** What the kubelet sends when the runtime fails rather than the process (`NewInternalError`). */
+/** What the kubelet sends when the runtime fails rather than the process (`NewInternalError`, without kind and apiVersion). */
 function internalErrorStatus(): string {
-  const cause = "error executing command in container: the simulated process failed; see the svclab serve log";
-  return JSON.stringify({
-    metadata: {},
-    status: "Failure",
-    message: `Internal error occurred: ${cause}`,
-    reason: "InternalError",
-    details: { causes: [{ message: cause }] },
-    code: 500,
-  });
+  const { kind: _kind, apiVersion: _apiVersion, ...status } = internalError(
+    "error executing command in container: the simulated process failed; see the svclab serve log",
+  ).status;
+  return JSON.stringify(status);
 }
 
 /** stdin as an async iterable fed by channel-0 frames, ended by `[255, 0]` or by the socket closing. */

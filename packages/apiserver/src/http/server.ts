@@ -4,12 +4,16 @@ import * as https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import type { RestBody, RestHandler, RestRequest, RestResponse } from "../rest/types";
+import { badRequestError, StatusError } from "@svclab/manifest";
+import { internalError } from "../api/errors";
+import { MAX_BODY_BYTES } from "../rest/http-errors";
+import type { RestHandler, RestRequest, RestResponse } from "../rest/types";
 import { generateServingCertificates, type ServingCertificates } from "./certs";
 import { EXEC_SUBPROTOCOLS, runExecSession } from "./exec";
-import { DEFAULT_MAX_BODY_BYTES, parseTarget, RequestRejected, restHeaders, toRestRequest } from "./request";
+import { parseTarget, restHeaders, toRestRequest } from "./request";
+import { refuseUpgrade, sendBody, statusBody } from "./response";
+import { unauthorizedError } from "./status";
 import { relayStream } from "./stream";
-import { badRequest, internalError, statusJson, unauthorized, type FailureStatus } from "./status";
 
 export interface ApiServerHttpOptions {
   readonly handler: RestHandler;
@@ -26,7 +30,7 @@ export interface ApiServerHttpOptions {
    * HTTP kubeconfigs without a user).
    */
   readonly token?: string | null;
-  /** Defaults to kube-apiserver's 3 MiB. */
+  /** Defaults to kube-apiserver's `--max-request-body-bytes`, 3 MiB. */
   readonly maxBodyBytes?: number;
   /** Where internal errors go, with their stacks; defaults to stderr. */
   readonly log?: (message: string) => void;
@@ -54,34 +58,6 @@ function describe(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
-function statusBody(status: FailureStatus): RestBody {
-  return { kind: "body", status: status.code, headers: { "Content-Type": "application/json" }, body: statusJson(status) };
-}
-
-function sendStatus(res: http.ServerResponse, status: FailureStatus): void {
-  sendBody(res, statusBody(status));
-}
-
-function sendBody(res: http.ServerResponse, answer: RestBody): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const body = Buffer.from(answer.body, "utf8");
-  res.writeHead(answer.status, { "Content-Type": "application/json", ...answer.headers, "Content-Length": body.length });
-  res.end(body);
-}
-
-/** An HTTP response written straight onto a socket that was offered an upgrade and will not get one. */
-function refuseUpgrade(socket: Duplex, answer: RestBody): void {
-  if (socket.destroyed) return;
-  const body = Buffer.from(answer.body, "utf8");
-  const headers = { "Content-Type": "application/json", ...answer.headers, "Content-Length": String(body.length), Connection: "close" };
-  const head = [`HTTP/1.1 ${answer.status} ${http.STATUS_CODES[answer.status] ?? ""}`];
-  for (const [name, value] of Object.entries(headers)) head.push(`${name}: ${value}`);
-  socket.end(Buffer.concat([Buffer.from(`${head.join("\r\n")}\r\n\r\n`, "latin1"), body]));
-}
-
 /**
  * Serves a `RestHandler` over HTTP(S) on node:http, the way kube-apiserver's
  * filter chain fronts its REST handlers: authentication first, then request
@@ -92,7 +68,7 @@ function refuseUpgrade(socket: Duplex, answer: RestBody): void {
 export async function startApiServerHttp(options: ApiServerHttpOptions): Promise<ApiServerHttp> {
   const { handler } = options;
   const host = options.host ?? "127.0.0.1";
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   const token = options.token === undefined ? randomBytes(32).toString("hex") : options.token;
   // A server bound to one other address must be valid for it; a wildcard names no address a client dials.
@@ -124,18 +100,18 @@ export async function startApiServerHttp(options: ApiServerHttpOptions): Promise
   async function onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     if (!authenticated(req.headers.authorization)) {
       req.resume();
-      sendStatus(res, unauthorized);
+      sendBody(res, statusBody(unauthorizedError()));
       return;
     }
     let request: RestRequest;
     try {
       request = await toRestRequest(req, maxBodyBytes);
     } catch (error) {
-      if (!(error instanceof RequestRejected)) throw error;
+      if (!(error instanceof StatusError)) throw error;
       // Whatever is left of a refused body is not worth reading; the connection goes with it.
       res.setHeader("Connection", "close");
       req.resume();
-      sendStatus(res, error.status);
+      sendBody(res, statusBody(error));
       return;
     }
     const response = await answer(request);
@@ -146,7 +122,7 @@ export async function startApiServerHttp(options: ApiServerHttpOptions): Promise
       relayStream(response, res, () => streams.delete(res));
     } else {
       // What the API server's upgrade-aware proxy says to a plain request for exec.
-      sendStatus(res, badRequest("Upgrade request required"));
+      sendBody(res, statusBody(badRequestError("Upgrade request required")));
     }
   }
 
@@ -161,22 +137,22 @@ export async function startApiServerHttp(options: ApiServerHttpOptions): Promise
     pendingUpgrades.add(socket);
     socket.on("error", () => socket.destroy());
     try {
-      if (!authenticated(req.headers.authorization)) return refuseUpgrade(socket, statusBody(unauthorized));
+      if (!authenticated(req.headers.authorization)) return refuseUpgrade(socket, statusBody(unauthorizedError()));
       let target: ReturnType<typeof parseTarget>;
       try {
         target = parseTarget(req.url);
       } catch (error) {
-        if (!(error instanceof RequestRejected)) throw error;
-        return refuseUpgrade(socket, statusBody(error.status));
+        if (!(error instanceof StatusError)) throw error;
+        return refuseUpgrade(socket, statusBody(error));
       }
       const request: RestRequest = { method: (req.method ?? "GET").toUpperCase(), ...target, headers: restHeaders(req), body: "" };
       const response = await answer(request);
       if (response.kind === "body") return refuseUpgrade(socket, response);
-      if (response.kind === "stream") return refuseUpgrade(socket, statusBody(badRequest("a watch or log stream cannot be upgraded")));
+      if (response.kind === "stream") return refuseUpgrade(socket, statusBody(badRequestError("a watch or log stream cannot be upgraded")));
       const offered = String(req.headers["sec-websocket-protocol"] ?? "").split(",").map((p) => p.trim());
       if (String(req.headers.upgrade ?? "").toLowerCase() !== "websocket" || !EXEC_SUBPROTOCOLS.some((p) => offered.includes(p))) {
         // SPDY/3.1, kubectl's fallback, is not served: its streams need a multiplexer node does not have.
-        return refuseUpgrade(socket, statusBody(badRequest(`unable to upgrade: svclab serves exec and attach over WebSocket (${EXEC_SUBPROTOCOLS.join(", ")}) only`)));
+        return refuseUpgrade(socket, statusBody(badRequestError(`unable to upgrade: svclab serves exec and attach over WebSocket (${EXEC_SUBPROTOCOLS.join(", ")}) only`)));
       }
       if (socket.destroyed) return;
       wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
@@ -194,7 +170,7 @@ export async function startApiServerHttp(options: ApiServerHttpOptions): Promise
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     onRequest(req, res).catch((error: unknown) => {
       log(`${req.method} ${req.url}: ${describe(error)}`);
-      if (!res.headersSent) sendStatus(res, internalError(GENERIC_FAILURE));
+      if (!res.headersSent) sendBody(res, statusBody(internalError(GENERIC_FAILURE)));
       else res.destroy();
     });
   });

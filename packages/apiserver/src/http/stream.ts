@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { RestStream } from "../rest/types";
+import { responseHeaders } from "./response";
 
 /**
  * Relays a watch or `logs -f` to the client: chunked transfer, each chunk
@@ -9,7 +10,7 @@ import type { RestStream } from "../rest/types";
  * handler ended it, or the server is shutting down.
  */
 export function relayStream(stream: RestStream, res: ServerResponse, onClosed: () => void): void {
-  res.writeHead(stream.status, { "Content-Type": "application/json", ...stream.headers });
+  res.writeHead(stream.status, responseHeaders(stream.headers));
   // kubectl waits for the headers before it reports a watch as started.
   res.flushHeaders();
   let release: (() => void) | undefined;
