@@ -1,5 +1,6 @@
 import { StringDecoder } from "node:string_decoder";
 import type { WebSocket } from "ws";
+import { StatusError } from "@svclab/manifest";
 import { internalError } from "../api/errors";
 import type { RestExec } from "../rest/types";
 
@@ -34,11 +35,15 @@ export function exitStatus(code: number, query: URLSearchParams): string {
   });
 }
 
-/** What the kubelet sends when the runtime fails rather than the process (`NewInternalError`, without kind and apiVersion). */
-function internalErrorStatus(): string {
-  const { kind: _kind, apiVersion: _apiVersion, ...status } = internalError(
-    "error executing command in container: the simulated process failed; see the svclab serve log",
-  ).status;
+/**
+ * What the kubelet sends when the runtime fails rather than the process: the
+ * handler's own Status when it threw one (`NewInternalError` of the
+ * runtime's message), else a generic internal error, the detail kept for the
+ * server log. Without kind and apiVersion, as the kubelet encodes it.
+ */
+function failureStatus(error: unknown): string {
+  const failure = error instanceof StatusError ? error : internalError("error executing command in container: the simulated process failed; see the svclab serve log");
+  const { kind: _kind, apiVersion: _apiVersion, ...status } = failure.status;
   return JSON.stringify(status);
 }
 
@@ -127,8 +132,8 @@ export function runExecSession(
     .then(
       (code) => send(ERROR, exitStatus(code, query)),
       (error: unknown) => {
-        log(`exec failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        send(ERROR, internalErrorStatus());
+        if (!(error instanceof StatusError)) log(`exec failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        send(ERROR, failureStatus(error));
       },
     )
     .finally(() => {

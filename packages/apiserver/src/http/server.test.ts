@@ -1,6 +1,9 @@
 import * as https from "node:https";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { WebSocket } from "ws";
+import { notFoundError } from "@svclab/manifest";
+import { internalError } from "../api/errors";
+import { KINDS } from "../api/kinds";
 import { AGGREGATED_DISCOVERY, SERVER_VERSION } from "../rest/discovery";
 import type { RestExec, RestHandler, RestRequest, RestResponse, RestStream } from "../rest/types";
 import { writeKubeconfig } from "./kubeconfig";
@@ -49,6 +52,7 @@ class FakeHandler implements RestHandler {
     if (path === "/api/v1/namespaces/default/pods/web") return json(200, POD);
     if (path === "/api/v1/namespaces/default/pods/web/exec") return this.exec(query.getAll("command"), query.get("stdin") === "true");
     if (path === "/api/v1/namespaces/default/pods/explode") throw new Error("secret internal detail");
+    if (path === "/api/v1/namespaces/default/pods/gone") throw notFoundError(KINDS.pod, "gone");
     if (path === "/api/v1/namespaces/default/pods/locked") return json(200, { ...POD, metadata: { ...POD.metadata, name: "locked" } });
     if (path === "/api/v1/namespaces/default/pods/locked/exec")
       return json(403, {
@@ -104,6 +108,7 @@ class FakeHandler implements RestHandler {
           return 0;
         }
         if (program === "boom") throw new Error("secret runtime detail");
+        if (program === "missing") throw internalError('error executing command in container: exec: "missing": executable file not found in $PATH');
         if (program === "hang") {
           // Runs until stdin ends, writing after it ends: what a process does whose client has gone.
           for await (const chunk of streams.stdin) streams.stdout(chunk);
@@ -234,6 +239,18 @@ describe("the HTTPS front driven by the real kubectl", () => {
     expect(result.stderr).toBe("error: Internal error occurred: error executing command in container: the simulated process failed; see the svclab serve log\n");
     expect(result.code).toBe(1);
     expect(logged.some((line) => line.includes("secret runtime detail"))).toBe(true);
+  });
+
+  test("a Status the exec throws is what kubectl prints", async () => {
+    const result = await home.run(["exec", "web", "--", "missing"]);
+    expect(result.stderr).toBe('error: Internal error occurred: error executing command in container: exec: "missing": executable file not found in $PATH\n');
+    expect(result.code).toBe(1);
+  });
+
+  test("a Status the handler throws is its answer, not an internal error", async () => {
+    const result = await home.run(["get", "--raw", "/api/v1/namespaces/default/pods/gone"]);
+    expect(result.stderr).toBe('Error from server (NotFound): pods "gone" not found\n');
+    expect(logged.some((line) => line.includes("gone"))).toBe(false);
   });
 
   test("a watch the client leaves is released", async () => {

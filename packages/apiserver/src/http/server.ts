@@ -92,6 +92,8 @@ export async function startApiServerHttp(options: ApiServerHttpOptions): Promise
     try {
       return await handler.handle(request);
     } catch (error) {
+      // A Status the handler threw is its answer; anything else is a fault, kept for the log.
+      if (error instanceof StatusError) return statusBody(error);
       log(`${request.method} ${request.path}: ${describe(error)}`);
       return statusBody(internalError(GENERIC_FAILURE));
     }
