@@ -1,5 +1,5 @@
 import * as http from "node:http";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { testServer } from "../test-support/server";
@@ -10,32 +10,20 @@ import { KubectlHome } from "./test-support/kubectl";
 // The real RestServer (no controllers) behind the HTTP front, driven by the
 // real kubectl: what each command prints is kubectl's own rendering of the
 // handler's answers, so a difference here is the transport's or the handler's.
-const SERVICE = `apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector:
-    app: web
-  ports:
-  - name: http
-    port: 80
-    targetPort: 8080
-`;
+// The article's Service (the book's manifests live once, in examples/manifests).
+const MANIFEST = path.join(__dirname, "../../../../examples/manifests/sample-session-affinity.yaml");
+const SVC = "sample-session-affinity";
+const TIMEOUT_30 = '{"spec":{"sessionAffinityConfig":{"clientIP":{"timeoutSeconds":30}}}}';
 
 describe("the real RestServer over plain HTTP, driven by the real kubectl", () => {
   const { rest } = testServer();
   const home = new KubectlHome();
   const logged: string[] = [];
   let server: ApiServerHttp;
-  let manifest: string;
 
   beforeAll(async () => {
     server = await startApiServerHttp({ handler: rest, tls: false, token: null, log: (line) => logged.push(line) });
     await writeKubeconfig({ name: "rest", server: server.url }, { explicitPath: home.kubeconfig });
-    manifest = path.join(home.dir, "svc.yaml");
-    mkdirSync(home.dir, { recursive: true });
-    writeFileSync(manifest, SERVICE);
   });
   afterAll(async () => {
     await server.close();
@@ -44,21 +32,21 @@ describe("the real RestServer over plain HTTP, driven by the real kubectl", () =
 
   // Run in order: each step sees the state the previous ones left.
   test.each([
-    { args: ["apply", "-f", "MANIFEST"], stdout: "service/web created\n" },
-    { args: ["apply", "-f", "MANIFEST"], stdout: "service/web unchanged\n" },
-    { args: ["get", "svc", "web", "-o", "jsonpath={.spec.ports[0].targetPort}"], stdout: "8080" },
-    { args: ["patch", "svc", "web", "--type", "merge", "-p", '{"spec":{"ports":[{"name":"http","port":80,"targetPort":9090}]}}'], stdout: "service/web patched\n" },
-    { args: ["patch", "svc", "web", "--type", "merge", "-p", '{"spec":{"ports":[{"name":"http","port":80,"targetPort":9090}]}}'], stdout: "service/web patched (no change)\n" },
-    { args: ["label", "svc", "web", "tier=front"], stdout: "service/web labeled\n" },
-    { args: ["get", "svc", "-l", "tier=front", "-o", "name"], stdout: "service/web\n" },
-    { args: ["delete", "svc", "web"], stdout: 'service "web" deleted\n' },
+    { args: ["apply", "-f", MANIFEST], stdout: `service/${SVC} created\n` },
+    { args: ["apply", "-f", MANIFEST], stdout: `service/${SVC} unchanged\n` },
+    { args: ["get", "svc", SVC, "-o", "jsonpath={.spec.sessionAffinityConfig.clientIP.timeoutSeconds}"], stdout: "10" },
+    { args: ["patch", "svc", SVC, "--type", "merge", "-p", TIMEOUT_30], stdout: `service/${SVC} patched\n` },
+    { args: ["patch", "svc", SVC, "--type", "merge", "-p", TIMEOUT_30], stdout: `service/${SVC} patched (no change)\n` },
+    { args: ["label", "svc", SVC, "tier=front"], stdout: `service/${SVC} labeled\n` },
+    { args: ["get", "svc", "-l", "tier=front", "-o", "name"], stdout: `service/${SVC}\n` },
+    { args: ["delete", "svc", SVC], stdout: `service "${SVC}" deleted\n` },
   ])("kubectl $args", async ({ args, stdout }) => {
-    const result = await home.run(args.map((a) => (a === "MANIFEST" ? manifest : a)));
+    const result = await home.run(args);
     expect(result).toEqual({ code: 0, stdout, stderr: "" });
   });
 
   test.each([
-    { args: ["get", "svc", "web"], stderr: 'Error from server (NotFound): services "web" not found\n' },
+    { args: ["get", "svc", SVC], stderr: `Error from server (NotFound): services "${SVC}" not found\n` },
     { args: ["get", "nosuchthings"], stderr: 'error: the server doesn\'t have a resource type "nosuchthings"\n' },
   ])("kubectl $args fails as against kube-apiserver", async ({ args, stderr }) => {
     const result = await home.run(args);
@@ -66,13 +54,13 @@ describe("the real RestServer over plain HTTP, driven by the real kubectl", () =
   });
 
   test("kubectl get -w holds a watcher until kubectl goes away", { timeout: 30_000 }, async () => {
-    expect((await home.run(["apply", "-f", manifest])).code).toBe(0);
+    expect((await home.run(["apply", "-f", MANIFEST])).code).toBe(0);
     const child = home.spawn(["get", "svc", "-w"]);
     await new Promise<void>((resolve, reject) => {
       let out = "";
       child.stdout?.setEncoding("utf8").on("data", (text: string) => {
         out += text;
-        if (out.includes("web")) resolve();
+        if (out.includes(SVC)) resolve();
       });
       child.stderr?.setEncoding("utf8").on("data", (text: string) => reject(new Error(text)));
       setTimeout(() => reject(new Error(`no table: ${out}`)), 15_000).unref();
@@ -84,7 +72,7 @@ describe("the real RestServer over plain HTTP, driven by the real kubectl", () =
     await exited;
     await expect.poll(() => server.openStreams(), { timeout: 5_000 }).toBe(0);
     expect(rest.watchers).toBe(0);
-    expect((await home.run(["delete", "svc", "web"])).code).toBe(0);
+    expect((await home.run(["delete", "svc", SVC])).code).toBe(0);
   });
 
   test.each([
@@ -98,7 +86,7 @@ describe("the real RestServer over plain HTTP, driven by the real kubectl", () =
         res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
       });
       req.on("error", reject);
-      req.end(body ?? SERVICE);
+      req.end(body ?? readFileSync(MANIFEST, "utf8"));
     });
     expect(response.status).toBe(code);
     expect(JSON.parse(response.body)).toMatchObject({ kind: "Status", status: "Failure", reason, code });
