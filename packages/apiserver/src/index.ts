@@ -39,3 +39,15 @@ export type {
   ExecStreams,
   RestHandler,
 } from "./rest/types";
+export { startApiServerHttp } from "./http/server";
+export type { ApiServerHttp, ApiServerHttpOptions } from "./http/server";
+export { generateServingCertificates } from "./http/certs";
+export type { ServingCertificates, ServingCertificateOptions } from "./http/certs";
+export {
+  kubeconfigKey,
+  kubeconfigPaths,
+  kubeconfigPathForMerge,
+  writeKubeconfig,
+  removeKubeconfigEntries,
+} from "./http/kubeconfig";
+export type { KubeconfigEntry, KubeconfigLocation } from "./http/kubeconfig";
