@@ -8,7 +8,7 @@
 export { ApiServer } from "./api/server";
 export type { DeleteOptions, ListOptions, PatchOptions, WriteOptions, WriteResult, ResourceHooks, Transaction } from "./api/server";
 export { KINDS, SERVED_KINDS } from "./api/kinds";
-export { forbiddenError, internalError } from "./api/errors";
+export { forbiddenError, internalError, methodNotAllowedError } from "./api/errors";
 export { newUid, rfc3339 } from "./api/metadata";
 export { canonicalJson, computeHash, generateName, safeEncodeString } from "./api/names";
 export type { IntSource } from "./api/names";
