@@ -17,6 +17,8 @@ export const CLOCK_ADVANCE_PATH = "/svclab/v1/clock/advance";
 
 /** How often the wall clock pulls virtual time forward between requests. */
 const TICK_MS = 100;
+/** Manual mode, while a client watches: how often virtual time catches up with the real time spent waiting. */
+const STEP_MS = 10;
 
 /**
  * A duration as `sleep` and Go's time.ParseDuration write it: `11`, `11s`,
@@ -49,6 +51,11 @@ function statusResponse(e: StatusError): RestResponse {
 /** The cluster's handler, with the clock kept in step and the advance endpoint in front of it. */
 export class ServedClock {
   private tick: NodeJS.Timeout | undefined;
+  private step: NodeJS.Timeout | undefined;
+  /** Watches and `logs -f` streams open now. */
+  private watching = 0;
+  /** Host time of the last watch step (manual mode). */
+  private steppedAt = 0;
 
   constructor(
     private readonly cluster: Cluster,
@@ -63,7 +70,46 @@ export class ServedClock {
 
   stop(): void {
     if (this.tick !== undefined) clearInterval(this.tick);
+    if (this.step !== undefined) clearTimeout(this.step);
     this.tick = undefined;
+    this.step = undefined;
+  }
+
+  /**
+   * Manual mode: while a client waits on a watch (`rollout status`, `wait`,
+   * `get -w`), virtual time runs at the host's pace, as `svclab run` lets it
+   * run while its kubectl waits, so the same script reaches the same state
+   * either way. Not faster: the server cannot see when the client's
+   * condition holds, and a client reacts to an event within milliseconds,
+   * so at the host's pace it stops the clock less than a step late.
+   */
+  private stepWhileWatched(): void {
+    if (this.mode !== "manual" || this.watching === 0 || this.step !== undefined) return;
+    this.steppedAt = Date.now();
+    this.step = setTimeout(() => {
+      this.step = undefined;
+      if (this.watching === 0) return;
+      this.cluster.advancePinned((Date.now() - this.steppedAt) / 1000);
+      this.stepWhileWatched();
+    }, STEP_MS);
+  }
+
+  private watched(res: RestResponse): RestResponse {
+    if (res.kind !== "stream") return res;
+    return {
+      ...res,
+      open: (sink) => {
+        const release = res.open(sink);
+        this.watching++;
+        this.stepWhileWatched();
+        let released = false;
+        return () => {
+          if (!released) this.watching--;
+          released = true;
+          release();
+        };
+      },
+    };
   }
 
   /** Virtual time up to the host's clock. */
@@ -77,7 +123,7 @@ export class ServedClock {
       handle: async (req: RestRequest) => {
         if (req.path === CLOCK_ADVANCE_PATH) return this.advance(req);
         if (this.mode === "wall") this.catchUp();
-        return inner.handle(req);
+        return this.watched(await inner.handle(req));
       },
     };
   }

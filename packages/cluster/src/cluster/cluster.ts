@@ -205,6 +205,12 @@ export class Cluster {
     this.loop.advance(seconds);
   }
 
+  /** Virtual seconds until the next timer is due (a pod starting, a probe, a grace period), if any. */
+  nextTimerIn(): number | undefined {
+    const next = this.loop.nextTimerNs();
+    return next === undefined ? undefined : Math.max(0, next - this.clock.nowNs()) / 1e9;
+  }
+
   /**
    * Lets `seconds` of virtual time pass while the wall clock the cluster
    * shows stays where it was: every stored instant moves back by the same
