@@ -8,7 +8,7 @@
 export { ApiServer } from "./api/server";
 export type { DeleteOptions, ListOptions, PatchOptions, WriteOptions, WriteResult, ResourceHooks, Transaction } from "./api/server";
 export { KINDS, SERVED_KINDS } from "./api/kinds";
-export { forbiddenError, internalError } from "./api/errors";
+export { forbiddenError, internalError, methodNotAllowedError } from "./api/errors";
 export { newUid, rfc3339 } from "./api/metadata";
 export { canonicalJson, computeHash, generateName, safeEncodeString } from "./api/names";
 export type { IntSource } from "./api/names";
@@ -39,3 +39,15 @@ export type {
   ExecStreams,
   RestHandler,
 } from "./rest/types";
+export { startApiServerHttp } from "./http/server";
+export type { ApiServerHttp, ApiServerHttpOptions } from "./http/server";
+export { generateServingCertificates } from "./http/certs";
+export type { ServingCertificates, ServingCertificateOptions } from "./http/certs";
+export {
+  kubeconfigKey,
+  kubeconfigPaths,
+  kubeconfigPathForMerge,
+  writeKubeconfig,
+  removeKubeconfigEntries,
+} from "./http/kubeconfig";
+export type { KubeconfigEntry, KubeconfigLocation } from "./http/kubeconfig";

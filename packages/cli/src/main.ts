@@ -11,7 +11,9 @@ import { createInterface } from "node:readline";
 import { parse } from "just-bash";
 import { KubectlError, parseManifests } from "@svclab/manifest";
 import type { TopologyOptions } from "@svclab/cluster";
+import { kubeconfigPathForMerge, removeKubeconfigEntries } from "@svclab/apiserver";
 import { ShellSession } from "./session";
+import { advanceServedClock, serve, servingBanner } from "./serve/serve";
 import type { Sink } from "./transcript";
 
 export interface CliIO {
@@ -28,12 +30,29 @@ const USAGE = `Usage: svclab <command> [options]
 Commands:
   run FILE.sh   Run a bash script against a fresh simulated cluster (- reads stdin)
   shell         Start an interactive shell against a fresh simulated cluster
+  serve         Serve a fresh simulated cluster to the real kubectl (HTTPS on
+                127.0.0.1, a kubeconfig context svclab-NAME, as kind writes one)
+  clock advance DURATION
+                Let DURATION (11, 11s, 1.5m, 2h, 1d) of virtual time pass on a
+                cluster served with --clock manual
 
 Options:
   --seed N          Seed every random choice of the cluster (default 1)
   --topology FILE   Cluster shape: a YAML or JSON file of topology options
                     (workers, nodes, podCIDR, serviceCIDR, nodePortRange, dataplane...)
   --echo            Print each command as "$ command" before its output
+
+Options of serve and clock:
+  --name NAME       Cluster name; the kubeconfig entries are svclab-NAME (default svclab)
+  --port N          Port to listen on (default: a free one)
+  --address A       Address to listen on (default 127.0.0.1)
+  --kubeconfig F    The kubeconfig to write (default: $KUBECONFIG's first file, else ~/.kube/config)
+  --clock wall|manual
+                    wall (default): virtual time follows the wall clock;
+                    manual: it moves only with 'svclab clock advance'
+  --keep-kubeconfig Leave the kubeconfig entries in place when serve stops
+  --delete          Remove the svclab-NAME kubeconfig entries and exit
+  --context CTX     With clock advance: the context to reach (default: current)
   -h, --help        Show this help
 
 In the session, kubectl, curl, dig and sleep act on the simulated cluster:
@@ -43,11 +62,23 @@ sleep advances its virtual clock, top-level curl runs on your machine.
 class CliUsageError extends Error {}
 
 interface CliOptions {
-  readonly command: "run" | "shell" | "help";
+  readonly command: "run" | "shell" | "serve" | "clock" | "help";
   readonly file: string | undefined;
   readonly seed: number | undefined;
   readonly topology: string | undefined;
   readonly echo: boolean;
+  readonly serve: {
+    readonly name: string;
+    readonly port: number;
+    readonly address: string;
+    readonly kubeconfig: string | undefined;
+    readonly clock: "wall" | "manual";
+    readonly keepKubeconfig: boolean;
+    readonly delete: boolean;
+    readonly context: string | undefined;
+  };
+  /** `clock advance DURATION`. */
+  readonly duration: string | undefined;
 }
 
 export function parseCliArgs(argv: readonly string[]): CliOptions {
@@ -56,6 +87,15 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   let seed: number | undefined;
   let topology: string | undefined;
   let echo = false;
+  let name = "svclab";
+  let port = 0;
+  let address = "127.0.0.1";
+  let kubeconfig: string | undefined;
+  let clock: "wall" | "manual" = "wall";
+  let keepKubeconfig = false;
+  let del = false;
+  let context: string | undefined;
+  const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const value = (name: string): string => {
@@ -72,16 +112,42 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       if (!/^-?\d+$/.test(v)) throw new CliUsageError(`--seed must be an integer, got ${JSON.stringify(v)}`);
       seed = Number(v);
     } else if (a === "--topology" || a.startsWith("--topology=")) topology = value("--topology");
+    else if (a === "--name" || a.startsWith("--name=")) {
+      name = value("--name");
+      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) throw new CliUsageError(`--name must be a DNS label (lower-case letters, digits and '-'), got ${JSON.stringify(name)}`);
+    } else if (a === "--port" || a.startsWith("--port=")) {
+      const v = value("--port");
+      if (!/^\d+$/.test(v) || Number(v) > 65535) throw new CliUsageError(`--port must be a port number (0-65535), got ${JSON.stringify(v)}`);
+      port = Number(v);
+    } else if (a === "--address" || a.startsWith("--address=")) address = value("--address");
+    else if (a === "--kubeconfig" || a.startsWith("--kubeconfig=")) kubeconfig = value("--kubeconfig");
+    else if (a === "--context" || a.startsWith("--context=")) context = value("--context");
+    else if (a === "--clock" || a.startsWith("--clock=")) {
+      const v = value("--clock");
+      if (v !== "wall" && v !== "manual") throw new CliUsageError(`--clock must be wall or manual, got ${JSON.stringify(v)}`);
+      clock = v;
+    } else if (a === "--keep-kubeconfig") keepKubeconfig = true;
+    else if (a === "--delete") del = true;
     else if (a.startsWith("-") && a !== "-") throw new CliUsageError(`unknown option ${a}`);
     else if (command === undefined) {
-      if (a !== "run" && a !== "shell") throw new CliUsageError(`unknown command ${JSON.stringify(a)}`);
+      if (a !== "run" && a !== "shell" && a !== "serve" && a !== "clock") throw new CliUsageError(`unknown command ${JSON.stringify(a)}`);
       command = a;
     } else if (command === "run" && file === undefined) file = a;
+    else if (command === "clock" && words.length < 2) words.push(a);
     else throw new CliUsageError(`unexpected argument ${JSON.stringify(a)}`);
   }
   if (command === undefined) throw new CliUsageError("missing command");
   if (command === "run" && file === undefined) throw new CliUsageError("run needs a script file");
-  return { command, file, seed, topology, echo };
+  if (command === "clock" && (words[0] !== "advance" || words[1] === undefined)) throw new CliUsageError("usage: svclab clock advance DURATION");
+  return {
+    command,
+    file,
+    seed,
+    topology,
+    echo,
+    serve: { name, port, address, kubeconfig, clock, keepKubeconfig, delete: del, context },
+    duration: words[1],
+  };
 }
 
 function readTopology(path: string, cwd: string): TopologyOptions {
@@ -134,6 +200,43 @@ async function shell(session: ShellSession, io: CliIO): Promise<number> {
   return status;
 }
 
+/** `svclab serve`: serves until SIGINT/SIGTERM (or `--delete`: removes the kubeconfig entries). */
+async function serveCommand(opts: CliOptions, io: CliIO): Promise<number> {
+  const s = opts.serve;
+  const location = s.kubeconfig === undefined ? {} : { explicitPath: s.kubeconfig };
+  if (s.delete) {
+    const files = await removeKubeconfigEntries(s.name, location);
+    io.stdout.write(files.length === 0 ? `No svclab-${s.name} entries found in the kubeconfig\n` : `Deleted svclab-${s.name} from ${files.join(", ")}\n`);
+    return 0;
+  }
+  const served = await serve(
+    {
+      name: s.name,
+      ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+      ...(opts.topology === undefined ? {} : { topology: readTopology(opts.topology, io.cwd) }),
+      address: s.address,
+      port: s.port,
+      ...(s.kubeconfig === undefined ? {} : { kubeconfig: s.kubeconfig }),
+      clock: s.clock,
+      keepKubeconfig: s.keepKubeconfig,
+    },
+    (line) => void io.stderr.write(`${line}\n`),
+  );
+  io.stdout.write(servingBanner({ ...s, ...(opts.seed === undefined ? {} : { seed: opts.seed }) }, served));
+  await new Promise<void>((resolveStop) => {
+    const stop = (): void => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolveStop();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  await served.stop();
+  io.stdout.write(s.keepKubeconfig ? "Stopped.\n" : `Stopped; removed svclab-${s.name} from ${served.kubeconfigPath}\n`);
+  return 0;
+}
+
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   const err = (msg: string): void => void io.stderr.write(`svclab: ${msg}\n`);
@@ -141,6 +244,12 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     const opts = parseCliArgs(argv);
     if (opts.command === "help") {
       io.stdout.write(USAGE);
+      return 0;
+    }
+    if (opts.command === "serve") return await serveCommand(opts, io);
+    if (opts.command === "clock") {
+      const path = await kubeconfigPathForMerge(opts.serve.kubeconfig === undefined ? {} : { explicitPath: opts.serve.kubeconfig });
+      io.stdout.write(`${await advanceServedClock(opts.duration as string, path, opts.serve.context)}\n`);
       return 0;
     }
     let script: string | undefined;

@@ -31,6 +31,7 @@ import { newUid, rfc3339 } from "./metadata";
 import { forbiddenError } from "./errors";
 import { KINDS, SERVED_KINDS } from "./kinds";
 import { ResourceStore, type StoredObject, type WatchHandler } from "../store/storage";
+import { shiftTimestamps } from "../store/timestamps";
 import { parseLabelSelector } from "./selector";
 
 /** What a registry hook reserved: kept on commit, given back on revert. */
@@ -104,6 +105,14 @@ export class ApiServer {
   /** The store's current revision: what a list reports as its resourceVersion. */
   resourceVersion(): string {
     return String(this.version);
+  }
+
+  /**
+   * Moves every stored instant by `deltaMs` without a new resourceVersion:
+   * not a write, but the clock the objects were stamped on being re-based.
+   */
+  shiftTimestamps(deltaMs: number): void {
+    for (const store of this.stores.values()) for (const obj of store.list()) shiftTimestamps(obj, deltaMs);
   }
 
   setHooks<T extends object>(kind: KindInfo, hooks: ResourceHooks<T>): void {

@@ -102,7 +102,8 @@ export class Cluster {
   private readonly network: Network;
   private readonly dns: ClusterDns;
   private readonly cloud: CloudLoadBalancerController;
-  private readonly startMs: number;
+  /** Wall-clock time at virtual time 0; moves back when `advancePinned` re-bases the clock. */
+  private startMs: number;
   private readonly agents = new Map<string, NodeAgent>();
   private readonly sandboxesByPod = new Map<string, PodSandbox>();
   private readonly runtime = new ContainerRuntime(this);
@@ -202,6 +203,27 @@ export class Cluster {
   /** Lets `seconds` of virtual time pass: pods start, probes run, affinity and conntrack entries age. */
   advance(seconds: number): void {
     this.loop.advance(seconds);
+  }
+
+  /** Virtual seconds until the next timer is due (a pod starting, a probe, a grace period), if any. */
+  nextTimerIn(): number | undefined {
+    const next = this.loop.nextTimerNs();
+    return next === undefined ? undefined : Math.max(0, next - this.clock.nowNs()) / 1e9;
+  }
+
+  /**
+   * Lets `seconds` of virtual time pass while the wall clock the cluster
+   * shows stays where it was: every stored instant moves back by the same
+   * amount. For clients that read a real clock of their own, as the real
+   * kubectl does to print ages (`svclab serve --clock manual`): what
+   * happened a virtual minute ago still looks a minute old.
+   */
+  advancePinned(seconds: number): void {
+    const before = this.wallTime().getTime();
+    this.advance(seconds);
+    const moved = this.wallTime().getTime() - before;
+    this.startMs -= moved;
+    this.api.shiftTimestamps(-moved);
   }
 
   /**

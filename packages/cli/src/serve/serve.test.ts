@@ -1,0 +1,91 @@
+// `svclab serve` driven by the real kubectl (/usr/bin/kubectl), as a user would after
+// `svclab serve --clock manual --seed 4`: loopback only, a kubeconfig in a temp HOME.
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { advanceServedClock, serve, type Served } from "./serve";
+
+const MANIFESTS = resolve(__dirname, "../../../../examples/manifests");
+
+interface Run {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly code: number;
+}
+
+let home: string;
+let kubeconfig: string;
+let served: Served;
+
+function kubectl(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((done) => {
+    execFile("kubectl", args, { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, KUBECONFIG: kubeconfig, ...env }, timeout: 20_000 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
+      done({ stdout, stderr, code });
+    });
+  });
+}
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), "svclab-serve-"));
+  kubeconfig = join(home, "config");
+  await writeFile(kubeconfig, "apiVersion: v1\nkind: Config\nclusters:\n- name: other\n  cluster:\n    server: https://10.0.0.1:6443\ncontexts: []\nusers: []\n");
+  served = await serve({ name: "test", seed: 4, address: "127.0.0.1", port: 0, kubeconfig, clock: "manual", keepKubeconfig: false }, () => undefined);
+}, 30_000);
+
+afterAll(async () => {
+  await served?.stop();
+  await rm(home, { recursive: true, force: true });
+});
+
+describe("svclab serve with the real kubectl", () => {
+  it("writes a kind-style context next to the user's entries and serves v1.32", async () => {
+    const contexts = await kubectl(["config", "get-contexts", "-o", "name"]);
+    expect(contexts.stdout.trim()).toBe("svclab-test");
+    const text = await readFile(kubeconfig, "utf8");
+    expect(text).toContain("name: other");
+    expect(text).toContain("certificate-authority-data:");
+    const version = await kubectl(["version", "-o", "json"]);
+    expect(version.code).toBe(0);
+    expect(JSON.parse(version.stdout).serverVersion.minor).toBe("32");
+  }, 30_000);
+
+  it("applies the article's manifests, starts pods when the clock is advanced, and curls through the Service", async () => {
+    const apply = await kubectl(["apply", "-f", join(MANIFESTS, "sample-deployment.yaml"), "-f", join(MANIFESTS, "sample-session-affinity.yaml")]);
+    expect(apply.stdout).toBe("deployment.apps/sample-deployment created\nservice/sample-session-affinity created\n");
+    expect(await advanceServedClock("20s", kubeconfig, undefined)).toMatch(/^clock advanced by 20s; cluster time /);
+
+    const pods = await kubectl(["get", "pods", "--no-headers"]);
+    const lines = pods.stdout.trim().split("\n");
+    expect(lines).toHaveLength(3);
+    // Ages come from the host's clock; the re-based timestamps make them the virtual 20 s.
+    for (const l of lines) expect(l).toMatch(/^sample-deployment-\S+\s+1\/1\s+Running\s+0\s+(19|20|21)s$/);
+
+    const pod = (lines[0] as string).split(/\s+/)[0] as string;
+    const first = await kubectl(["exec", pod, "--", "curl", "-s", "sample-session-affinity:8080"]);
+    const second = await kubectl(["exec", pod, "--", "curl", "-s", "sample-session-affinity:8080"]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^Host=sample-session-affinity {2}Path=\/ {2}From=sample-deployment-\S+ {2}ClientIP=10\.244\.\d+\.\d+/);
+    // ClientIP affinity: the same pod within the 10 s timeout.
+    expect(second.stdout).toBe(first.stdout);
+
+    const failed = await kubectl(["exec", pod, "--", "sh", "-c", "exit 7"]);
+    expect(failed.stderr).toContain("command terminated with exit code 7");
+    expect(failed.code).toBe(7);
+  }, 60_000);
+
+  it("refuses a wrong token with kubectl's Unauthorized line", async () => {
+    const text = await readFile(kubeconfig, "utf8");
+    const wrong = join(home, "wrong");
+    await writeFile(wrong, text.replace(/token: \S+/, "token: not-the-token"));
+    const r = await kubectl(["get", "pods"], { KUBECONFIG: wrong });
+    expect(r.stderr).toContain("error: You must be logged in to the server (Unauthorized)");
+    expect(r.code).toBe(1);
+  }, 30_000);
+
+  it("refuses a duration it cannot read before asking the server", async () => {
+    await expect(advanceServedClock("soon", kubeconfig, undefined)).rejects.toThrow('invalid duration "soon"');
+  });
+});
