@@ -22,8 +22,9 @@ export interface GoField {
 const scalar = (kind: string): GoType => ({ k: "scalar", kind });
 const plain = (type: GoType): GoField => ({ type, strategy: "", mergeKey: "" });
 
-/** A struct whose fields our schema does not spell out: every key is a field. */
+/** A struct whose fields our schema does not spell out: every key is a field, of any type. */
 const LOOSE: GoType = { k: "struct", name: "", fields: "any" };
+const ANY_LIST: GoType = { k: "slice", elem: LOOSE };
 // metav1.Time embeds time.Time, whose fields are all unexported.
 const TIME: GoType = { k: "struct", name: "Time", fields: new Map() };
 // IntOrString has no json tags, so encoding/json names its fields after Go's.
@@ -81,12 +82,12 @@ function lazyField(child: Schema): GoField {
   return { get type() { return goTypeOf(child); }, strategy, mergeKey };
 }
 
-/** forkedjson.LookupPatchMetadata: the field's type and tags, or its error. */
-export function lookupPatchMetadata(t: GoType, key: string): GoField {
+const kindName = (t: GoType): string => (t.k === "scalar" ? t.kind : t.k);
+
+/** PatchMetaFromStruct.LookupPatchMetadataForStruct: the field's type and tags, or its error. */
+export function lookupForStruct(t: GoType, key: string): GoField {
   if (t.k === "map") return plain(t.elem);
-  if (t.k !== "struct") {
-    throw new StrategicPatchError(`merging an object in json but data type is not map or struct, instead is: ${t.k === "slice" ? "slice" : t.kind}`);
-  }
+  if (t.k !== "struct") throw new StrategicPatchError(`merging an object in json but data type is not map or struct, instead is: ${kindName(t)}`);
   if (t.fields === "any") return plain(LOOSE);
   const exact = t.fields.get(key);
   if (exact !== undefined) return exact;
@@ -94,3 +95,15 @@ export function lookupPatchMetadata(t: GoType, key: string): GoField {
   for (const [name, f] of t.fields) if (name.length === key.length && name.toLowerCase() === lower) return f;
   throw new StrategicPatchError(`unable to find api field in struct ${t.name} for the json field ${goQuote(key)}`);
 }
+
+/** PatchMetaFromStruct.LookupPatchMetadataForSlice: the list field's element type and tags. */
+export function lookupForSlice(t: GoType, key: string): GoField {
+  const f = lookupForStruct(t, key);
+  const ft = f.type === LOOSE && t.k === "struct" && t.fields === "any" ? ANY_LIST : f.type;
+  if (ft.k !== "slice") throw new StrategicPatchError(`expected slice or array type, but got: ${kindName(t)}`);
+  if (ft.elem.k === "slice") throw new StrategicPatchError("unexpected slice of slice");
+  return { type: ft.elem, strategy: f.strategy, mergeKey: f.mergeKey };
+}
+
+/** PatchMetaFromStruct.Name(): the Go kind of the type. */
+export const goKindName = kindName;

@@ -1,4 +1,4 @@
-// JSON patch (RFC 6902) as evanphx/json-patch v4 applies it for kubectl and
+// JSON patch (RFC 6902) as evanphx/json-patch v4.12 applies it for kubectl and
 // the API server, including its departures from the RFC: negative array
 // indices count from the end, indices may carry leading zeros or a sign,
 // `add` without `value` adds null, `replace` of a missing object key adds
@@ -18,6 +18,7 @@ export class JsonPatchFailure extends Error {
 }
 
 const MISSING = "missing value";
+const NIL_DEREFERENCE = "runtime error: invalid memory address or nil pointer dereference";
 const INVALID_INDEX = "invalid index referenced";
 
 type Container = JsonObject | unknown[];
@@ -168,9 +169,9 @@ function applyOp(doc: { root: Container }, op: JsonObject): void {
       if (typeof path !== "string") return failure(`replace operation failed to decode path: ${path.error}`);
       const value = valueOf(op);
       if (path === "") {
-        if (!value.present) throw new GoPanic("runtime error: invalid memory address or nil pointer dereference");
-        if (!isJsonObject(value.v) && !Array.isArray(value.v)) return failure("replace operation value must be object or array: %!w(<nil>)");
-        doc.root = cloneJson(value.v) as Container;
+        if (!value.present) throw new GoPanic(NIL_DEREFERENCE);
+        // The library wraps a nil error here (pkg/errors), so a scalar or null replaces nothing.
+        if (isJsonObject(value.v) || Array.isArray(value.v)) doc.root = cloneJson(value.v) as Container;
         return;
       }
       const at = findObject(doc.root, path);
@@ -226,7 +227,7 @@ function test(root: Container, op: JsonObject): void {
   if (typeof path !== "string") return failure(`test operation failed to decode path: ${path.error}`);
   const value = valueOf(op);
   if (path === "") {
-    if (!value.present) throw new GoPanic("runtime error: invalid memory address or nil pointer dereference");
+    if (!value.present) throw new GoPanic(NIL_DEREFERENCE);
     if (!lazyEqual(root, value.v)) failure(`testing value ${path} failed: test failed`);
     return;
   }
@@ -237,7 +238,8 @@ function test(root: Container, op: JsonObject): void {
     current = get(at.c, at.key);
   });
   if (current === undefined || current === null) {
-    if (!value.present || value.v === null) return;
+    if (!value.present) throw new GoPanic(NIL_DEREFERENCE);
+    if (value.v === null) return;
     return failure(`testing value ${path} failed: test failed`);
   }
   if (!value.present || !lazyEqual(current, value.v)) failure(`testing value ${path} failed: test failed`);
@@ -248,7 +250,7 @@ function lazyEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) {
     if (a.length !== b.length) return false;
     return a.every((x, i) => {
-      if (x === null) throw new GoPanic("runtime error: invalid memory address or nil pointer dereference");
+      if (x === null) throw new GoPanic(NIL_DEREFERENCE);
       return lazyEqual(x, b[i]);
     });
   }

@@ -5,7 +5,7 @@
 // kubectl prints, `error: ` included.
 import { goJsonKind, goJsonMarshal, goQuote } from "../gofmt";
 import { lookupKind } from "../kinds";
-import { isJsonObject } from "../safe";
+import { isJsonObject, setOwn, type JsonObject } from "../safe";
 import { schemaFor } from "../schema";
 import { KubectlError } from "../status";
 import { parseYamlValue, YamlSyntaxError } from "../yaml";
@@ -20,7 +20,7 @@ export type PatchType = "strategic" | "merge" | "json";
 
 const kubectlError = (message: string): KubectlError => new KubectlError([`error: ${message.replace(/\n$/, "")}`]);
 
-/** The patch as JSON text kubectl hands to the patch library (yaml.ToJSON), parsed; or the raw text when it is not JSON. */
+/** The patch kubectl hands to the patch library (yaml.ToJSON), parsed; or the raw text when it is not JSON. */
 type PatchBody = { readonly value: unknown } | { readonly invalid: string };
 
 function patchBody(text: string): PatchBody {
@@ -32,11 +32,24 @@ function patchBody(text: string): PatchBody {
     }
   }
   try {
-    return { value: parseYamlValue(text) ?? null };
+    return { value: goMapOrder(parseYamlValue(text) ?? null) };
   } catch (e) {
     if (e instanceof YamlSyntaxError) throw kubectlError(`unable to parse ${goQuote(text)}: yaml: ${e.message}`);
     throw e;
   }
+}
+
+/**
+ * kubectl's YAML-to-JSON step marshals Go maps, so the patch library sees
+ * every object's keys in sorted order; where the library's result depends on
+ * key order (which error is met first), it then matches.
+ */
+function goMapOrder(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(goMapOrder);
+  if (!isJsonObject(v)) return v;
+  const out: JsonObject = {};
+  for (const k of Object.keys(v).sort()) setOwn(out, k, goMapOrder(v[k]));
+  return out;
 }
 
 function gvkString(apiVersion: string, kind: string): string {

@@ -13,7 +13,7 @@ import type { Schema } from "../schema";
 import { cloneJson, hasOwn, isJsonObject, setOwn, type JsonObject } from "../safe";
 import { StrategicPatchError } from "./errors";
 import { goSliceStable } from "./gosort";
-import { goTypeOf, lookupPatchMetadata, type GoType } from "./gotypes";
+import { goKindName, goTypeOf, lookupForSlice, lookupForStruct, type GoType } from "./gotypes";
 import { GoPanic, goEqual, goHashKey, goS, goTypeForS, goTypeName, goV } from "./gov";
 
 export { StrategicPatchError } from "./errors";
@@ -71,26 +71,62 @@ function mergeMap(original: JsonObject, patch: JsonObject, t: GoType): JsonObjec
       delete original[k];
       continue;
     }
-    if (!hasOwn(original, k)) {
-      setOwn(original, k, patchV);
-      continue;
-    }
-    const originalV = original[k];
+    const originalV = hasOwn(original, k) ? original[k] : undefined;
     const type = goTypeName(originalV);
-    if (type !== goTypeName(patchV)) {
-      setOwn(original, k, patchV);
+    if (originalV === undefined || type !== goTypeName(patchV)) {
+      // A value the original lacks (or holds with another type) is taken
+      // without its nulls and directives; a deletion list deletes nothing.
+      if (!isDeleteList) keepWithoutDirectives(original, k, discardNulls(patchV));
       continue;
     }
-    const field = lookupPatchMetadata(t, k);
     if (type === MAP) {
+      const field = lookupForStruct(t, k);
       setOwn(original, k, field.strategy === "replace" ? patchV : mergeMap(originalV as JsonObject, patchV as JsonObject, field.type));
     } else if (type === SLICE) {
+      const field = lookupForSlice(t, k);
       setOwn(original, k, mergeSliceHandler(originalV as unknown[], patchV as unknown[], field.type, field.strategy, field.mergeKey, isDeleteList));
     } else {
-      setOwn(original, k, patchV);
+      keepWithoutDirectives(original, k, patchV);
     }
   }
   return original;
+}
+
+/** Sets the value with every `$patch` map inside dropped; a `$patch` map itself removes the key. */
+function keepWithoutDirectives(m: JsonObject, k: string, v: unknown): void {
+  const kept = removeDirectives(v);
+  if (kept.keep) setOwn(m, k, kept.value);
+  else delete m[k];
+}
+
+function removeDirectives(v: unknown): { keep: boolean; value?: unknown } {
+  if (isJsonObject(v)) {
+    if (hasOwn(v, DIRECTIVE)) return { keep: false };
+    for (const k of Object.keys(v)) keepWithoutDirectives(v, k, v[k]);
+    return { keep: true, value: v };
+  }
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (const x of v) {
+      const kept = removeDirectives(x);
+      if (kept.keep) out.push(kept.value);
+    }
+    return { keep: true, value: out };
+  }
+  return { keep: true, value: v };
+}
+
+/** discardNullValuesFromPatch: drops null members of every map inside (array items stay). */
+function discardNulls<T>(v: T): T {
+  if (isJsonObject(v)) {
+    for (const k of Object.keys(v)) {
+      if (v[k] === null) delete v[k];
+      else discardNulls(v[k]);
+    }
+  } else if (Array.isArray(v)) {
+    for (const x of v) discardNulls(x);
+  }
+  return v;
 }
 
 function extractKey(s: string, prefix: string): string {
@@ -134,14 +170,14 @@ function mergePatchIntoOriginal(original: JsonObject, patch: JsonObject, t: GoTy
     const patchList = patch[field];
     if (foundOriginal && !Array.isArray(originalList)) badArgType(SLICE, originalList);
     if (foundPatch && !Array.isArray(patchList)) badArgType(SLICE, patchList);
-    const meta = lookupPatchMetadata(t, field);
+    const meta = lookupForSlice(t, field);
     const originalItems = foundOriginal ? (originalList as unknown[]) : [];
     const patchItems = foundPatch ? (patchList as unknown[]) : [];
     validatePatchWithSetOrderList(patchItems, setOrder, meta.mergeKey);
 
     let merged: unknown[];
     if (foundOriginal && !foundPatch) merged = originalItems;
-    else if (!foundOriginal && foundPatch) merged = patchItems;
+    else if (!foundOriginal && foundPatch) merged = removeDirectives(patchItems).value as unknown[];
     else if (foundOriginal && foundPatch) merged = mergeSliceHandler(originalItems, patchItems, meta.type, meta.strategy, meta.mergeKey, false);
     else continue;
 
@@ -184,10 +220,10 @@ function mergeKeyValueEqual(left: unknown, right: unknown, mergeKey: string): bo
   return goEqual(l[mergeKey], r[mergeKey]);
 }
 
-function mergeSliceHandler(original: unknown[], patch: unknown[], fieldType: GoType, strategy: string, mergeKey: string, isDeleteList: boolean): unknown[] {
-  if (strategy !== "merge") return patch;
-  const elem = fieldType.k === "slice" ? fieldType.elem : fieldType;
-  return mergeSlice(original, patch, elem, mergeKey, isDeleteList);
+function mergeSliceHandler(original: unknown[], patch: unknown[], elemType: GoType, strategy: string, mergeKey: string, isDeleteList: boolean): unknown[] {
+  // A deletion list deletes whatever the field's strategy.
+  if (strategy !== "merge" && !isDeleteList) return patch;
+  return mergeSlice(original, patch, elemType, mergeKey, isDeleteList);
 }
 
 /** The Go kind shared by every element of the lists: "map", "string", "int64", ... */
@@ -207,10 +243,6 @@ function sliceElementKind(...lists: unknown[][]): string {
   }
   if (prev === null || prev === undefined) return fail("no elements in any of the given slices");
   return prev === MAP ? "map" : prev;
-}
-
-function goKindName(t: GoType): string {
-  return t.k === "scalar" ? t.kind : t.k;
 }
 
 /**
@@ -259,7 +291,7 @@ function mergeSlice(original: unknown[], patch: unknown[], elemType: GoType, mer
     if (isDeleteList) return deleteFromSlice(original, patch);
     merged = deduplicateScalars([...original, ...patch]);
   } else {
-    if (mergeKey === "") fail(`cannot merge lists without merge key for type ${goKindName(elemType)}`);
+    if (mergeKey === "") fail(`cannot merge lists without merge key for ${goKindName(elemType)}`);
     const view = new GoSliceView(original);
     const plain = mergeSliceWithSpecialElements(view, patch, mergeKey);
     serverOrder = plain.original.toArray();
