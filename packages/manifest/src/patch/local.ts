@@ -8,9 +8,9 @@ import { lookupKind } from "../kinds";
 import { isJsonObject, setOwn, type JsonObject } from "../safe";
 import { schemaFor } from "../schema";
 import { KubectlError } from "../status";
-import { parseYamlValue, YamlSyntaxError } from "../yaml";
 import { StrategicPatchError } from "./errors";
 import { goJsonSyntaxError } from "./gojson";
+import { goYamlToJson, GoYamlError } from "./goyaml";
 import { GoPanic } from "./gov";
 import { jsonPatch, JsonPatchFailure } from "./json";
 import { mergePatch, MergePatchError } from "./merge";
@@ -32,9 +32,9 @@ function patchBody(text: string): PatchBody {
     }
   }
   try {
-    return { value: goMapOrder(parseYamlValue(text) ?? null) };
+    return { value: goMapOrder(goYamlToJson(text)) };
   } catch (e) {
-    if (e instanceof YamlSyntaxError) throw kubectlError(`unable to parse ${goQuote(text)}: yaml: ${e.message}`);
+    if (e instanceof GoYamlError) throw kubectlError(`unable to parse ${goQuote(text)}: yaml: ${e.message}`);
     throw e;
   }
 }

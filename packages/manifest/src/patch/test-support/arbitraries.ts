@@ -170,7 +170,8 @@ const podSpecPatch = rec({
   "$retainKeys": opt(someKeys(["containers", "volumes", "restartPolicy", "nodeSelector"])),
 });
 const deploymentSpecPatch = rec({
-  replicas: opt(fc.constantFrom(3, null, "2", 1.5)),
+  replicas: opt(fc.constantFrom(3, null, "2", 1.5, 1e21)),
+  minReadySeconds: opt(fc.constantFrom(5, 2.5)),
   strategy: opt(withDirective(rec({ type: opt(fc.constantFrom("Recreate", "RollingUpdate")), rollingUpdate: opt(fc.oneof(fc.constant(null), rec({ maxSurge: opt(fc.constantFrom(2, "50%")) }))), "$retainKeys": opt(someKeys(["type", "rollingUpdate"])) }))),
   selector: opt(rec({ matchLabels: opt(mapPatch) })),
   template: opt(rec({ metadata: opt(rec({ labels: opt(mapPatch) })), spec: opt(podSpecPatch) })),
@@ -196,7 +197,7 @@ const jsonValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     { depthSize: "small", withCrossShrink: true },
     word,
     fc.constant(null),
-    fc.constantFrom(0, 7, -1, 2.5),
+    fc.constantFrom(0, 7, -1, 2.5, 1e21, 123456789.5, 1e-7),
     fc.boolean(),
     fc.array(tie("value"), { maxLength: 3 }),
     fc.dictionary(fc.constantFrom("a", "b", "name", "port", "__proto__"), tie("value"), { maxKeys: 3 }),
@@ -261,13 +262,16 @@ const jsonPatchOps = fc.oneof(
 );
 
 function text(value: unknown, yaml: boolean): string {
-  if (yaml && value !== null && typeof value === "object" && !Array.isArray(value)) return stringify(value, { version: "1.1" });
+  if (yaml && value !== null && typeof value === "object") return stringify(value, { version: "1.1" });
   return JSON.stringify(value) ?? "null";
 }
 
+/** Patch bodies that are not what they should be. */
+const malformed = fc.constantFrom('{"spec": {', "not json", "[1,", '{"a":1}x', " ", '\t{"metadata":{"labels":{"a":"b"}}}', "{a: 1}", "- op: add\n  path: /metadata/labels/a\n  value: b\n", "[]", "{}", "spec:\n  - 1\n");
+
 const patchOf = (kind: Kind, type: Type): fc.Arbitrary<string> => {
   const value = type === "strategic" ? strategicPatch[kind] : type === "merge" ? mergePatchOf(kind) : jsonPatchOps;
-  return fc.tuple(value, fc.integer({ min: 0, max: 9 })).map(([v, r]) => text(v, r === 0));
+  return fc.oneof({ weight: 30, arbitrary: fc.tuple(value, fc.integer({ min: 0, max: 9 })).map(([v, r]) => text(v, r === 0)) }, { weight: 1, arbitrary: malformed });
 };
 
 /** A patch and the objects (of one kind) it is applied to. */

@@ -62,7 +62,7 @@ export class KubectlOracle {
       return await new Promise<KubectlRun>((resolve) => {
         execFile(
           KUBECTL,
-          ["patch", "--local", "-f", file, "--type", type, "-p", patch, "-o", "json"],
+          ["patch", "--local", "-f", file, "--type", type, `--patch=${patch}`, "-o", "json"],
           { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: this.dir, KUBECONFIG: this.kubeconfig }, timeout: 30_000, maxBuffer: 64 << 20 },
           (err, stdout, stderr) => {
             const code = err === null ? 0 : typeof err.code === "number" ? err.code : 1;
