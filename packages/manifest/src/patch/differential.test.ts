@@ -2,8 +2,9 @@
 // Deployments and Pods, and strategic / merge / JSON patches on them, applied
 // by `kubectl patch --local -o json` and by localPatch. Prints
 // `patch agreement: N/M`. SVCLAB_PATCH_CASES sets the number of cases
-// (default 2000), SVCLAB_PATCH_SEED the seed.
-import { existsSync } from "node:fs";
+// (default 2000), SVCLAB_PATCH_SEED the seed; every case that disagrees is
+// listed with both outputs, and the test fails on any.
+import { existsSync, writeFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { hasOwn, isJsonObject, jsonEqual } from "../safe";
@@ -103,8 +104,10 @@ describe.skipIf(!existsSync(KUBECTL))("kubectl patch --local differential", () =
               agree++;
               return;
             }
-            // Go's map order can change which error wins: run again before calling it a difference.
-            for (let retry = 0; retry < 3; retry++) {
+            // Go's map order can change which error wins (a patch with several faults;
+            // insertion order, which we follow, is only the likeliest): rerun before
+            // calling it a difference.
+            for (let retry = 0; retry < 8; retry++) {
               const again = await oracle.patch([object], b.patch, b.type);
               if (sameAsRun([outcome], again)) {
                 agree++;
@@ -120,6 +123,8 @@ describe.skipIf(!existsSync(KUBECTL))("kubectl patch --local differential", () =
       }),
     );
 
+    // SVCLAB_PATCH_DUMP=file.json keeps every disagreement in full.
+    if (process.env.SVCLAB_PATCH_DUMP !== undefined) writeFileSync(process.env.SVCLAB_PATCH_DUMP, JSON.stringify(disagreements, null, 1));
     console.log(`patch agreement: ${agree}/${total} (seed ${SEED}, ${oracle.runs} kubectl runs, ${nondeterministic} agreeing only on a rerun)`);
     for (const d of disagreements.slice(0, 20)) {
       console.log(

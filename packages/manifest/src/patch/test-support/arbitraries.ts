@@ -30,7 +30,8 @@ const envName = fc.constantFrom("A", "B", "C");
 const volumeName = fc.constantFrom("data", "cfg");
 const directive = fc.constantFrom("delete", "replace", "merge", "bogus", 1);
 
-const metadata = rec({ name: fc.constant("x"), labels: opt(labels), annotations: opt(labels), finalizers: opt(finalizers) }).map((m) => ({ ...m, name: "x" }));
+const ownerReferences = fc.constantFrom([{ apiVersion: "apps/v1", kind: "ReplicaSet", name: "rs", uid: "u1" }], [{ apiVersion: "v1", kind: "X", name: "a", uid: "u2" }, { apiVersion: "v1", kind: "X", name: "b", uid: "u1" }]);
+const metadata = rec({ name: fc.constant("x"), labels: opt(labels), annotations: opt(labels), finalizers: opt(finalizers), ownerReferences: opt(ownerReferences) }).map((m) => ({ ...m, name: "x" }));
 
 const servicePort = fc.record(
   { port: portNumber, protocol, name: fc.constantFrom("http", "dns", "https"), targetPort: fc.oneof(portNumber, fc.constantFrom("http", "dns")), nodePort: fc.constantFrom(30080, 30053) },
@@ -48,6 +49,7 @@ const service = fc
       sessionAffinity: opt(fc.constantFrom("None", "ClientIP")),
       extra: opt(fc.constantFrom({ a: 1 }, "x", [1])),
     }),
+    status: opt(fc.constantFrom({ loadBalancer: { ingress: [{ ip: "192.0.2.1" }] } }, { loadBalancer: {} })),
   })
   .map((o) => ({ apiVersion: "v1", kind: "Service", ...o }));
 
@@ -62,9 +64,15 @@ const container = fc
       env: fc.array(envVar, { maxLength: 3 }),
       args: fc.array(word, { maxLength: 2 }),
       volumeMounts: fc.array(fc.record({ name: volumeName, mountPath: fc.constantFrom("/a", "/b") }), { maxLength: 2 }),
+      resources: rec({ limits: opt(fc.constantFrom({ cpu: "500m" }, { cpu: "1", memory: "1Gi" })), requests: opt(fc.constant({ cpu: "100m" })) }),
+      livenessProbe: rec({ httpGet: opt(rec({ path: opt(fc.constant("/")), port: fc.constantFrom(80, "http") })), periodSeconds: opt(fc.constant(10)) }),
     },
     { requiredKeys: ["name"] },
   );
+const nodeAffinity = fc.constantFrom(
+  { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "zone", operator: "In", values: ["a"] }] }] } } },
+  { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, podAffinityTerm: { topologyKey: "zone" } }] } },
+);
 const volume = fc.oneof(
   fc.record({ name: volumeName, emptyDir: fc.constant({}) }),
   fc.record({ name: volumeName, configMap: fc.record({ name: word }) }),
@@ -78,6 +86,8 @@ const podSpec = fc.record(
     nodeSelector: labels,
     tolerations: fc.array(toleration, { maxLength: 2 }),
     restartPolicy: fc.constantFrom("Always", "Never"),
+    affinity: nodeAffinity,
+    securityContext: fc.constantFrom({ runAsUser: 1000 }, { fsGroup: 2000, runAsNonRoot: true }),
   },
   { requiredKeys: ["containers"] },
 );
@@ -96,6 +106,7 @@ const deployment = fc
       },
       { requiredKeys: ["template"] },
     ),
+    status: opt(fc.record({ replicas: fc.constant(1), conditions: fc.constantFrom([{ type: "Available", status: "True" }], [{ type: "Progressing", status: "True" }, { type: "Available", status: "False" }]) })),
   })
   .map((o) => ({ apiVersion: "apps/v1", kind: "Deployment", ...o }));
 const pod = fc.record({ metadata, spec: podSpec }).map((o) => ({ apiVersion: "v1", kind: "Pod", ...o }));
@@ -130,6 +141,9 @@ const metadataPatch = rec({
   finalizers: opt(fc.oneof(finalizers, fc.constant([1]))),
   "$deleteFromPrimitiveList/finalizers": opt(finalizers),
   "$setElementOrder/finalizers": opt(fc.shuffledSubarray(["a", "b", "c", "kubernetes"])),
+  ownerReferences: opt(listPatch(rec({ uid: fc.constantFrom("u1", "u3"), name: opt(word) }), fc.constant({ name: "nouid" }))),
+  "$setElementOrder/name": opt(fc.constant([])),
+  "$deleteFromPrimitiveList/nope": opt(fc.constant(["a"])),
 });
 
 const servicePortPatch = rec({ port: portNumber, protocol: opt(protocol), name: opt(fc.constantFrom("http", "dns")), targetPort: opt(portNumber), nodePort: opt(fc.constant(null)) });
@@ -156,6 +170,8 @@ const containerPatch = rec({
   "$setElementOrder/ports": opt(orderOf("containerPort", portNumber)),
   args: opt(fc.array(word, { maxLength: 2 })),
   volumeMounts: opt(listPatch(rec({ mountPath: fc.constantFrom("/a", "/b", "/c"), name: opt(volumeName) }), fc.constant({ name: "data" }))),
+  resources: opt(withDirective(rec({ limits: opt(fc.constantFrom({ cpu: "2" }, { cpu: null }, { memory: { a: 1 } }, null)), requests: opt(fc.constant({ cpu: "200m" })) }))),
+  livenessProbe: opt(fc.oneof(fc.constant(null), rec({ httpGet: opt(rec({ port: opt(fc.constantFrom("http", 8080)), path: opt(fc.constant({ a: 1 })) })), periodSeconds: opt(fc.constantFrom(5, null)) }))),
 });
 const podSpecPatch = rec({
   containers: opt(listPatch(containerPatch, fc.constantFrom({ image: "noname" }, "web", [1]))),
@@ -168,6 +184,9 @@ const podSpecPatch = rec({
   "$setElementOrder/tolerations": opt(fc.constant([{ key: "a" }])),
   restartPolicy: opt(fc.constantFrom("Never", null)),
   "$retainKeys": opt(someKeys(["containers", "volumes", "restartPolicy", "nodeSelector"])),
+  affinity: opt(fc.oneof(fc.constant(null), nodeAffinity, fc.constant({ nodeAffinity: { $patch: "delete" } }))),
+  securityContext: opt(fc.constantFrom({ runAsUser: 0 }, { runAsUser: null, fsGroup: 1 }, { $patch: "replace", runAsGroup: 3 })),
+  "$setElementOrder/restartPolicy": opt(fc.constant(["Always"])),
 });
 const deploymentSpecPatch = rec({
   replicas: opt(fc.constantFrom(3, null, "2", 1.5, 1e21)),
@@ -184,9 +203,17 @@ const topDirective = <T extends Record<string, unknown>>(a: fc.Arbitrary<T>): fc
     { weight: 1, arbitrary: fc.constantFrom(null, [], "x", { metadata: { name: "x" }, kind: null }) },
   );
 
+const topRetainKeys = opt(fc.constantFrom(["metadata", "spec"], ["apiVersion", "kind", "metadata", "spec", "status"]));
 const strategicPatch: Record<Kind, fc.Arbitrary<unknown>> = {
-  Service: topDirective(rec({ metadata: opt(metadataPatch), spec: opt(serviceSpecPatch) })),
-  Deployment: topDirective(rec({ metadata: opt(metadataPatch), spec: opt(deploymentSpecPatch) })),
+  Service: topDirective(rec({ metadata: opt(metadataPatch), spec: opt(serviceSpecPatch), status: opt(fc.constantFrom({ loadBalancer: { ingress: [{ hostname: "h" }] } }, { loadBalancer: null })), $retainKeys: topRetainKeys })),
+  Deployment: topDirective(
+    rec({
+      metadata: opt(metadataPatch),
+      spec: opt(deploymentSpecPatch),
+      status: opt(rec({ conditions: opt(listPatch(rec({ type: fc.constantFrom("Available", "Ready"), status: opt(fc.constantFrom("True", "False")) }), fc.constant({ status: "x" }))), replicas: opt(fc.constantFrom(2, null)) })),
+      $retainKeys: topRetainKeys,
+    }),
+  ),
   Pod: topDirective(rec({ metadata: opt(metadataPatch), spec: opt(podSpecPatch) })),
 };
 
