@@ -11,7 +11,6 @@ import { KubectlError } from "../status";
 import { StrategicPatchError } from "./errors";
 import { goJsonSyntaxError } from "./gojson";
 import { goYamlToJson, GoYamlError } from "./goyaml";
-import { GoPanic } from "./gov";
 import { jsonPatch, JsonPatchFailure } from "./json";
 import { mergePatch, MergePatchError } from "./merge";
 import { applyStrategicPatch } from "./strategic";
@@ -99,5 +98,3 @@ export function localPatch(object: Record<string, unknown>, patch: string, type:
   if (typeof patched.kind !== "string" || patched.kind === "") throw kubectlError(`Object 'Kind' is missing in '${goJsonMarshal(patched)}'`);
   return patched;
 }
-
-export { GoPanic };

@@ -43,7 +43,8 @@ function merge(cur: unknown, patch: unknown): unknown {
   return cur;
 }
 
-function pruneNulls<T>(v: T): T {
+/** Drops null members of every object inside (nulls directly in arrays stay); modifies v. */
+export function pruneNulls<T>(v: T): T {
   if (isJsonObject(v)) {
     for (const k of Object.keys(v)) {
       if (v[k] === null) delete v[k];

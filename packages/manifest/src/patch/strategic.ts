@@ -13,10 +13,9 @@ import type { Schema } from "../schema";
 import { cloneJson, hasOwn, isJsonObject, setOwn, type JsonObject } from "../safe";
 import { StrategicPatchError } from "./errors";
 import { goSliceStable } from "./gosort";
+import { pruneNulls } from "./merge";
 import { goKindName, goTypeOf, lookupForSlice, lookupForStruct, type GoType } from "./gotypes";
 import { GoPanic, goEqual, goHashKey, goS, goTypeForS, goTypeName, goV } from "./gov";
-
-export { StrategicPatchError } from "./errors";
 
 const DIRECTIVE = "$patch";
 const RETAIN_KEYS = "$retainKeys";
@@ -75,8 +74,9 @@ function mergeMap(original: JsonObject, patch: JsonObject, t: GoType): JsonObjec
     const type = goTypeName(originalV);
     if (originalV === undefined || type !== goTypeName(patchV)) {
       // A value the original lacks (or holds with another type) is taken
-      // without its nulls and directives; a deletion list deletes nothing.
-      if (!isDeleteList) keepWithoutDirectives(original, k, discardNulls(patchV));
+      // without its nulls (discardNullValuesFromPatch, the same pruning as
+      // merge patch's) and directives; a deletion list deletes nothing.
+      if (!isDeleteList) keepWithoutDirectives(original, k, pruneNulls(patchV));
       continue;
     }
     if (type === MAP) {
@@ -114,19 +114,6 @@ function removeDirectives(v: unknown): { keep: boolean; value?: unknown } {
     return { keep: true, value: out };
   }
   return { keep: true, value: v };
-}
-
-/** discardNullValuesFromPatch: drops null members of every map inside (array items stay). */
-function discardNulls<T>(v: T): T {
-  if (isJsonObject(v)) {
-    for (const k of Object.keys(v)) {
-      if (v[k] === null) delete v[k];
-      else discardNulls(v[k]);
-    }
-  } else if (Array.isArray(v)) {
-    for (const x of v) discardNulls(x);
-  }
-  return v;
 }
 
 function extractKey(s: string, prefix: string): string {
