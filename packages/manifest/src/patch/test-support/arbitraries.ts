@@ -301,7 +301,7 @@ const patchOf = (kind: Kind, type: Type): fc.Arbitrary<string> => {
   return fc.oneof({ weight: 30, arbitrary: fc.tuple(value, fc.integer({ min: 0, max: 9 })).map(([v, r]) => text(v, r === 0)) }, { weight: 1, arbitrary: malformed });
 };
 
-/** A patch and the objects (of one kind) it is applied to. */
+/** A patch and the objects it is applied to. */
 export function batch(perBatch: number): fc.Arbitrary<Batch> {
   return fc
     .tuple(fc.constantFrom<Kind>("Service", "Deployment", "Pod"), fc.constantFrom<Type>("strategic", "strategic", "merge", "json"))
@@ -311,7 +311,11 @@ export function batch(perBatch: number): fc.Arbitrary<Batch> {
         type: fc.constant(type),
         patch: patchOf(kind, type),
         // Through JSON, as kubectl reads them: keys left undefined disappear.
-        objects: fc.array(objectOf[kind].map((o) => JSON.parse(JSON.stringify(o)) as Record<string, unknown>), { minLength: perBatch, maxLength: perBatch }),
+        // Mostly the patch's own kind, now and then another (a Service patch on a Pod).
+        objects: fc.array(
+          fc.oneof({ weight: 12, arbitrary: objectOf[kind] }, { weight: 1, arbitrary: fc.oneof(service, deployment, pod) }).map((o) => JSON.parse(JSON.stringify(o)) as Record<string, unknown>),
+          { minLength: perBatch, maxLength: perBatch },
+        ),
       }),
     );
 }
