@@ -62,7 +62,10 @@ export function goYamlToJson(text: string): unknown {
   try {
     return doc.toJS({ maxAliasCount: 100 }) ?? null;
   } catch (e) {
-    const alias = e instanceof Error ? /anchor must be set before the alias\): (.*)$/.exec(e.message) : null;
-    throw new GoYamlError(alias !== null ? `unknown anchor '${alias[1]}' referenced` : e instanceof Error ? e.message : String(e));
+    const message = e instanceof Error ? e.message : String(e);
+    const alias = /anchor must be set before the alias\): (.*)$/.exec(message);
+    if (alias !== null) throw new GoYamlError(`unknown anchor '${alias[1]}' referenced`);
+    if (/alias count/i.test(message)) throw new GoYamlError("document contains excessive aliasing");
+    throw new GoYamlError(message);
   }
 }
