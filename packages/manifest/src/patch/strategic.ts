@@ -7,8 +7,10 @@
 //
 // The result order of merged lists follows the library step by step (patch
 // items first, server-only items interleaved by their old positions, Go's
-// stable sort, Go's in-place slice edits), and values the original lacks are
-// taken from the patch as they are, directives included.
+// stable sort, Go's in-place slice edits); a value the original lacks is
+// taken from the patch without its null members and `$patch` maps. Only
+// maps and lists the original and the patch both hold consult the Go type, so
+// an unknown field fails only there (`unable to find api field in struct ...`).
 import type { Schema } from "../schema";
 import { cloneJson, hasOwn, isJsonObject, setOwn, type JsonObject } from "../safe";
 import { StrategicPatchError } from "./errors";
