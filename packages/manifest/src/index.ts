@@ -51,7 +51,7 @@ export type { AdmitOptions } from "./admission";
 export { admitCreate, admitUpdate, admitDecodedCreate, admitDecodedUpdate, qosClass } from "./admission";
 
 export type { PatchType, FieldValidation, PatchOptions, PatchResult } from "./patch";
-export { patchObject, parsePatch, strategicMergePatch, createThreeWayMergePatch } from "./patch";
+export { patchObject, parsePatch, strategicMergePatch, createThreeWayMergePatch, localPatch } from "./patch";
 export { mergePatch } from "./patch/merge";
 export { jsonPatch } from "./patch/json";
 

@@ -10,12 +10,16 @@ import { schemaFor } from "../schema";
 import { badRequestError, invalidError, KubectlError, StatusError } from "../status";
 import { fieldInvalid } from "../validation/field";
 import { parseYamlValue, YamlSyntaxError } from "../yaml";
+import { StrategicPatchError } from "./errors";
+import { GoPanic } from "./gov";
 import { jsonPatch, JsonPatchFailure } from "./json";
-import { mergePatch } from "./merge";
-import { applyStrategicPatch, StrategicPatchError } from "./strategic";
+import type { PatchType } from "./local";
+import { mergePatch, MergePatchError } from "./merge";
+import { applyStrategicPatch } from "./strategic";
 import { threeWayMergePatch } from "./threeway";
 
-export type PatchType = "strategic" | "merge" | "json";
+export type { PatchType } from "./local";
+export { localPatch } from "./local";
 export type FieldValidation = "Strict" | "Warn" | "Ignore";
 
 export interface PatchOptions extends AdmitOptions {
@@ -69,7 +73,12 @@ function applyRaw(current: KubeObject, patch: unknown, type: PatchType): unknown
         });
       }
     case "merge":
-      return mergePatch(current, patch);
+      try {
+        return mergePatch(current, patch);
+      } catch (e) {
+        if (e instanceof MergePatchError) throw badRequestError(e.message);
+        throw e;
+      }
     case "strategic":
       if (!isJsonObject(patch)) throw badRequestError(`json: cannot unmarshal ${goJsonKind(patch)} into Go value of type map[string]interface {}`);
       try {
@@ -81,11 +90,23 @@ function applyRaw(current: KubeObject, patch: unknown, type: PatchType): unknown
   }
 }
 
+/** The API server recovers from a panic in a handler and answers 500. */
+function withPanicRecovery<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof GoPanic) {
+      throw new StatusError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "Internal error occurred: the server could not handle the request", reason: "InternalError", code: 500 });
+    }
+    throw e;
+  }
+}
+
 /** Applies a patch to a stored object and runs update admission. */
 export function patchObject(current: KubeObject, patch: string | unknown, type: PatchType = "strategic", opts: PatchOptions = {}): PatchResult {
   const kind = kindInfoOf(current);
   const patchValue = typeof patch === "string" ? parsePatch(patch) : patch;
-  const patched = applyRaw(current, patchValue, type);
+  const patched = withPanicRecovery(() => applyRaw(current, patchValue, type));
   const shown = type === "strategic" ? goPlusV(patchValue) : goJsonMarshal(patched);
   if (!isJsonObject(patched)) throw patchInvalid(shown, `json: cannot unmarshal ${goJsonKind(patched)} into Go value of type map[string]interface {}`);
   const name = typeof patched.metadata === "object" && patched.metadata !== null ? (patched.metadata as JsonObject).name : undefined;
