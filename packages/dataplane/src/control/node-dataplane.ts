@@ -31,7 +31,7 @@ import { parseL4Type, protoNumber, type L4Type } from "./addr";
 import { BackendNodes } from "./backend-nodes";
 import { createLBMaps } from "./bpf-lbmaps";
 import type { LBMaps } from "./lbmaps";
-import { K8sReflector, type K8sEndpointSlice, type K8sService } from "./reflector";
+import { K8sReflector, type K8sEndpointSlice, type K8sPod, type K8sService } from "./reflector";
 import { Reconciler, type LBAlgorithm, type LBMode, type ReconcileResult } from "./reconciler";
 import { Tables } from "./tables";
 import { Writer } from "./writer";
@@ -69,6 +69,12 @@ export interface NodeDataplaneConfig {
   wildcardEntries?: boolean;
   /** `--bpf-lb-external-clusterip` (default false). */
   externalClusterIP?: boolean;
+  /** `--bpf-lb-algorithm-annotation`: honour service.cilium.io/lb-algorithm (default false). */
+  algorithmAnnotation?: boolean;
+  /** `--bpf-lb-mode-annotation`: honour service.cilium.io/forwarding-mode (default false). */
+  lbModeAnnotation?: boolean;
+  /** The node's labels (service.cilium.io/node exposes a service only on nodes whose label matches). */
+  nodeLabels?: Readonly<Record<string, string>>;
   clock: MonotonicClock;
   rng: SeededRandom;
   /** Replaces the map writer (tests inject faults here); wraps the real one. */
@@ -111,7 +117,6 @@ export class NodeDataplane {
   private readonly clock: MonotonicClock;
 
   constructor(config: NodeDataplaneConfig) {
-    if (config.nodeIPs.length === 0) throw new Error(`node ${config.nodeName}: at least one node IP is required`);
     this.nodeName = config.nodeName;
     this.nodeAddresses = config.nodeIPs.map(parseIPv4);
     this.clock = config.clock;
@@ -133,7 +138,11 @@ export class NodeDataplane {
       conntrack: new ConntrackMap({ maxEntries: config.mapSizes?.conntrack }),
     };
     this.writer = new Writer(this.tables, config.nodeName);
-    this.reflector = new K8sReflector(this.writer);
+    this.reflector = new K8sReflector(this.writer, {
+      algorithmAnnotation: config.algorithmAnnotation ?? false,
+      lbModeAnnotation: config.lbModeAnnotation ?? false,
+      nodeLabels: config.nodeLabels ?? {},
+    });
     const lbmaps = createLBMaps(this.maps);
     this.reconciler = new Reconciler(this.writer, config.wrapLBMaps ? config.wrapLBMaps(lbmaps) : lbmaps, this.backendNodes, {
       nodeAddresses: this.nodeAddresses,
@@ -144,7 +153,8 @@ export class NodeDataplane {
       maglev: this.maglev,
     });
     this.lb = new ServiceLoadBalancer(this.maps, this.backendNodes, config.clock, config.rng, {
-      nodeAddress: this.nodeAddresses[0] as number,
+      // A node without addresses (an agent test) has no SNAT source: 0.0.0.0.
+      nodeAddress: this.nodeAddresses[0] ?? 0,
       nodeAddresses: this.nodeAddresses,
       lbAlgorithm: this.config.lbAlgorithm,
       maglev: this.maglev,
@@ -176,6 +186,25 @@ export class NodeDataplane {
 
   deleteEndpointSlice(slice: K8sEndpointSlice): ReconcileResult {
     return this.applying(objectName(slice.metadata), () => this.reflector.deleteEndpointSlice(slice));
+  }
+
+  /** A running Pod's hostPorts become HostPort services; a finished one releases them. */
+  applyPod(pod: K8sPod): ReconcileResult {
+    return this.applying(objectName(pod.metadata), () => this.reflector.upsertPod(pod));
+  }
+
+  deletePod(namespace: string, name: string): ReconcileResult {
+    return this.applying(`${namespace}/${name}`, () => this.reflector.deletePod(`${namespace}/${name}`));
+  }
+
+  /** A health checker's verdict on a service's backend ("10.244.1.1:80/TCP"). */
+  setBackendHealth(service: string, backend: string, healthy: boolean): ReconcileResult {
+    return this.applying(service, () => this.writer.setBackendHealth(service, backend, healthy));
+  }
+
+  /** The node's labels changed: services annotated service.cilium.io/node are re-evaluated when next applied. */
+  setNodeLabels(labels: Readonly<Record<string, string>>): void {
+    this.reflector.setNodeLabels(labels);
   }
 
   /** Programs pending changes (also retries frontends that failed before). */

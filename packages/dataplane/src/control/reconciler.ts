@@ -16,10 +16,10 @@
 
 import type { Maglev } from "../maglev";
 import { formatIPv4 } from "@svclab/sim";
-import { PROTO_ANY, PROTO_TCP } from "../maps/layouts";
+import { LB_ALG_MAGLEV, LB_ALG_RANDOM, LB_ALG_UNSPEC, PROTO_ANY, PROTO_TCP, serviceMasterWord } from "../maps/layouts";
 import { parseCidr4, parseL3n4, protoName, type Cidr4 } from "./addr";
 import type { BackendNodes } from "./backend-nodes";
-import { newSvcFlags, SERVICE_FLAG_QUARANTINED, SERVICE_FLAG_SOURCE_RANGE } from "./flags";
+import { newSvcFlags } from "./flags";
 import { BackendIdAllocator, FIRST_SERVICE_ID, IdAllocator, MAX_SERVICE_ID } from "./id-allocator";
 import type { LBMaps } from "./lbmaps";
 import { SCOPE_EXTERNAL, type BackendState, type Service, type SVCType } from "./model";
@@ -95,29 +95,34 @@ export class Reconciler {
 
   /** Programs every frontend changed since the last call; failed ones are queued for the next call. */
   reconcile(): ReconcileResult {
-    const { upserts, deletes } = this.writer.takeChanges();
+    const changes = this.writer.takeChanges();
+    const ordered = changes.ordered ?? [
+      ...changes.deletes.map((row) => ({ row, deleted: true })),
+      ...changes.upserts.map((row) => ({ row, deleted: false })),
+    ];
     const errors: ReconcileError[] = [];
     const failedUpserts: FrontendRow[] = [];
     const failedDeletes: FrontendRow[] = [];
     let reconciled = 0;
-    for (const fe of deletes) {
+    // In change order, like Cilium's reconciler walking the frontends table by revision: a frontend
+    // written before another is deleted can take over the backends the deleted one held.
+    for (const { row: fe, deleted } of ordered) {
       try {
-        for (const addr of this.expandedAddresses(fe)) this.deleteFrontend(fe, addr);
-        reconciled++;
-      } catch (err) {
-        failedDeletes.push(fe);
-        errors.push({ frontend: fe.key, service: fe.serviceName, error: asError(err) });
-      }
-    }
-    for (const fe of upserts) {
-      try {
-        this.updateFrontend(fe);
-        fe.status = { kind: "done" };
+        if (deleted) {
+          for (const addr of this.expandedAddresses(fe)) this.deleteFrontend(fe, addr);
+        } else {
+          this.updateFrontend(fe);
+          fe.status = { kind: "done" };
+        }
         reconciled++;
       } catch (err) {
         const error = asError(err);
-        fe.status = { kind: "error", error: error.message };
-        failedUpserts.push(fe);
+        if (deleted) {
+          failedDeletes.push(fe);
+        } else {
+          fe.status = { kind: "error", error: error.message };
+          failedUpserts.push(fe);
+        }
         errors.push({ frontend: fe.key, service: fe.serviceName, error });
       }
     }
@@ -136,9 +141,12 @@ export class Reconciler {
     return be === undefined ? undefined : this.backendIds.lookup(be.addr, be.port, be.proto);
   }
 
-  /** NodePort frontends are the 0.0.0.0 surrogate (socket LB's fallback key) plus one per node address. */
+  /**
+   * NodePort frontends, and HostPort ones without a hostIP, are the 0.0.0.0
+   * surrogate (socket LB's fallback key) plus one per node address.
+   */
   private isNodePortSurrogate(fe: FrontendRow): boolean {
-    return fe.type === "NodePort" && fe.addr === 0;
+    return (fe.type === "NodePort" || fe.type === "HostPort") && fe.addr === 0;
   }
 
   private expandedAddresses(fe: FrontendRow): readonly number[] {
@@ -164,19 +172,24 @@ export class Reconciler {
 
     const surrogate = addr === 0;
     const routable = !surrogate && (fe.type !== "ClusterIP" || this.config.externalClusterIP);
-    const checkSourceRange = fe.type === "LoadBalancer" && svc.sourceRanges.length > 0;
-    const dsr = this.config.lbMode === "dsr" || (this.config.lbMode === "hybrid" && proto === PROTO_TCP);
-    const slotFlags = newSvcFlags({
+    const checkSourceRange = svc.sourceRanges.length > 0;
+    const mode = svc.forwardingMode ?? this.config.lbMode;
+    const dsr = mode === "dsr" || (mode === "hybrid" && proto === PROTO_TCP);
+    const l7 = svc.proxyRedirectPort !== 0;
+    // One flag word for the master and every slot (Cilium writes Quarantined=false on all of them:
+    // a quarantined backend is told apart by its place after `count`, not by a flag).
+    const flags = newSvcFlags({
       type: fe.type,
       extLocal: svc.extTrafficPolicy === "Local",
       intLocal: svc.intTrafficPolicy === "Local",
       sessionAffinity: svc.sessionAffinity,
       routable,
       fwdModeDSR: dsr,
+      checkSourceRange,
+      sourceRangeDeny: svc.sourceRangesPolicy === "deny",
+      natPolicy: svc.natPolicy,
+      l7LoadBalancer: l7,
     });
-    // Flags are bit sets: the master adds the source-range check, quarantined slots their bit.
-    const masterFlags = checkSourceRange ? slotFlags | SERVICE_FLAG_SOURCE_RANGE : slotFlags;
-    const quarantinedSlotFlags = slotFlags | SERVICE_FLAG_QUARANTINED;
 
     // Orphans first, to make room in the backend map for the new ones.
     const previous = this.backendRefs.get(key) ?? [];
@@ -220,18 +233,7 @@ export class Reconciler {
       slotIds.push(beId);
       if (inst.state === "maintenance") continue;
       const state: BackendState = inst.unhealthy ? "quarantined" : inst.state;
-      maps.updateService(
-        addr,
-        port,
-        proto,
-        scope,
-        slot,
-        beId,
-        0,
-        0,
-        id,
-        state === "quarantined" ? quarantinedSlotFlags : slotFlags,
-      );
+      maps.updateService(addr, port, proto, scope, slot, beId, 0, 0, id, flags);
       if (svc.sessionAffinity && inst.state === "active") maps.updateAffinityMatch(id, beId);
       else if (hadAffinity) maps.deleteAffinityMatch(id, beId);
       if (state === "active") active++;
@@ -244,7 +246,7 @@ export class Reconciler {
     if (active === 0) active = terminating;
     else inactive += terminating;
 
-    if (this.useMaglev(fe, surrogate)) {
+    if (this.useMaglev(fe, svc, surrogate)) {
       if (active === 0) {
         maps.deleteMaglev(id);
       } else {
@@ -265,12 +267,17 @@ export class Reconciler {
 
     maps.updateRevNat(id, addr, port);
 
-    const word = svc.sessionAffinity ? svc.sessionAffinityTimeoutSec : 0;
-    maps.updateService(addr, port, proto, scope, 0, word, active, inactive, id, masterFlags);
+    // The word after count: the affinity timeout and the per-service algorithm, or the L7 proxy port.
+    const alg = svc.lbAlgorithm === "maglev" ? LB_ALG_MAGLEV : svc.lbAlgorithm === "random" ? LB_ALG_RANDOM : LB_ALG_UNSPEC;
+    const word = l7 ? svc.proxyRedirectPort : serviceMasterWord(svc.sessionAffinity ? svc.sessionAffinityTimeoutSec : 0, alg);
+    maps.updateService(addr, port, proto, scope, 0, word, active, inactive, id, flags);
 
     if (this.isWildcardCandidate(fe.type, scope)) {
-      if (this.config.wildcardEntries && !this.nodeAddrs.has(addr)) this.upsertWildcard(addr, scope, fe.type, id);
-      else this.deleteWildcard(addr, scope, id);
+      if (this.config.wildcardEntries && !this.nodeAddrs.has(addr) && !excludedLoadBalancerClass(svc)) {
+        this.upsertWildcard(addr, scope, fe.type, id);
+      } else {
+        this.deleteWildcard(addr, scope, id);
+      }
     }
 
     // Slots beyond the new count belong to backends that left.
@@ -325,14 +332,18 @@ export class Reconciler {
     else this.prevSourceRanges.delete(key);
   }
 
-  private useMaglev(fe: FrontendRow, surrogate: boolean): boolean {
-    if (this.config.lbAlgorithm !== "maglev" || surrogate) return false;
+  /** Cilium's useMaglev: never for the surrogate, the service's own algorithm first, ClusterIPs only when reachable from outside. */
+  private useMaglev(fe: FrontendRow, svc: Service, surrogate: boolean): boolean {
+    if (surrogate) return false;
+    if (svc.lbAlgorithm !== undefined) return svc.lbAlgorithm === "maglev";
+    if (this.config.lbAlgorithm !== "maglev") return false;
     if (fe.type === "ClusterIP") return this.config.externalClusterIP;
-    return true;
+    return fe.type !== "LocalRedirect";
   }
 
+  /** ClusterIP and LoadBalancer addresses get the {vip, 0, ANY} entry; external IPs do not. */
   private isWildcardCandidate(type: SVCType, scope: number): boolean {
-    return (type === "LoadBalancer" || type === "ExternalIPs") && scope === SCOPE_EXTERNAL;
+    return (type === "LoadBalancer" || type === "ClusterIP") && scope === SCOPE_EXTERNAL;
   }
 
   private upsertWildcard(addr: number, scope: number, type: SVCType, id: number): void {
@@ -385,6 +396,14 @@ export class Reconciler {
     this.beRefCount[id] = 0;
     this.backendNodes.delete(id);
   }
+}
+
+/** The load-balancer classes Cilium announces itself (BGP control plane, L2 announcements); other classes belong to someone else. */
+const CILIUM_LB_CLASSES: readonly string[] = ["io.cilium/bgp-control-plane", "io.cilium/l2-announcer"];
+
+/** A service of a load-balancer class Cilium does not implement gets no wildcard entries. */
+function excludedLoadBalancerClass(svc: Service): boolean {
+  return svc.loadBalancerClass !== undefined && !CILIUM_LB_CLASSES.includes(svc.loadBalancerClass);
 }
 
 function asError(err: unknown): Error {

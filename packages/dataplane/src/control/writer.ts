@@ -29,11 +29,17 @@ export interface FrontendBackend {
 export interface PendingChanges {
   readonly upserts: FrontendRow[];
   readonly deletes: FrontendRow[];
+  /**
+   * Both, in the order they happened (a frontend changed again moves to
+   * the end), as Cilium's reconciler processes the frontends table in
+   * revision order.
+   */
+  readonly ordered?: ReadonlyArray<{ readonly row: FrontendRow; readonly deleted: boolean }>;
 }
 
 export class Writer {
-  private readonly dirty = new Map<string, FrontendRow>();
-  private readonly deleted = new Map<string, FrontendRow>();
+  /** Frontends changed since the last reconcile, by key, in change order. */
+  private readonly changes = new Map<string, { row: FrontendRow; deleted: boolean }>();
   /**
    * Each service's backends with its instance, in slot order: what
    * `frontendBackends` filters. Kept next to `tables.backendsByService` so
@@ -95,19 +101,45 @@ export class Writer {
     }
     for (const [key, row] of rows) {
       this.tables.frontends.set(key, row);
-      this.deleted.delete(key);
-      this.dirty.set(key, row);
+      this.queue(row, false);
     }
     this.tables.frontendsByService.set(svc.name, new Set(rows.keys()));
   }
 
-  /** Deletes a service, its frontends and its backend instances. */
+  /**
+   * Deletes a service and its frontends. Its backends stay: they come from
+   * the EndpointSlices, which outlive the Service (Cilium's backends table
+   * is fed by the EndpointSlice reflector alone), so a Service added back
+   * finds them again.
+   */
   deleteService(name: string): void {
     const keys = this.tables.frontendsByService.get(name);
     if (keys !== undefined) for (const key of keys) this.removeFrontend(key);
     this.tables.frontendsByService.delete(name);
     this.tables.services.delete(name);
-    this.setBackends(name, []);
+  }
+
+  /**
+   * Marks a backend of a service healthy or not (Cilium's
+   * UpdateBackendHealth, from a health checker): an unhealthy backend keeps
+   * its slot but moves behind the healthy ones and out of `count`.
+   */
+  setBackendHealth(serviceName: string, l3n4: string, healthy: boolean): void {
+    const row = this.tables.backend(l3n4);
+    const inst = row?.instances.get(serviceName);
+    if (row === undefined || inst === undefined) throw new Error(`backend ${l3n4} of service ${serviceName} not found`);
+    if (inst.unhealthy === !healthy) return;
+    const next = { ...inst, unhealthy: !healthy };
+    row.instances.set(serviceName, next);
+    row.revision++;
+    const list = this.serviceBackends.get(serviceName);
+    if (list !== undefined) {
+      this.serviceBackends.set(
+        serviceName,
+        list.map((b) => (b.row === row ? { row, inst: next } : b)).sort(compareSlotOrder),
+      );
+    }
+    this.markServiceDirty(serviceName);
   }
 
   /**
@@ -194,8 +226,10 @@ export class Writer {
     for (const be of backends) {
       if (be.row.proto !== fe.proto) continue;
       const inst = be.inst;
-      if (fe.portName !== "" && !inst.portNames.includes(fe.portName)) continue;
-      if (localOnly && inst.nodeName !== this.nodeName) continue;
+      // A backend without port names (an unnamed EndpointSlice port) serves every port of the service.
+      if (fe.portName !== "" && inst.portNames.length > 0 && !inst.portNames.includes(fe.portName)) continue;
+      // An endpoint without nodeName is taken to be local: Cilium filters only the ones on other nodes.
+      if (localOnly && inst.nodeName !== "" && inst.nodeName !== this.nodeName) continue;
       out.push(be);
     }
     return out;
@@ -207,28 +241,36 @@ export class Writer {
 
   /** Hands the frontends touched since the last call to the reconciler. */
   takeChanges(): PendingChanges {
-    const changes = { upserts: [...this.dirty.values()], deletes: [...this.deleted.values()] };
-    this.dirty.clear();
-    this.deleted.clear();
-    return changes;
+    const ordered = [...this.changes.values()];
+    this.changes.clear();
+    return {
+      upserts: ordered.filter((c) => !c.deleted).map((c) => c.row),
+      deletes: ordered.filter((c) => c.deleted).map((c) => c.row),
+      ordered,
+    };
   }
 
   /** Puts frontends whose reconciliation failed back in the queue, for a retry. */
   requeue(upserts: readonly FrontendRow[], deletes: readonly FrontendRow[]): void {
     for (const fe of upserts) {
-      if (this.tables.frontends.get(fe.key) === fe) this.dirty.set(fe.key, fe);
+      if (this.tables.frontends.get(fe.key) === fe && !this.changes.has(fe.key)) this.changes.set(fe.key, { row: fe, deleted: false });
     }
     for (const fe of deletes) {
-      if (!this.tables.frontends.has(fe.key)) this.deleted.set(fe.key, fe);
+      if (!this.tables.frontends.has(fe.key) && !this.changes.has(fe.key)) this.changes.set(fe.key, { row: fe, deleted: true });
     }
+  }
+
+  /** A new revision of the frontend: it goes to the end of the queue. */
+  private queue(row: FrontendRow, deleted: boolean): void {
+    this.changes.delete(row.key);
+    this.changes.set(row.key, { row, deleted });
   }
 
   private removeFrontend(key: string): void {
     const row = this.tables.frontends.get(key);
     if (row === undefined) return;
     this.tables.frontends.delete(key);
-    this.dirty.delete(key);
-    this.deleted.set(key, row);
+    this.queue(row, true);
   }
 
   private markServiceDirty(serviceName: string): void {
@@ -238,7 +280,7 @@ export class Writer {
       const row = this.tables.frontends.get(key);
       if (row !== undefined) {
         row.status = { kind: "pending" };
-        this.dirty.set(key, row);
+        this.queue(row, false);
       }
     }
   }

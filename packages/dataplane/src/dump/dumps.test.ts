@@ -38,11 +38,11 @@ describe("cilium-dbg service list", () => {
     const lines = dp.serviceList().split("\n");
     expect(lines.map((l) => l.trimEnd())).toEqual([
       "ID   Frontend               Service Type   Backend",
-      "1    10.96.0.20:80/TCP      ClusterIP      1 => 10.244.1.1:8080/TCP (active)",
+      "1    0.0.0.0:30080/TCP      NodePort       1 => 10.244.1.1:8080/TCP (active)",
       "                                           2 => 10.244.1.2:8080/TCP (terminating)",
-      "2    0.0.0.0:30080/TCP      NodePort       1 => 10.244.1.1:8080/TCP (active)",
+      "2    172.18.0.2:30080/TCP   NodePort       1 => 10.244.1.1:8080/TCP (active)",
       "                                           2 => 10.244.1.2:8080/TCP (terminating)",
-      "3    172.18.0.2:30080/TCP   NodePort       1 => 10.244.1.1:8080/TCP (active)",
+      "3    10.96.0.20:80/TCP      ClusterIP      1 => 10.244.1.1:8080/TCP (active)",
       "                                           2 => 10.244.1.2:8080/TCP (terminating)",
       "4    10.96.0.30:80/TCP      ClusterIP",
       "",
@@ -60,6 +60,7 @@ describe("cilium-dbg bpf lb list", () => {
     const col2 = master.length + 3;
     expect(dp.lbList()).toBe(
       "SERVICE ADDRESS           " + "BACKEND ADDRESS (REVNAT_ID) (SLOT)".padEnd(col2) + "\n" +
+        "10.96.50.104:0/ANY (0)    " + "0.0.0.0:0 (0) (0) [ClusterIP, non-routable] ".padEnd(col2) + "\n" +
         "10.96.50.104:80/TCP (0)   " + master.padEnd(col2) + "\n" +
         "10.96.50.104:80/TCP (1)   " + "10.244.1.1:80/TCP (1) (1)".padEnd(col2) + "\n",
     );

@@ -11,7 +11,7 @@
  */
 
 import { protoName } from "../control/addr";
-import { svcFlagsToString } from "../control/flags";
+import { SERVICE_FLAG_L7_LOADBALANCER, svcFlagsToString } from "../control/flags";
 import type { LBMapSet } from "../control/bpf-lbmaps";
 import { affinityTimeoutOf, lbAlgorithmOf, type ServiceValue } from "../maps";
 import { tabwrite } from "./tabwriter";
@@ -74,10 +74,13 @@ export function lbMapsDump(maps: LBMapSet): string[] {
   const out: string[] = [];
   for (const { key, value } of maps.services.entries()) {
     const addr = `${addrPort(key.address, key.dport)}/${protoName(key.proto)}${key.scope === 1 ? "/i" : ""}`;
+    // A master entry of an L7 proxy redirect holds the proxy port where the timeout and algorithm would be.
     const info =
-      key.backendSlot === 0
-        ? `LBALG=${LB_ALG_NAMES[lbAlgorithmOf(value.backendId)] ?? "undef"} AFFTimeout=${affinityTimeoutOf(value.backendId)}`
-        : `BEID=${value.backendId}`;
+      key.backendSlot !== 0
+        ? `BEID=${value.backendId}`
+        : (flagsOf(value) & SERVICE_FLAG_L7_LOADBALANCER) !== 0
+          ? `L7Proxy=${value.backendId}`
+          : `LBALG=${LB_ALG_NAMES[lbAlgorithmOf(value.backendId)] ?? "undef"} AFFTimeout=${affinityTimeoutOf(value.backendId)}`;
     const flags = svcFlagsToString(flagsOf(value)).split(", ").join("+");
     out.push(
       `SVC: ID=${value.revNatIndex} ADDR=${addr} SLOT=${key.backendSlot} ${info} COUNT=${value.count} QCOUNT=${value.qcount} FLAGS=${flags}`,

@@ -1,0 +1,318 @@
+/**
+ * A script-test engine in the style of Cilium's pkg/loadbalancer/tests
+ * (hive script tests on txtar files): the shebang line carries agent
+ * flags, `hive start` builds the node, `k8s/add|update|delete` feed
+ * Kubernetes YAML through the reflector, `db/cmp` compares the agent's
+ * tables in `db show` format and `lb/maps-dump` writes the BPF maps in
+ * DumpLBMaps format for `cmp`.
+ *
+ * A command prefixed with `*` (retry until it succeeds) runs once: the
+ * model reconciles synchronously, so there is nothing to wait for. One
+ * prefixed with `!` must fail.
+ */
+
+import { parseAllDocuments } from "yaml";
+import { SeededRandom, VirtualClock, parseIPv4 } from "@svclab/sim";
+import { NodeDataplane, type NodeDataplaneConfig } from "../../control/node-dataplane";
+import type { K8sEndpointSlice, K8sService } from "../../control/reflector";
+import type { LBAlgorithm, LBMode } from "../../control/reconciler";
+import { compareTable } from "./db-tables";
+import { parseTxtar } from "./txtar";
+
+export interface ScriptOptions {
+  lbAlgorithm: LBAlgorithm;
+  lbMode: LBMode;
+  wildcardEntries: boolean;
+  externalClusterIP: boolean;
+  maglevTableSize: number;
+  algorithmAnnotation: boolean;
+  lbModeAnnotation: boolean;
+  nodeName: string;
+}
+
+/** The defaults of Cilium's script test hive (script_test.go). */
+const DEFAULT_OPTIONS: ScriptOptions = {
+  lbAlgorithm: "random",
+  lbMode: "snat",
+  wildcardEntries: true,
+  externalClusterIP: false,
+  maglevTableSize: 1021,
+  algorithmAnnotation: false,
+  lbModeAnnotation: false,
+  nodeName: "testnode",
+};
+
+function parseBool(flag: string, v: string): boolean {
+  if (v === "true" || v === "") return true;
+  if (v === "false") return false;
+  throw new Error(`invalid argument "${v}" for "${flag}" flag: strconv.ParseBool: parsing "${v}": invalid syntax`);
+}
+
+/** The agent flags of a `#!` line; unknown flags are an error, as pflag makes them. */
+export function parseFlags(args: readonly string[]): ScriptOptions {
+  const o = { ...DEFAULT_OPTIONS };
+  for (const arg of args) {
+    const [flag, value = ""] = arg.replace(/^--/, "").split("=", 2) as [string, string?];
+    switch (flag) {
+      case "enable-experimental-lb":
+      case "lb-test-fault-probability":
+        break;
+      case "bpf-lb-algorithm":
+        if (value !== "random" && value !== "maglev") throw new Error(`invalid --bpf-lb-algorithm "${value}"`);
+        o.lbAlgorithm = value;
+        break;
+      case "bpf-lb-mode":
+        if (value !== "snat" && value !== "dsr" && value !== "hybrid") throw new Error(`invalid --bpf-lb-mode "${value}"`);
+        o.lbMode = value;
+        break;
+      case "bpf-lb-enable-wildcard-entries":
+        o.wildcardEntries = parseBool(flag, value);
+        break;
+      case "bpf-lb-external-clusterip":
+        o.externalClusterIP = parseBool(flag, value);
+        break;
+      case "bpf-lb-maglev-table-size":
+        o.maglevTableSize = Number(value);
+        break;
+      case "bpf-lb-algorithm-annotation":
+        o.algorithmAnnotation = parseBool(flag, value);
+        break;
+      case "bpf-lb-mode-annotation":
+        o.lbModeAnnotation = parseBool(flag, value);
+        break;
+      default:
+        throw new Error(`unknown flag: --${flag}`);
+    }
+  }
+  return o;
+}
+
+/** Splits a script line into words; single quotes group words, as in Go's script engine. */
+function splitWords(line: string): string[] {
+  const words: string[] = [];
+  let cur = "";
+  let quoted = false;
+  let inWord = false;
+  for (const ch of line) {
+    if (ch === "'") {
+      quoted = !quoted;
+      inWord = true;
+    } else if (!quoted && (ch === " " || ch === "\t")) {
+      if (inWord) words.push(cur);
+      cur = "";
+      inWord = false;
+    } else {
+      cur += ch;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(cur);
+  return words;
+}
+
+export class ScriptError extends Error {}
+
+/** One script run: its files (the archive, plus what commands write) and the node once started. */
+export class ScriptState {
+  readonly files: Map<string, string>;
+  dp: NodeDataplane | undefined;
+  private readonly nodeAddresses: string[] = [];
+  private options: ScriptOptions = DEFAULT_OPTIONS;
+
+  constructor(files: Map<string, string>) {
+    this.files = new Map(files);
+  }
+
+  private file(name: string): string {
+    const text = this.files.get(name);
+    if (text === undefined) throw new ScriptError(`${name}: no such file`);
+    return text;
+  }
+
+  private node(): NodeDataplane {
+    if (this.dp === undefined) throw new ScriptError("hive not started");
+    return this.dp;
+  }
+
+  setFlags(args: readonly string[]): void {
+    this.options = parseFlags(args);
+  }
+
+  run(cmd: string, args: string[]): void {
+    switch (cmd) {
+      case "hive":
+        if (args[0] === "start") this.start();
+        else if (args[0] !== "stop") throw new ScriptError(`hive: unknown subcommand ${args[0]}`);
+        return;
+      case "db/insert":
+        return this.dbInsert(args);
+      case "db/initialized":
+        return;
+      case "db/cmp": {
+        const diff = compareTable(this.node(), args[0] as string, this.file(args[1] as string));
+        if (diff !== undefined) throw new ScriptError(diff);
+        return;
+      }
+      case "db/empty":
+        for (const t of args) if (this.tableSize(t) !== 0) throw new ScriptError(`table ${t} not empty`);
+        return;
+      case "k8s/add":
+      case "k8s/update":
+        for (const f of args) this.k8s(f, "upsert");
+        return;
+      case "k8s/delete":
+        for (const f of args) this.k8s(f, "delete");
+        return;
+      case "lb/maps-dump": {
+        const lines = this.node().lbMapsDump();
+        this.files.set(args[0] as string, lines.map((l) => `${l}\n`).join(""));
+        return;
+      }
+      case "lb/maps-empty": {
+        const lines = this.node().lbMapsDump();
+        if (lines.length > 0) throw new ScriptError(`BPF maps not empty:\n${lines.join("\n")}`);
+        return;
+      }
+      case "cmp": {
+        const [a, b] = [this.file(args[0] as string), this.file(args[1] as string)];
+        if (a.trimEnd() !== b.trimEnd()) throw new ScriptError(`${args[0]} and ${args[1]} differ:\n${lineDiff(a, b)}`);
+        return;
+      }
+      case "cp":
+        this.files.set(args[1] as string, this.file(args[0] as string));
+        return;
+      case "replace": {
+        const [from, to, name] = args as [string, string, string];
+        this.files.set(name, this.file(name).split(from).join(to));
+        return;
+      }
+      case "test/update-backend-health": {
+        const [svc, addr, healthy] = args as [string, string, string];
+        this.node().setBackendHealth(svc, addr, parseBool("healthy", healthy));
+        return;
+      }
+      default:
+        throw new ScriptError(`unknown command "${cmd}"`);
+    }
+  }
+
+  private start(): void {
+    const o = this.options;
+    const config: NodeDataplaneConfig = {
+      nodeName: o.nodeName,
+      nodeIPs: this.nodeAddresses,
+      lbAlgorithm: o.lbAlgorithm,
+      lbMode: o.lbMode,
+      wildcardEntries: o.wildcardEntries,
+      externalClusterIP: o.externalClusterIP,
+      maglevTableSize: o.maglevTableSize,
+      algorithmAnnotation: o.algorithmAnnotation,
+      lbModeAnnotation: o.lbModeAnnotation,
+      clock: new VirtualClock(1000),
+      rng: new SeededRandom(1),
+    };
+    this.dp = new NodeDataplane(config);
+  }
+
+  private dbInsert(args: string[]): void {
+    if (args[0] !== "node-addresses") throw new ScriptError(`db/insert: unsupported table ${args[0]}`);
+    for (const f of args.slice(1)) {
+      for (const doc of parseAllDocuments(this.file(f))) {
+        const obj = doc.toJS() as { addr?: string; nodeport?: boolean } | null;
+        if (obj?.addr === undefined) continue;
+        if (obj.addr.includes(":")) continue; // IPv6 node addresses: the model is IPv4 only.
+        parseIPv4(obj.addr);
+        if (obj.nodeport !== false) this.nodeAddresses.push(obj.addr);
+      }
+    }
+    if (this.dp !== undefined) throw new ScriptError("db/insert node-addresses after hive start is not modelled");
+  }
+
+  private tableSize(t: string): number {
+    const dp = this.node();
+    switch (t) {
+      case "services":
+        return dp.tables.services.size;
+      case "frontends":
+        return dp.tables.frontends.size;
+      case "backends":
+        return [...dp.tables.backends.values()].length;
+      default:
+        throw new ScriptError(`db/empty: unknown table ${t}`);
+    }
+  }
+
+  private k8s(name: string, op: "upsert" | "delete"): void {
+    const dp = this.node();
+    for (const doc of parseAllDocuments(this.file(name))) {
+      const obj = doc.toJS() as { kind?: string; metadata?: { name?: string; namespace?: string } } | null;
+      if (obj === null) continue;
+      const ns = obj.metadata?.namespace ?? "default";
+      let result;
+      switch (obj.kind) {
+        case "Service":
+          result = op === "upsert" ? dp.applyService(obj as K8sService) : dp.deleteService(ns, obj.metadata?.name ?? "");
+          break;
+        case "EndpointSlice":
+          result = op === "upsert" ? dp.applyEndpointSlice(obj as K8sEndpointSlice) : dp.deleteEndpointSlice(obj as K8sEndpointSlice);
+          break;
+        case "Pod":
+          result = op === "upsert" ? dp.applyPod(obj as Parameters<NodeDataplane["applyPod"]>[0]) : dp.deletePod(ns, obj.metadata?.name ?? "");
+          break;
+        default:
+          throw new ScriptError(`${name}: unsupported kind ${obj.kind}`);
+      }
+      const errors = result.errors.filter((e) => e.frontend !== "");
+      if (errors.length > 0) throw new ScriptError(`${name}: ${errors.map((e) => e.error.message).join("; ")}`);
+    }
+  }
+}
+
+function lineDiff(expected: string, actual: string): string {
+  const e = new Set(expected.trimEnd().split("\n"));
+  const a = new Set(actual.trimEnd().split("\n"));
+  const out: string[] = [];
+  for (const l of e) if (!a.has(l)) out.push(`- ${l}`);
+  for (const l of a) if (!e.has(l)) out.push(`+ ${l}`);
+  return out.join("\n");
+}
+
+export interface ScriptResult {
+  ok: boolean;
+  /** The failing line and why, when not ok. */
+  error?: string;
+}
+
+/** Runs a txtar script test to its end or its first failing command. */
+export function runScript(text: string): ScriptResult {
+  const archive = parseTxtar(text);
+  const state = new ScriptState(archive.files);
+  const lines = archive.comment.split("\n");
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (line.startsWith("#!")) {
+      try {
+        state.setFlags(splitWords(line.slice(2)));
+      } catch (err) {
+        return { ok: false, error: `line ${i + 1}: ${(err as Error).message}` };
+      }
+      continue;
+    }
+    if (line === "" || line.startsWith("#")) continue;
+    let words = splitWords(line);
+    let negate = false;
+    if (words[0] === "*") words = words.slice(1);
+    if (words[0] === "!") {
+      negate = true;
+      words = words.slice(1);
+    }
+    const [cmd, ...args] = words as [string, ...string[]];
+    try {
+      state.run(cmd, args);
+      if (negate) return { ok: false, error: `line ${i + 1}: ${line}: unexpected success` };
+    } catch (err) {
+      if (!negate) return { ok: false, error: `line ${i + 1}: ${line}: ${(err as Error).message}` };
+    }
+  }
+  return { ok: true };
+}
