@@ -69,6 +69,8 @@ export interface NodeDataplaneConfig {
   wildcardEntries?: boolean;
   /** `--bpf-lb-external-clusterip` (default false). */
   externalClusterIP?: boolean;
+  /** `--bpf-lb-source-range-all-types` (default false). */
+  sourceRangeAllTypes?: boolean;
   /** `--bpf-lb-algorithm-annotation`: honour service.cilium.io/lb-algorithm (default false). */
   algorithmAnnotation?: boolean;
   /** `--bpf-lb-mode-annotation`: honour service.cilium.io/forwarding-mode (default false). */
@@ -150,6 +152,7 @@ export class NodeDataplane {
       lbMode: this.config.lbMode,
       wildcardEntries: config.wildcardEntries ?? true,
       externalClusterIP: config.externalClusterIP ?? false,
+      sourceRangeAllTypes: config.sourceRangeAllTypes ?? false,
       maglev: this.maglev,
     });
     this.lb = new ServiceLoadBalancer(this.maps, this.backendNodes, config.clock, config.rng, {

@@ -38,6 +38,8 @@ export interface ReconcilerConfig {
   wildcardEntries: boolean;
   /** `--bpf-lb-external-clusterip`: ClusterIPs reachable from outside the cluster. */
   externalClusterIP: boolean;
+  /** `--bpf-lb-source-range-all-types`: check loadBalancerSourceRanges on every frontend type, not only LoadBalancer and external IPs. */
+  sourceRangeAllTypes?: boolean;
   /** Builds the Maglev lookup tables; required when lbAlgorithm is "maglev". */
   maglev?: Maglev;
 }
@@ -172,7 +174,11 @@ export class Reconciler {
 
     const surrogate = addr === 0;
     const routable = !surrogate && (fe.type !== "ClusterIP" || this.config.externalClusterIP);
-    const checkSourceRange = svc.sourceRanges.length > 0;
+    // Every frontend gets the service's SRCRANGE entries; the datapath checks them on LoadBalancer and
+    // external IP frontends, or on all with --bpf-lb-source-range-all-types.
+    const checkSourceRange =
+      svc.sourceRanges.length > 0 &&
+      (this.config.sourceRangeAllTypes === true || fe.type === "LoadBalancer" || fe.type === "ExternalIPs");
     const mode = svc.forwardingMode ?? this.config.lbMode;
     const dsr = mode === "dsr" || (mode === "hybrid" && proto === PROTO_TCP);
     const l7 = svc.proxyRedirectPort !== 0;
@@ -263,7 +269,7 @@ export class Reconciler {
     }
 
     const prevRanges = this.prevSourceRanges.get(key);
-    if (checkSourceRange || prevRanges !== undefined) this.updateSourceRanges(key, id, checkSourceRange ? svc.sourceRanges : [], prevRanges);
+    if (svc.sourceRanges.length > 0 || prevRanges !== undefined) this.updateSourceRanges(key, id, svc.sourceRanges, prevRanges);
 
     maps.updateRevNat(id, addr, port);
 

@@ -161,7 +161,8 @@ export class Writer {
         state: be.state ?? "active",
         nodeName: be.nodeName ?? "",
         zone: be.zone ?? "",
-        unhealthy: be.unhealthy ?? false,
+        // Health comes from a health checker, not from the EndpointSlice: an update without it keeps it.
+        unhealthy: be.unhealthy ?? this.tables.backends.get(addr, be.port, proto)?.instances.get(serviceName)?.unhealthy ?? false,
       };
       const dup = next.get(key);
       if (dup !== undefined) {

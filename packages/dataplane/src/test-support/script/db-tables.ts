@@ -105,11 +105,12 @@ function backendRows(dp: NodeDataplane, perInstance: boolean): Row[] {
       }
       continue;
     }
+    // "test/echo [terminating] (http)": the state (or [unhealthy]) before the port names.
     const instances = names.map((name) => {
       const inst = be.instances.get(name)!;
       const ports = inst.portNames.filter((n) => n !== "");
-      const state = inst.unhealthy ? "quarantined" : inst.state;
-      return `${name}${ports.length > 0 ? ` (${ports.join(", ")})` : ""}${stateSuffix(state)}`;
+      const state = inst.unhealthy ? "unhealthy" : inst.state;
+      return `${name}${stateSuffix(state)}${ports.length > 0 ? ` (${ports.join(", ")})` : ""}`;
     });
     const first = be.instances.get(names[0] as string);
     out.push({

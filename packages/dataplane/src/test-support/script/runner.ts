@@ -27,6 +27,7 @@ export interface ScriptOptions {
   maglevTableSize: number;
   algorithmAnnotation: boolean;
   lbModeAnnotation: boolean;
+  sourceRangeAllTypes: boolean;
   nodeName: string;
 }
 
@@ -39,6 +40,7 @@ const DEFAULT_OPTIONS: ScriptOptions = {
   maglevTableSize: 1021,
   algorithmAnnotation: false,
   lbModeAnnotation: false,
+  sourceRangeAllTypes: false,
   nodeName: "testnode",
 };
 
@@ -76,6 +78,9 @@ export function parseFlags(args: readonly string[]): ScriptOptions {
         break;
       case "bpf-lb-algorithm-annotation":
         o.algorithmAnnotation = parseBool(flag, value);
+        break;
+      case "bpf-lb-source-range-all-types":
+        o.sourceRangeAllTypes = parseBool(flag, value);
         break;
       case "bpf-lb-mode-annotation":
         o.lbModeAnnotation = parseBool(flag, value);
@@ -181,6 +186,12 @@ export class ScriptState {
       case "cp":
         this.files.set(args[1] as string, this.file(args[0] as string));
         return;
+      case "sed": {
+        // Go regexp syntax is close enough to JavaScript's for these scripts.
+        const [from, to, name] = args as [string, string, string];
+        this.files.set(name, this.file(name).replace(new RegExp(from, "g"), to));
+        return;
+      }
       case "replace": {
         const [from, to, name] = args as [string, string, string];
         this.files.set(name, this.file(name).split(from).join(to));
@@ -208,6 +219,7 @@ export class ScriptState {
       maglevTableSize: o.maglevTableSize,
       algorithmAnnotation: o.algorithmAnnotation,
       lbModeAnnotation: o.lbModeAnnotation,
+      sourceRangeAllTypes: o.sourceRangeAllTypes,
       clock: new VirtualClock(1000),
       rng: new SeededRandom(1),
     };
