@@ -107,6 +107,8 @@ export interface BackendParams {
   zone?: string;
   /** Failed health checks: the slot is kept but quarantined. */
   unhealthy?: boolean;
+  /** Maglev weight (Cilium's default 100; the EndpointSlice's service.cilium.io/weight). */
+  weight?: number;
 }
 
 export const DEFAULT_AFFINITY_TIMEOUT_SEC = 10800;

@@ -69,6 +69,8 @@ export interface NodeDataplaneConfig {
   wildcardEntries?: boolean;
   /** `--bpf-lb-external-clusterip` (default false). */
   externalClusterIP?: boolean;
+  /** The node's addresses that are not NodePort addresses (other devices): no LoadBalancer wildcard on them. */
+  localAddresses?: readonly string[];
   /** `--bpf-lb-source-range-all-types` (default false). */
   sourceRangeAllTypes?: boolean;
   /** `--bpf-lb-algorithm-annotation`: honour service.cilium.io/lb-algorithm (default false). */
@@ -153,6 +155,7 @@ export class NodeDataplane {
       wildcardEntries: config.wildcardEntries ?? true,
       externalClusterIP: config.externalClusterIP ?? false,
       sourceRangeAllTypes: config.sourceRangeAllTypes ?? false,
+      localAddresses: (config.localAddresses ?? []).map(parseIPv4),
       maglev: this.maglev,
     });
     this.lb = new ServiceLoadBalancer(this.maps, this.backendNodes, config.clock, config.rng, {
@@ -203,6 +206,14 @@ export class NodeDataplane {
   /** A health checker's verdict on a service's backend ("10.244.1.1:80/TCP"). */
   setBackendHealth(service: string, backend: string, healthy: boolean): ReconcileResult {
     return this.applying(service, () => this.writer.setBackendHealth(service, backend, healthy));
+  }
+
+  /** The node's non-NodePort addresses changed (a device came or went): wildcards are re-evaluated. */
+  setLocalAddresses(ips: readonly string[]): ReconcileResult {
+    const addrs = ips.map(parseIPv4);
+    this.reconciler.setLocalAddresses(addrs);
+    this.writer.refreshFrontends();
+    return this.reconcile();
   }
 
   /** The node's labels changed: services annotated service.cilium.io/node are re-evaluated when next applied. */

@@ -34,8 +34,14 @@ export interface ReconcilerConfig {
   nodeAddresses: readonly number[];
   lbAlgorithm: LBAlgorithm;
   lbMode: LBMode;
-  /** Program the {vip, port 0, ANY} drop entries for LoadBalancer / externalIP addresses. */
+  /** Program the {vip, port 0, ANY} drop entries for ClusterIP and LoadBalancer addresses. */
   wildcardEntries: boolean;
+  /**
+   * The node's other local addresses (not used for NodePort): a LoadBalancer
+   * VIP equal to one of them gets no wildcard entry, which would drop the
+   * node's own traffic on every other port.
+   */
+  localAddresses?: readonly number[];
   /** `--bpf-lb-external-clusterip`: ClusterIPs reachable from outside the cluster. */
   externalClusterIP: boolean;
   /** `--bpf-lb-source-range-all-types`: check loadBalancerSourceRanges on every frontend type, not only LoadBalancer and external IPs. */
@@ -79,7 +85,7 @@ export class Reconciler {
   private readonly prevSourceRanges = new Map<string, Map<string, Cidr4>>();
   /** Service ids of the frontends sharing each wildcard entry, by address. */
   private readonly wildcardRefs = new Map<number, number[]>();
-  private readonly nodeAddrs: Set<number>;
+  private localAddrs: Set<number>;
   /** Frontend addresses whose affinity match entries may exist (affinity is or was on). */
   private readonly affinityFrontends = new Set<string>();
 
@@ -89,7 +95,7 @@ export class Reconciler {
     readonly backendNodes: BackendNodes,
     private readonly config: ReconcilerConfig,
   ) {
-    this.nodeAddrs = new Set(config.nodeAddresses);
+    this.localAddrs = new Set(config.localAddresses ?? []);
     if (config.lbAlgorithm === "maglev" && config.maglev === undefined) {
       throw new Error("lbAlgorithm maglev needs a Maglev table builder");
     }
@@ -152,7 +158,12 @@ export class Reconciler {
   }
 
   private expandedAddresses(fe: FrontendRow): readonly number[] {
-    return this.isNodePortSurrogate(fe) ? [0, ...this.config.nodeAddresses] : [fe.addr];
+    return this.isNodePortSurrogate(fe) ? [0, ...this.expansionAddresses(fe)] : [fe.addr];
+  }
+
+  /** The node's non-NodePort local addresses changed: LoadBalancer wildcards are re-evaluated on the next reconcile. */
+  setLocalAddresses(addrs: readonly number[]): void {
+    this.localAddrs = new Set(addrs);
   }
 
   private updateFrontend(fe: FrontendRow): void {
@@ -161,8 +172,21 @@ export class Reconciler {
     const backends = this.writer.frontendBackends(fe);
     fe.id = this.programFrontend(fe, svc, fe.addr, backends);
     if (this.isNodePortSurrogate(fe)) {
-      for (const addr of this.config.nodeAddresses) this.programFrontend(fe, svc, addr, backends);
+      for (const addr of this.expansionAddresses(fe)) this.programFrontend(fe, svc, addr, backends);
     }
+  }
+
+  /**
+   * The node addresses a surrogate expands to, less those where another
+   * frontend (a LoadBalancer VIP that is the node's IP) owns the same
+   * address, port and protocol: Cilium skips that expansion rather than
+   * overwrite the other service's entry.
+   */
+  private expansionAddresses(fe: FrontendRow): number[] {
+    return this.config.nodeAddresses.filter((addr) => {
+      const owner = this.writer.tables.frontends.get(frontendKey(addr, fe.port, fe.proto, fe.scope));
+      return owner === undefined || owner === fe;
+    });
   }
 
   private programFrontend(fe: FrontendRow, svc: Service, addr: number, ordered: readonly FrontendBackend[]): number {
@@ -262,6 +286,7 @@ export class Reconciler {
             address: formatIPv4(b.row.addr),
             port: b.row.port,
             protocol: protoName(b.row.proto),
+            weight: b.inst.weight,
           })),
         );
         maps.updateMaglev(id, table);
@@ -279,7 +304,7 @@ export class Reconciler {
     maps.updateService(addr, port, proto, scope, 0, word, active, inactive, id, flags);
 
     if (this.isWildcardCandidate(fe.type, scope)) {
-      if (this.config.wildcardEntries && !this.nodeAddrs.has(addr) && !excludedLoadBalancerClass(svc)) {
+      if (this.config.wildcardEntries && !this.localAddrs.has(addr) && !excludedLoadBalancerClass(svc)) {
         this.upsertWildcard(addr, scope, fe.type, id);
       } else {
         this.deleteWildcard(addr, scope, id);

@@ -87,6 +87,10 @@ export const ANNOTATION_FORWARDING_MODE = "service.cilium.io/forwarding-mode";
 export const ANNOTATION_TYPE = "service.cilium.io/type";
 export const ANNOTATION_NODE = "service.cilium.io/node";
 export const ANNOTATION_SRC_RANGES_POLICY = "service.cilium.io/src-ranges-policy";
+/** On a Service: "external-only" provisions no internal-scope twins. */
+export const ANNOTATION_SCOPE = "service.cilium.io/scope";
+/** On an EndpointSlice: the Maglev weight of its endpoints; 0 puts them in maintenance. */
+export const ANNOTATION_WEIGHT = "service.cilium.io/weight";
 
 /** The default timeout Kubernetes gives ClientIP affinity (DefaultClientIPServiceAffinitySeconds). */
 const DEFAULT_CLIENT_IP_AFFINITY_SECONDS = 10800;
@@ -198,7 +202,8 @@ export function serviceToFrontends(
   const exposure = ann[ANNOTATION_TYPE];
   const canExpose = (t: string) =>
     exposure === undefined || !["ClusterIP", "NodePort", "LoadBalancer"].includes(exposure) || exposure === t;
-  const twoScopes = (service.extTrafficPolicy === "Local") !== (service.intTrafficPolicy === "Local");
+  const twoScopes =
+    (service.extTrafficPolicy === "Local") !== (service.intTrafficPolicy === "Local") && ann[ANNOTATION_SCOPE] !== "external-only";
   const scopes: Scope[] = twoScopes ? [SCOPE_EXTERNAL, SCOPE_INTERNAL] : [SCOPE_EXTERNAL];
   const ports = (spec.ports ?? []).map((p) => ({ ...p, l4: parseL4Type(p.protocol ?? "TCP"), portName: p.name ?? "" }));
 
@@ -271,8 +276,12 @@ export function endpointState(c: K8sEndpoint["conditions"]): BackendState {
 export function endpointSliceToBackends(slice: K8sEndpointSlice): BackendParams[] {
   if (slice.addressType !== undefined && slice.addressType !== "IPv4") return [];
   const out: BackendParams[] = [];
+  const weightAnn = slice.metadata?.annotations?.[ANNOTATION_WEIGHT];
+  const parsed = weightAnn === undefined ? NaN : Number(weightAnn);
+  // An unparsable weight is ignored (the default weight).
+  const weight = Number.isInteger(parsed) && parsed >= 0 && parsed <= 0xffff ? parsed : undefined;
   for (const ep of slice.endpoints ?? []) {
-    const state = endpointState(ep.conditions);
+    const state = weight === 0 ? "maintenance" : endpointState(ep.conditions);
     for (const address of ep.addresses) {
       for (const p of slice.ports ?? []) {
         if (p.port == null) continue;
@@ -284,6 +293,7 @@ export function endpointSliceToBackends(slice: K8sEndpointSlice): BackendParams[
           state,
           nodeName: ep.nodeName ?? "",
           zone: ep.zone ?? "",
+          ...(weight !== undefined ? { weight } : {}),
         });
       }
     }

@@ -6,6 +6,7 @@
  */
 
 import { parseIPv4 } from "@svclab/sim";
+import { DEFAULT_BACKEND_WEIGHT } from "../maglev/maglev";
 import { l3n4Key, parseCidr4, protoName, protoNumber } from "./addr";
 import {
   BACKEND_STATE_ORDER,
@@ -162,6 +163,7 @@ export class Writer {
         nodeName: be.nodeName ?? "",
         zone: be.zone ?? "",
         // Health comes from a health checker, not from the EndpointSlice: an update without it keeps it.
+        weight: be.weight ?? DEFAULT_BACKEND_WEIGHT,
         unhealthy: be.unhealthy ?? this.tables.backends.get(addr, be.port, proto)?.instances.get(serviceName)?.unhealthy ?? false,
       };
       const dup = next.get(key);
@@ -236,6 +238,14 @@ export class Writer {
     return out;
   }
 
+  /** Queues every frontend for reprogramming (Cilium's RefreshFrontends), e.g. after the node's addresses changed. */
+  refreshFrontends(): void {
+    for (const row of this.tables.frontends.values()) {
+      row.status = { kind: "pending" };
+      this.queue(row, false);
+    }
+  }
+
   service(name: string): Service | undefined {
     return this.tables.services.get(name);
   }
@@ -293,6 +303,7 @@ function sameInstance(a: BackendInstance, b: BackendInstance): boolean {
     a.nodeName === b.nodeName &&
     a.zone === b.zone &&
     a.unhealthy === b.unhealthy &&
+    a.weight === b.weight &&
     a.portNames.length === b.portNames.length &&
     a.portNames.every((n, i) => b.portNames[i] === n)
   );

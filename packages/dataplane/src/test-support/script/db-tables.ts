@@ -6,7 +6,7 @@
  * starts, and rows are compared in table order.
  */
 
-import { formatIPv4 } from "@svclab/sim";
+import { parseIPv4 } from "@svclab/sim";
 import { formatL3n4 } from "../../control/addr";
 import type { NodeDataplane } from "../../control/node-dataplane";
 import type { Service } from "../../control/model";
@@ -124,11 +124,21 @@ function backendRows(dp: NodeDataplane, perInstance: boolean): Row[] {
   return out;
 }
 
-function nodeAddressRows(addrs: readonly number[]): Row[] {
-  return addrs.map((a) => ({ Address: formatIPv4(a), NodePort: "true", Primary: "true", DeviceName: "test" }));
+/** A row of Cilium's node-addresses table, as the script inserted it. */
+export interface NodeAddressRow {
+  addr: string;
+  nodeport: boolean;
+  primary: boolean;
+  devicename: string;
 }
 
-export function tableRows(dp: NodeDataplane, table: string, header: readonly string[]): Row[] {
+function nodeAddressRows(rows: readonly NodeAddressRow[]): Row[] {
+  return [...rows]
+    .sort((a, b) => parseIPv4(a.addr) - parseIPv4(b.addr))
+    .map((r) => ({ Address: r.addr, NodePort: String(r.nodeport), Primary: String(r.primary), DeviceName: r.devicename }));
+}
+
+export function tableRows(dp: NodeDataplane, table: string, header: readonly string[], nodeAddrs: readonly NodeAddressRow[] = []): Row[] {
   switch (table) {
     case "services":
       return [...dp.tables.services.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map(serviceRow);
@@ -137,7 +147,7 @@ export function tableRows(dp: NodeDataplane, table: string, header: readonly str
     case "backends":
       return backendRows(dp, header.includes("Service"));
     case "node-addresses":
-      return nodeAddressRows(dp.nodeAddresses);
+      return nodeAddressRows(nodeAddrs);
     default:
       throw new Error(`db/cmp: unknown table "${table}"`);
   }
@@ -164,9 +174,14 @@ export function parseShownTable(text: string): { header: string[]; rows: string[
 }
 
 /** `db/cmp`: undefined when equal, else a diff for the failure message. */
-export function compareTable(dp: NodeDataplane, table: string, expectedText: string): string | undefined {
+export function compareTable(
+  dp: NodeDataplane,
+  table: string,
+  expectedText: string,
+  nodeAddrs: readonly NodeAddressRow[] = [],
+): string | undefined {
   const { header, rows } = parseShownTable(expectedText);
-  const actualRows = tableRows(dp, table, header);
+  const actualRows = tableRows(dp, table, header, nodeAddrs);
   const actual = actualRows.map((r) =>
     header.map((h) => {
       const v = r[h];

@@ -16,7 +16,7 @@ import { SeededRandom, VirtualClock, parseIPv4 } from "@svclab/sim";
 import { NodeDataplane, type NodeDataplaneConfig } from "../../control/node-dataplane";
 import type { K8sEndpointSlice, K8sService } from "../../control/reflector";
 import type { LBAlgorithm, LBMode } from "../../control/reconciler";
-import { compareTable } from "./db-tables";
+import { compareTable, type NodeAddressRow } from "./db-tables";
 import { parseTxtar } from "./txtar";
 
 export interface ScriptOptions {
@@ -121,7 +121,11 @@ export class ScriptError extends Error {}
 export class ScriptState {
   readonly files: Map<string, string>;
   dp: NodeDataplane | undefined;
+  /** The node-addresses table as the script wrote it. */
+  private nodeAddressRows: NodeAddressRow[] = [];
   private readonly nodeAddresses: string[] = [];
+  /** Node addresses not used for NodePort (nodeport: false). */
+  private localAddresses: string[] = [];
   private options: ScriptOptions = DEFAULT_OPTIONS;
 
   constructor(files: Map<string, string>) {
@@ -150,11 +154,13 @@ export class ScriptState {
         else if (args[0] !== "stop") throw new ScriptError(`hive: unknown subcommand ${args[0]}`);
         return;
       case "db/insert":
-        return this.dbInsert(args);
+        return this.dbNodeAddresses(args, true);
+      case "db/delete":
+        return this.dbNodeAddresses(args, false);
       case "db/initialized":
         return;
       case "db/cmp": {
-        const diff = compareTable(this.node(), args[0] as string, this.file(args[1] as string));
+        const diff = compareTable(this.node(), args[0] as string, this.file(args[1] as string), this.nodeAddressRows);
         if (diff !== undefined) throw new ScriptError(diff);
         return;
       }
@@ -181,6 +187,21 @@ export class ScriptState {
       case "cmp": {
         const [a, b] = [this.file(args[0] as string), this.file(args[1] as string)];
         if (a.trimEnd() !== b.trimEnd()) throw new ScriptError(`${args[0]} and ${args[1]} differ:\n${lineDiff(a, b)}`);
+        return;
+      }
+      case "grep": {
+        // grep pattern file: some line matches (Go regexp syntax, close enough to JavaScript's here).
+        const [pattern, name] = args as [string, string];
+        const re = new RegExp(pattern);
+        if (!this.file(name).split("\n").some((l) => re.test(l))) throw new ScriptError(`no match for \`${pattern}\` in ${name}`);
+        return;
+      }
+      case "lb/prune": {
+        // The periodic full resync: every frontend is reprogrammed from the tables.
+        const dp = this.node();
+        dp.writer.refreshFrontends();
+        const errors = dp.reconcile().errors;
+        if (errors.length > 0) throw new ScriptError(errors.map((e) => e.error.message).join("; "));
         return;
       }
       case "cp":
@@ -220,24 +241,40 @@ export class ScriptState {
       algorithmAnnotation: o.algorithmAnnotation,
       lbModeAnnotation: o.lbModeAnnotation,
       sourceRangeAllTypes: o.sourceRangeAllTypes,
+      localAddresses: this.localAddresses,
       clock: new VirtualClock(1000),
       rng: new SeededRandom(1),
     };
     this.dp = new NodeDataplane(config);
   }
 
-  private dbInsert(args: string[]): void {
-    if (args[0] !== "node-addresses") throw new ScriptError(`db/insert: unsupported table ${args[0]}`);
+  /**
+   * db/insert and db/delete of node addresses: NodePort addresses are fixed
+   * once the node runs (they are its identity in the model); the other local
+   * addresses may come and go.
+   */
+  private dbNodeAddresses(args: string[], insert: boolean): void {
+    if (args[0] !== "node-addresses") throw new ScriptError(`db/${insert ? "insert" : "delete"}: unsupported table ${args[0]}`);
     for (const f of args.slice(1)) {
       for (const doc of parseAllDocuments(this.file(f))) {
-        const obj = doc.toJS() as { addr?: string; nodeport?: boolean } | null;
-        if (obj?.addr === undefined) continue;
-        if (obj.addr.includes(":")) continue; // IPv6 node addresses: the model is IPv4 only.
+        const obj = doc.toJS() as { addr?: string; nodeport?: boolean; primary?: boolean; devicename?: string } | null;
+        if (obj?.addr === undefined || obj.addr.includes(":")) continue; // The model is IPv4 only.
         parseIPv4(obj.addr);
-        if (obj.nodeport !== false) this.nodeAddresses.push(obj.addr);
+        const addr = obj.addr;
+        this.nodeAddressRows = this.nodeAddressRows.filter((r) => r.addr !== addr);
+        if (insert) {
+          this.nodeAddressRows.push({ addr, nodeport: obj.nodeport ?? false, primary: obj.primary ?? false, devicename: obj.devicename ?? "" });
+        }
+        if (obj.nodeport !== true) {
+          this.localAddresses = insert ? [...this.localAddresses, obj.addr] : this.localAddresses.filter((a) => a !== obj.addr);
+        } else if (this.dp !== undefined) {
+          throw new ScriptError("changing NodePort node addresses after hive start is not modelled");
+        } else if (insert) {
+          this.nodeAddresses.push(obj.addr);
+        }
       }
     }
-    if (this.dp !== undefined) throw new ScriptError("db/insert node-addresses after hive start is not modelled");
+    this.dp?.setLocalAddresses(this.localAddresses);
   }
 
   private tableSize(t: string): number {
