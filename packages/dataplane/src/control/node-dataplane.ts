@@ -14,6 +14,7 @@ import {
   AffinityMatchMap,
   BackendMap,
   ConntrackMap,
+  DEFAULT_CT_ANY_MAX_ENTRIES,
   MaglevMap,
   RevNatMap,
   ServiceMap,
@@ -48,6 +49,8 @@ export interface MapSizes {
   affinity?: number;
   /** cilium_ct4_global (`--bpf-ct-global-tcp-max`, 524288). */
   conntrack?: number;
+  /** cilium_ct_any4_global (`--bpf-ct-global-any-max`, 262144). */
+  conntrackAny?: number;
 }
 
 export interface NodeDataplaneConfig {
@@ -71,6 +74,10 @@ export interface NodeDataplaneConfig {
   externalClusterIP?: boolean;
   /** The node's addresses that are not NodePort addresses (other devices): no LoadBalancer wildcard on them. */
   localAddresses?: readonly string[];
+  /** The API server's `--service-node-port-range` as [min, max] (default [30000, 32767]), for socket LB. */
+  nodePortRange?: readonly [number, number];
+  /** Seconds between conntrack GC runs (Cilium's starting interval, 300, by default). */
+  conntrackGCInterval?: number;
   /** `--bpf-lb-source-range-all-types` (default false). */
   sourceRangeAllTypes?: boolean;
   /** `--bpf-lb-algorithm-annotation`: honour service.cilium.io/lb-algorithm (default false). */
@@ -136,10 +143,15 @@ export class NodeDataplane {
       backends: new BackendMap({ maxEntries: lb }),
       revNat: new RevNatMap({ maxEntries: lb }),
       affinity: new AffinityMap({ maxEntries: config.mapSizes?.affinity }),
-      affinityMatch: new AffinityMatchMap({ maxEntries: lb }),
+      // Sized like the affinity map it validates (`--bpf-lb-affinity-map-max`).
+      affinityMatch: new AffinityMatchMap({ maxEntries: config.mapSizes?.affinity }),
       sourceRange: new SourceRangeMap({ maxEntries: lb }),
       maglev: new MaglevMap({ maxEntries: lb, tableSize: this.maglev.tableSize }),
       conntrack: new ConntrackMap({ maxEntries: config.mapSizes?.conntrack }),
+      conntrackAny: new ConntrackMap({
+        name: "cilium_ct_any4_global",
+        maxEntries: config.mapSizes?.conntrackAny ?? DEFAULT_CT_ANY_MAX_ENTRIES,
+      }),
     };
     this.writer = new Writer(this.tables, config.nodeName);
     this.reflector = new K8sReflector(this.writer, {
@@ -164,7 +176,15 @@ export class NodeDataplane {
       nodeAddresses: this.nodeAddresses,
       lbAlgorithm: this.config.lbAlgorithm,
       maglev: this.maglev,
+      nodePortRange: config.nodePortRange,
+      conntrackGCInterval: config.conntrackGCInterval,
     });
+  }
+
+  /** The agent's conntrack GC over both conntrack maps: removes entries whose lifetime has passed; returns how many. */
+  conntrackGC(): number {
+    const now = this.clock.nowSeconds();
+    return this.maps.conntrack.gc(now) + (this.maps.conntrackAny?.gc(now) ?? 0);
   }
 
   /** The other nodes' IPs: socket LB translates connects to a NodePort on any node address locally. */

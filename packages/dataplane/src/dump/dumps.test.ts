@@ -78,7 +78,7 @@ describe("affinity and conntrack dumps", () => {
       "client 10.0.0.1 -> 10.96.50.104:80 (rev_nat 1) => 10.244.1.1:80 (id 1) last_used=1000 age=30s expires_in=70s",
     ]);
     expect(dp.conntrackDump()).toEqual([
-      "TCP 10.0.0.1:40000 -> 10.96.50.104:80 SERVICE => 10.244.1.1:80 (id 1) rev_nat=1 expires=22600 (in 21570s)",
+      "TCP 10.0.0.1:40000 -> 10.96.50.104:80 SERVICE => 10.244.1.1:80 (id 1) rev_nat=1 expires=9000 (in 7970s)",
     ]);
     clock.advance(70);
     expect(dp.affinityDump()[0]).toMatch(/age=100s expired$/);
