@@ -13,9 +13,10 @@
 
 import { parseAllDocuments } from "yaml";
 import { SeededRandom, VirtualClock, parseIPv4 } from "@svclab/sim";
+import { FaultyLBMaps, randomFaults } from "../../control/faulty-lbmaps";
 import { NodeDataplane, type NodeDataplaneConfig } from "../../control/node-dataplane";
 import type { K8sEndpointSlice, K8sService } from "../../control/reflector";
-import type { LBAlgorithm, LBMode } from "../../control/reconciler";
+import type { LBAlgorithm, LBMode, ReconcileError } from "../../control/reconciler";
 import { compareTable, type NodeAddressRow } from "./db-tables";
 import { parseTxtar } from "./txtar";
 
@@ -28,6 +29,8 @@ export interface ScriptOptions {
   algorithmAnnotation: boolean;
   lbModeAnnotation: boolean;
   sourceRangeAllTypes: boolean;
+  /** `--lb-test-fault-probability`: each map operation fails with this probability (Cilium's tests: 0.1). */
+  faultProbability: number;
   nodeName: string;
 }
 
@@ -41,6 +44,7 @@ const DEFAULT_OPTIONS: ScriptOptions = {
   algorithmAnnotation: false,
   lbModeAnnotation: false,
   sourceRangeAllTypes: false,
+  faultProbability: 0.1,
   nodeName: "testnode",
 };
 
@@ -57,8 +61,13 @@ export function parseFlags(args: readonly string[]): ScriptOptions {
     const [flag, value = ""] = arg.replace(/^--/, "").split("=", 2) as [string, string?];
     switch (flag) {
       case "enable-experimental-lb":
-      case "lb-test-fault-probability":
         break;
+      case "lb-test-fault-probability": {
+        const p = Number(value);
+        if (!(p >= 0 && p <= 1)) throw new Error(`invalid --lb-test-fault-probability "${value}"`);
+        o.faultProbability = p;
+        break;
+      }
       case "bpf-lb-algorithm":
         if (value !== "random" && value !== "maglev") throw new Error(`invalid --bpf-lb-algorithm "${value}"`);
         o.lbAlgorithm = value;
@@ -116,6 +125,9 @@ function splitWords(line: string): string[] {
 }
 
 export class ScriptError extends Error {}
+
+/** Retry rounds after a change before a script step fails (10% faults converge in a handful). */
+const MAX_RETRY_ROUNDS = 1000;
 
 /** One script run: its files (the archive, plus what commands write) and the node once started. */
 export class ScriptState {
@@ -200,8 +212,7 @@ export class ScriptState {
         // The periodic full resync: every frontend is reprogrammed from the tables.
         const dp = this.node();
         dp.writer.refreshFrontends();
-        const errors = dp.reconcile().errors;
-        if (errors.length > 0) throw new ScriptError(errors.map((e) => e.error.message).join("; "));
+        this.converge(dp.reconcile().errors);
         return;
       }
       case "cp":
@@ -220,7 +231,7 @@ export class ScriptState {
       }
       case "test/update-backend-health": {
         const [svc, addr, healthy] = args as [string, string, string];
-        this.node().setBackendHealth(svc, addr, parseBool("healthy", healthy));
+        this.converge(this.node().setBackendHealth(svc, addr, parseBool("healthy", healthy)).errors);
         return;
       }
       default:
@@ -244,6 +255,8 @@ export class ScriptState {
       localAddresses: this.localAddresses,
       clock: new VirtualClock(1000),
       rng: new SeededRandom(1),
+      // Cilium runs its script tests over FaultyLBMaps; the reconciler must retry until the maps are right.
+      wrapLBMaps: (maps) => new FaultyLBMaps(maps, randomFaults(o.faultProbability, new SeededRandom("lb-test-faults"))),
     };
     this.dp = new NodeDataplane(config);
   }
@@ -274,7 +287,7 @@ export class ScriptState {
         }
       }
     }
-    this.dp?.setLocalAddresses(this.localAddresses);
+    if (this.dp !== undefined) this.converge(this.dp.setLocalAddresses(this.localAddresses).errors);
   }
 
   private tableSize(t: string): number {
@@ -288,6 +301,21 @@ export class ScriptState {
         return [...dp.tables.backends.values()].length;
       default:
         throw new ScriptError(`db/empty: unknown table ${t}`);
+    }
+  }
+
+  /**
+   * The reconciler's retries: with faults injected, reconcile again until a
+   * round has no errors (Cilium retries with backoff; the model's time does
+   * not pass meanwhile). Errors that are not injected faults fail the step.
+   */
+  private converge(errors: ReconcileError[]): void {
+    const dp = this.node();
+    for (let round = 0; errors.length > 0; round++) {
+      const real = errors.filter((e) => !e.error.message.endsWith("injected fault"));
+      if (real.length > 0) throw new ScriptError(real.map((e) => e.error.message).join("; "));
+      if (round === MAX_RETRY_ROUNDS) throw new ScriptError(`not converged after ${MAX_RETRY_ROUNDS} retries`);
+      errors = dp.reconcile().errors;
     }
   }
 
@@ -311,8 +339,7 @@ export class ScriptState {
         default:
           throw new ScriptError(`${name}: unsupported kind ${obj.kind}`);
       }
-      const errors = result.errors.filter((e) => e.frontend !== "");
-      if (errors.length > 0) throw new ScriptError(`${name}: ${errors.map((e) => e.error.message).join("; ")}`);
+      this.converge(result.errors.filter((e) => e.frontend !== ""));
     }
   }
 }
