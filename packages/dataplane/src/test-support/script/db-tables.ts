@@ -57,6 +57,8 @@ function compareAddr(a: { addr: number; port: number; proto: number }, b: { addr
   return a.addr - b.addr || a.port - b.port || a.proto - b.proto;
 }
 
+const MAX_SHOWN_BACKENDS = 5;
+
 function frontendRows(dp: NodeDataplane): Row[] {
   const rows = [...dp.tables.frontends.values()].sort((a, b) => compareAddr(a, b) || a.scope - b.scope);
   return rows.map((fe) => {
@@ -67,12 +69,14 @@ function frontendRows(dp: NodeDataplane): Row[] {
       .sort(compareAddr)
       .map((r) => formatL3n4(r.addr, r.port, r.proto));
     const status = fe.status.kind === "done" ? "Done" : fe.status.kind === "pending" ? "Pending" : `Error: ${fe.status.error}`;
+    // Cilium's Frontend.TableRow shows five backends and counts the rest.
+    const shown = backends.length > MAX_SHOWN_BACKENDS ? `${backends.slice(0, MAX_SHOWN_BACKENDS).join(", ")} + ${backends.length - MAX_SHOWN_BACKENDS} more ...` : backends.join(", ");
     return {
       Address: fe.key,
       Type: fe.type,
       ServiceName: fe.serviceName,
       PortName: fe.portName,
-      Backends: backends.join(", "),
+      Backends: shown,
       RedirectTo: "",
       Status: status,
     };

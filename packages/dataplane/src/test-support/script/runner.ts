@@ -229,6 +229,16 @@ export class ScriptState {
         this.files.set(name, this.file(name).split(from).join(to));
         return;
       }
+      case "test/set-node-labels": {
+        const labels: Record<string, string> = {};
+        for (const arg of args) {
+          const eq = arg.indexOf("=");
+          if (eq < 0) throw new ScriptError(`bad key=value: "${arg}"`);
+          labels[arg.slice(0, eq)] = arg.slice(eq + 1);
+        }
+        this.node().setNodeLabels(labels);
+        return;
+      }
       case "test/update-backend-health": {
         const [svc, addr, healthy] = args as [string, string, string];
         this.converge(this.node().setBackendHealth(svc, addr, parseBool("healthy", healthy)).errors);
