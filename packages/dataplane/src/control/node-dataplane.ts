@@ -78,6 +78,8 @@ export interface NodeDataplaneConfig {
   nodePortRange?: readonly [number, number];
   /** Seconds between conntrack GC runs (Cilium's starting interval, 300, by default). */
   conntrackGCInterval?: number;
+  /** `--enable-external-ips` (default true): provision spec.externalIPs. */
+  externalIPs?: boolean;
   /** `--bpf-lb-source-range-all-types` (default false). */
   sourceRangeAllTypes?: boolean;
   /** `--bpf-lb-algorithm-annotation`: honour service.cilium.io/lb-algorithm (default false). */
@@ -157,6 +159,7 @@ export class NodeDataplane {
     this.reflector = new K8sReflector(this.writer, {
       algorithmAnnotation: config.algorithmAnnotation ?? false,
       lbModeAnnotation: config.lbModeAnnotation ?? false,
+      externalIPs: config.externalIPs ?? true,
       nodeLabels: config.nodeLabels ?? {},
     });
     const lbmaps = createLBMaps(this.maps);

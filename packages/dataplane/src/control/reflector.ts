@@ -122,6 +122,8 @@ export interface ReflectorConfig {
   algorithmAnnotation?: boolean;
   /** `--bpf-lb-mode-annotation`: honour service.cilium.io/forwarding-mode. */
   lbModeAnnotation?: boolean;
+  /** `--enable-external-ips` (default true): provision spec.externalIPs frontends. */
+  externalIPs?: boolean;
   /** The local node's labels, for service.cilium.io/node. */
   nodeLabels?: Readonly<Record<string, string>>;
 }
@@ -232,7 +234,7 @@ export function serviceToFrontends(
       }
     }
   }
-  for (const ip of spec.externalIPs ?? []) {
+  for (const ip of config.externalIPs === false ? [] : (spec.externalIPs ?? [])) {
     if (!isIPv4(ip)) continue;
     for (const p of ports) frontends.push({ address: ip, port: p.port, protocol: p.l4, type: "ExternalIPs", portName: p.portName, scope: SCOPE_EXTERNAL });
   }

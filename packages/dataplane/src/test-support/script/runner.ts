@@ -29,6 +29,8 @@ export interface ScriptOptions {
   algorithmAnnotation: boolean;
   lbModeAnnotation: boolean;
   sourceRangeAllTypes: boolean;
+  /** `--enable-external-ips`: provision spec.externalIPs frontends. */
+  externalIPs: boolean;
   /** `--lb-test-fault-probability`: each map operation fails with this probability (Cilium's tests: 0.1). */
   faultProbability: number;
   nodeName: string;
@@ -44,6 +46,7 @@ const DEFAULT_OPTIONS: ScriptOptions = {
   algorithmAnnotation: false,
   lbModeAnnotation: false,
   sourceRangeAllTypes: false,
+  externalIPs: true,
   faultProbability: 0.1,
   nodeName: "testnode",
 };
@@ -68,6 +71,7 @@ export function parseFlags(args: readonly string[]): ScriptOptions {
         o.faultProbability = p;
         break;
       }
+      case "node-port-algorithm": // the deprecated name of --bpf-lb-algorithm
       case "bpf-lb-algorithm":
         if (value !== "random" && value !== "maglev") throw new Error(`invalid --bpf-lb-algorithm "${value}"`);
         o.lbAlgorithm = value;
@@ -87,6 +91,9 @@ export function parseFlags(args: readonly string[]): ScriptOptions {
         break;
       case "bpf-lb-algorithm-annotation":
         o.algorithmAnnotation = parseBool(flag, value);
+        break;
+      case "enable-external-ips":
+        o.externalIPs = parseBool(flag, value);
         break;
       case "bpf-lb-source-range-all-types":
         o.sourceRangeAllTypes = parseBool(flag, value);
@@ -262,6 +269,7 @@ export class ScriptState {
       algorithmAnnotation: o.algorithmAnnotation,
       lbModeAnnotation: o.lbModeAnnotation,
       sourceRangeAllTypes: o.sourceRangeAllTypes,
+      externalIPs: o.externalIPs,
       localAddresses: this.localAddresses,
       clock: new VirtualClock(1000),
       rng: new SeededRandom(1),
