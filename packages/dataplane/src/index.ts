@@ -29,7 +29,7 @@ export { Tables, frontendKey } from "./control/tables";
 export type { L3n4Index } from "./control/l3n4-index";
 export type { FrontendRow, BackendRow, BackendInstance, FrontendStatus } from "./control/tables";
 export { Writer } from "./control/writer";
-export type { FrontendBackend, PendingChanges } from "./control/writer";
+export type { FrontendBackend, PendingChanges, WriterOptions } from "./control/writer";
 export {
   SCOPE_EXTERNAL,
   SCOPE_INTERNAL,

@@ -155,7 +155,7 @@ export class NodeDataplane {
         maxEntries: config.mapSizes?.conntrackAny ?? DEFAULT_CT_ANY_MAX_ENTRIES,
       }),
     };
-    this.writer = new Writer(this.tables, config.nodeName);
+    this.writer = new Writer(this.tables, config.nodeName, { nodeAddresses: this.nodeAddresses, nodePortRange: config.nodePortRange });
     this.reflector = new K8sReflector(this.writer, {
       algorithmAnnotation: config.algorithmAnnotation ?? false,
       lbModeAnnotation: config.lbModeAnnotation ?? false,

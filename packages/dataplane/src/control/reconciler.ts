@@ -88,6 +88,13 @@ export class Reconciler {
   private localAddrs: Set<number>;
   /** Frontend addresses whose affinity match entries may exist (affinity is or was on). */
   private readonly affinityFrontends = new Set<string>();
+  /**
+   * What a failed programming of a frontend address may have left in the
+   * maps beyond its references: the highest slot written and the backend ids
+   * taken. A retry or a delete cleans them up, so a frontend deleted before
+   * it was ever programmed completely leaks nothing.
+   */
+  private readonly unsettled = new Map<string, { slots: number; backends: Set<number> }>();
 
   constructor(
     private readonly writer: Writer,
@@ -136,6 +143,19 @@ export class Reconciler {
     }
     this.writer.requeue(failedUpserts, failedDeletes);
     return { reconciled, errors };
+  }
+
+  /** Whether the reconciler holds no ids, references or wildcard state (Cilium's StateIsEmpty): nothing leaked. */
+  stateIsEmpty(): boolean {
+    return (
+      this.serviceIds.size === 0 &&
+      this.backendIds.size === 0 &&
+      this.backendRefs.size === 0 &&
+      this.wildcardRefs.size === 0 &&
+      this.prevSourceRanges.size === 0 &&
+      this.affinityFrontends.size === 0 &&
+      this.unsettled.size === 0
+    );
   }
 
   /** The service id (rev-NAT index) of a programmed frontend address, e.g. "10.96.0.1:80/TCP". */
@@ -226,7 +246,8 @@ export class Reconciler {
     // Affinity match entries exist only if affinity is or was on for this frontend: skip the deletes otherwise.
     if (svc.sessionAffinity) this.affinityFrontends.add(key);
     const hadAffinity = this.affinityFrontends.has(key);
-    if (previous.length > 0) {
+    const left = this.unsettled.get(key);
+    if (previous.length > 0 || left !== undefined) {
       const wanted = new Set<number>();
       for (const { row } of ordered) {
         const held = this.backendIds.lookup(row.addr, row.port, row.proto);
@@ -240,80 +261,92 @@ export class Reconciler {
           this.releaseBackend(beId);
         }
       }
+      if (left !== undefined) this.releaseUnsettled(left, wanted, previous, id, hadAffinity);
     }
 
-    let active = 0;
-    let terminating = 0;
-    let inactive = 0;
     let slot = 1;
     const slotIds: number[] = [];
-    for (const { row, inst } of ordered) {
-      // One lookup per backend: acquire returns the id the address already holds.
-      const beId = this.backendIds.acquire(row.addr, row.port, row.proto);
-      if (this.beRevision[beId] === undefined) {
-        // First use of this id (a released id was reset to 0 by releaseBackend).
-        this.beRevision[beId] = 0;
-        this.beRefCount[beId] = 0;
+    try {
+      let active = 0;
+      let terminating = 0;
+      let inactive = 0;
+      for (const { row, inst } of ordered) {
+        // One lookup per backend: acquire returns the id the address already holds.
+        const beId = this.backendIds.acquire(row.addr, row.port, row.proto);
+        if (this.beRevision[beId] === undefined) {
+          // First use of this id (a released id was reset to 0 by releaseBackend).
+          this.beRevision[beId] = 0;
+          this.beRefCount[beId] = 0;
+        }
+        // Listed before the write, so an attempt failing here still knows the id it took.
+        slotIds.push(beId);
+        if (row.revision > (this.beRevision[beId] as number)) {
+          maps.updateBackend(beId, row.addr, row.port, row.proto, BE_FLAG[inst.state], 0);
+          this.beRevision[beId] = row.revision;
+          this.backendNodes.set(beId, inst.nodeName, inst.nodeName === this.writer.nodeName);
+        }
+        if (inst.state === "maintenance") continue;
+        const state: BackendState = inst.unhealthy ? "quarantined" : inst.state;
+        maps.updateService(addr, port, proto, scope, slot, beId, 0, 0, id, flags);
+        if (svc.sessionAffinity && inst.state === "active") maps.updateAffinityMatch(id, beId);
+        else if (hadAffinity) maps.deleteAffinityMatch(id, beId);
+        if (state === "active") active++;
+        else if (state === "terminating") terminating++;
+        else inactive++;
+        slot++;
       }
-      if (row.revision > (this.beRevision[beId] as number)) {
-        maps.updateBackend(beId, row.addr, row.port, row.proto, BE_FLAG[inst.state], 0);
-        this.beRevision[beId] = row.revision;
-        this.backendNodes.set(beId, inst.nodeName, inst.nodeName === this.writer.nodeName);
+      const slotCount = slot - 1;
+      // No active backend: serving-terminating ones take new flows (KEP-1669).
+      if (active === 0) active = terminating;
+      else inactive += terminating;
+
+      if (this.useMaglev(fe, svc, surrogate)) {
+        if (active === 0) {
+          maps.deleteMaglev(id);
+        } else {
+          const table = (this.config.maglev as Maglev).getLookupTable(
+            ordered.slice(0, active).map((b, i) => ({
+              id: slotIds[i] as number,
+              address: formatIPv4(b.row.addr),
+              port: b.row.port,
+              protocol: protoName(b.row.proto),
+              weight: b.inst.weight,
+            })),
+          );
+          maps.updateMaglev(id, table);
+        }
       }
-      slotIds.push(beId);
-      if (inst.state === "maintenance") continue;
-      const state: BackendState = inst.unhealthy ? "quarantined" : inst.state;
-      maps.updateService(addr, port, proto, scope, slot, beId, 0, 0, id, flags);
-      if (svc.sessionAffinity && inst.state === "active") maps.updateAffinityMatch(id, beId);
-      else if (hadAffinity) maps.deleteAffinityMatch(id, beId);
-      if (state === "active") active++;
-      else if (state === "terminating") terminating++;
-      else inactive++;
-      slot++;
+
+      const prevRanges = this.prevSourceRanges.get(key);
+      if (svc.sourceRanges.length > 0 || prevRanges !== undefined) this.updateSourceRanges(key, id, svc.sourceRanges, prevRanges);
+
+      maps.updateRevNat(id, addr, port);
+
+      // The word after count: the affinity timeout and the per-service algorithm, or the L7 proxy port.
+      const alg = svc.lbAlgorithm === "maglev" ? LB_ALG_MAGLEV : svc.lbAlgorithm === "random" ? LB_ALG_RANDOM : LB_ALG_UNSPEC;
+      const word = l7 ? svc.proxyRedirectPort : serviceMasterWord(svc.sessionAffinity ? svc.sessionAffinityTimeoutSec : 0, alg);
+      maps.updateService(addr, port, proto, scope, 0, word, active, inactive, id, flags);
+
+      if (this.isWildcardCandidate(fe.type, scope)) {
+        if (this.config.wildcardEntries && !this.localAddrs.has(addr) && !excludedLoadBalancerClass(svc)) {
+          this.upsertWildcard(addr, scope, fe.type, id);
+        } else {
+          this.deleteWildcard(addr, scope, id);
+        }
+      }
+
+      // Slots beyond the new count belong to backends that left.
+      const previousSlots = Math.max(previous.length, left?.slots ?? 0);
+      for (let s = slotCount + 1; s <= previousSlots; s++) maps.deleteService(addr, port, proto, scope, s);
+    } catch (err) {
+      // Remember what this attempt may have written, for the retry or the delete to clean up.
+      const u = left ?? { slots: 0, backends: new Set<number>() };
+      u.slots = Math.max(u.slots, slot - 1, previous.length);
+      for (const beId of slotIds) if (!previous.includes(beId)) u.backends.add(beId);
+      this.unsettled.set(key, u);
+      throw err;
     }
-    const slotCount = slot - 1;
-    // No active backend: serving-terminating ones take new flows (KEP-1669).
-    if (active === 0) active = terminating;
-    else inactive += terminating;
-
-    if (this.useMaglev(fe, svc, surrogate)) {
-      if (active === 0) {
-        maps.deleteMaglev(id);
-      } else {
-        const table = (this.config.maglev as Maglev).getLookupTable(
-          ordered.slice(0, active).map((b, i) => ({
-            id: slotIds[i] as number,
-            address: formatIPv4(b.row.addr),
-            port: b.row.port,
-            protocol: protoName(b.row.proto),
-            weight: b.inst.weight,
-          })),
-        );
-        maps.updateMaglev(id, table);
-      }
-    }
-
-    const prevRanges = this.prevSourceRanges.get(key);
-    if (svc.sourceRanges.length > 0 || prevRanges !== undefined) this.updateSourceRanges(key, id, svc.sourceRanges, prevRanges);
-
-    maps.updateRevNat(id, addr, port);
-
-    // The word after count: the affinity timeout and the per-service algorithm, or the L7 proxy port.
-    const alg = svc.lbAlgorithm === "maglev" ? LB_ALG_MAGLEV : svc.lbAlgorithm === "random" ? LB_ALG_RANDOM : LB_ALG_UNSPEC;
-    const word = l7 ? svc.proxyRedirectPort : serviceMasterWord(svc.sessionAffinity ? svc.sessionAffinityTimeoutSec : 0, alg);
-    maps.updateService(addr, port, proto, scope, 0, word, active, inactive, id, flags);
-
-    if (this.isWildcardCandidate(fe.type, scope)) {
-      if (this.config.wildcardEntries && !this.localAddrs.has(addr) && !excludedLoadBalancerClass(svc)) {
-        this.upsertWildcard(addr, scope, fe.type, id);
-      } else {
-        this.deleteWildcard(addr, scope, id);
-      }
-    }
-
-    // Slots beyond the new count belong to backends that left.
-    const previousSlots = previous.length;
-    for (let s = slotCount + 1; s <= previousSlots; s++) maps.deleteService(addr, port, proto, scope, s);
+    if (left !== undefined) this.unsettled.delete(key);
 
     this.updateReferences(key, previous, slotIds);
     if (!svc.sessionAffinity) this.affinityFrontends.delete(key);
@@ -336,8 +369,12 @@ export class Reconciler {
         this.releaseBackend(beId);
       }
     }
+    const left = this.unsettled.get(key);
+    if (left !== undefined) this.releaseUnsettled(left, new Set(), refs, id, hadAffinity);
     // The master first: the datapath stops selecting before the slots disappear.
-    for (let s = 0; s <= refs.length; s++) maps.deleteService(addr, fe.port, fe.proto, fe.scope, s);
+    const slots = Math.max(refs.length, left?.slots ?? 0);
+    for (let s = 0; s <= slots; s++) maps.deleteService(addr, fe.port, fe.proto, fe.scope, s);
+    this.unsettled.delete(key);
     maps.deleteRevNat(id);
     const ranges = this.prevSourceRanges.get(key);
     if (ranges !== undefined) for (const c of ranges.values()) maps.deleteSourceRange(id, c.addr, c.bits);
@@ -419,6 +456,30 @@ export class Reconciler {
     }
     if (next.length > 0) this.backendRefs.set(key, next);
     else this.backendRefs.delete(key);
+  }
+
+  /** Deletes the backends a failed attempt took that nothing references and this frontend does not want. */
+  private releaseUnsettled(
+    left: { slots: number; backends: Set<number> },
+    wanted: Set<number>,
+    referenced: readonly number[],
+    id: number,
+    hadAffinity: boolean,
+  ): void {
+    for (const beId of left.backends) {
+      if (!this.backendIds.has(beId)) {
+        left.backends.delete(beId);
+        continue;
+      }
+      // Still wanted (this attempt programs it) or referenced (the reference path handles it): keep tracking.
+      if (wanted.has(beId) || referenced.includes(beId)) continue;
+      if (hadAffinity) this.maps.deleteAffinityMatch(id, beId);
+      if ((this.beRefCount[beId] as number) === 0) {
+        this.maps.deleteBackend(beId);
+        this.releaseBackend(beId);
+      }
+      left.backends.delete(beId);
+    }
   }
 
   private releaseBackend(id: number): void {

@@ -27,6 +27,13 @@ export interface FrontendBackend {
   readonly inst: BackendInstance;
 }
 
+export interface WriterOptions {
+  /** The node's NodePort addresses. */
+  nodeAddresses?: readonly number[];
+  /** The NodePort range, [min, max] (default [30000, 32767]). */
+  nodePortRange?: readonly [number, number];
+}
+
 export interface PendingChanges {
   readonly upserts: FrontendRow[];
   readonly deletes: FrontendRow[];
@@ -50,11 +57,33 @@ export class Writer {
    */
   private readonly serviceBackends = new Map<string, FrontendBackend[]>();
 
+  private readonly nodePortAddrs: Set<number>;
+  private readonly nodePortMin: number;
+  private readonly nodePortMax: number;
+
   constructor(
     readonly tables: Tables,
     /** This node's name: Local traffic policies keep only backends whose nodeName matches. */
     readonly nodeName: string,
-  ) {}
+    options: WriterOptions = {},
+  ) {
+    this.nodePortAddrs = new Set(options.nodeAddresses ?? []);
+    [this.nodePortMin, this.nodePortMax] = options.nodePortRange ?? [30000, 32767];
+  }
+
+  /**
+   * A LoadBalancer or external IP frontend on one of the node's NodePort
+   * addresses with a port in the NodePort range would take the place of a
+   * NodePort expansion: Cilium's writer leaves it out (issue 44730).
+   */
+  private shadowsNodePort(fe: FrontendParams, addr: number): boolean {
+    return (
+      (fe.type === "LoadBalancer" || fe.type === "ExternalIPs") &&
+      this.nodePortAddrs.has(addr) &&
+      fe.port >= this.nodePortMin &&
+      fe.port <= this.nodePortMax
+    );
+  }
 
   /**
    * Creates or replaces a service and its whole set of frontends. Frontends it
@@ -67,6 +96,7 @@ export class Writer {
     const rows = new Map<string, FrontendRow>();
     for (const fe of frontends) {
       const addr = parseIPv4(fe.address);
+      if (this.shadowsNodePort(fe, addr)) continue;
       if (!Number.isInteger(fe.port) || fe.port < 0 || fe.port > 65535) {
         throw new Error(`invalid frontend port ${fe.port}`);
       }

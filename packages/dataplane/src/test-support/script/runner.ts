@@ -6,8 +6,9 @@
  * tables in `db show` format and `lb/maps-dump` writes the BPF maps in
  * DumpLBMaps format for `cmp`.
  *
- * A command prefixed with `*` (retry until it succeeds) runs once: the
- * model reconciles synchronously, so there is nothing to wait for. One
+ * Every step reconciles until the maps converge (map faults make the
+ * reconciler retry), up to a bound; a command prefixed with `*` (retry until
+ * it succeeds) runs the agent's pending retries between attempts. One
  * prefixed with `!` must fail.
  */
 
@@ -133,7 +134,7 @@ function splitWords(line: string): string[] {
 
 export class ScriptError extends Error {}
 
-/** Retry rounds after a change before a script step fails (10% faults converge in a handful). */
+/** Reconcile rounds a step or a `*` command waits for the agent's retries (10% faults converge in a handful). */
 const MAX_RETRY_ROUNDS = 1000;
 
 /** One script run: its files (the archive, plus what commands write) and the node once started. */
@@ -236,6 +237,9 @@ export class ScriptState {
         this.files.set(name, this.file(name).split(from).join(to));
         return;
       }
+      case "test/bpfops-state-empty":
+        if (!this.node().reconciler.stateIsEmpty()) throw new ScriptError("reconciler state not empty");
+        return;
       case "test/set-node-labels": {
         const labels: Record<string, string> = {};
         for (const arg of args) {
@@ -329,11 +333,24 @@ export class ScriptState {
    */
   private converge(errors: ReconcileError[]): void {
     const dp = this.node();
-    for (let round = 0; errors.length > 0; round++) {
+    // Still failing after the bound: the agent keeps retrying in the background; `*` commands wait for it.
+    for (let round = 0; errors.length > 0 && round < MAX_RETRY_ROUNDS; round++) {
       const real = errors.filter((e) => !e.error.message.endsWith("injected fault"));
       if (real.length > 0) throw new ScriptError(real.map((e) => e.error.message).join("; "));
-      if (round === MAX_RETRY_ROUNDS) throw new ScriptError(`not converged after ${MAX_RETRY_ROUNDS} retries`);
       errors = dp.reconcile().errors;
+    }
+  }
+
+  /** A `*` command: retried, with the agent's pending retries run in between, until it succeeds or the bound. */
+  runRetrying(cmd: string, args: string[]): void {
+    for (let round = 0; ; round++) {
+      try {
+        this.run(cmd, args);
+        return;
+      } catch (err) {
+        if (round >= MAX_RETRY_ROUNDS || this.dp === undefined) throw err;
+        this.converge(this.dp.reconcile().errors);
+      }
     }
   }
 
@@ -395,14 +412,19 @@ export function runScript(text: string): ScriptResult {
     if (line === "" || line.startsWith("#")) continue;
     let words = splitWords(line);
     let negate = false;
-    if (words[0] === "*") words = words.slice(1);
+    let retry = false;
+    if (words[0] === "*") {
+      retry = true;
+      words = words.slice(1);
+    }
     if (words[0] === "!") {
       negate = true;
       words = words.slice(1);
     }
     const [cmd, ...args] = words as [string, ...string[]];
     try {
-      state.run(cmd, args);
+      if (retry && !negate) state.runRetrying(cmd, args);
+      else state.run(cmd, args);
       if (negate) return { ok: false, error: `line ${i + 1}: ${line}: unexpected success` };
     } catch (err) {
       if (!negate) return { ok: false, error: `line ${i + 1}: ${line}: ${(err as Error).message}` };
