@@ -99,6 +99,30 @@ describe("endpointSliceToBackends", () => {
 });
 
 describe("K8sReflector", () => {
+  it("matches an unnamed EndpointSlice port to a named Service port", () => {
+    const { dp } = node();
+    dp.applyService(clusterIPService("web", "10.96.0.10"));
+    dp.applyEndpointSlice({ ...slice("web", [endpoint("10.244.1.1", "node-a")], 9376), ports: [{ port: 9376, protocol: "TCP" }] });
+    expect(dp.lbMapsDump().filter((l) => l.includes("SLOT=1"))).toEqual([
+      "SVC: ID=1 ADDR=10.96.0.10:80/TCP SLOT=1 BEID=1 COUNT=0 QCOUNT=0 FLAGS=ClusterIP+non-routable",
+    ]);
+  });
+
+  it("keeps endpoints without nodeName under internalTrafficPolicy Local, and drops other nodes' ones", () => {
+    const { dp } = node();
+    dp.applyService({ ...clusterIPService("web", "10.96.0.10"), spec: { ...clusterIPService("web", "10.96.0.10").spec, internalTrafficPolicy: "Local" } });
+    dp.applyEndpointSlice(slice("web", [{ addresses: ["10.244.1.1"] }, endpoint("10.244.2.1", "node-b"), endpoint("10.244.3.1", "node-a")], 9376));
+    expect(dp.lbMapsDump().filter((l) => l.startsWith("BE:"))).toEqual([
+      "BE: ID=1 ADDR=10.244.1.1:9376/TCP STATE=active",
+      "BE: ID=2 ADDR=10.244.3.1:9376/TCP STATE=active",
+    ]);
+  });
+
+  it("sizes the affinity match map like the affinity map", () => {
+    const { dp } = node({ mapSizes: { affinity: 1000, lb: 4096 } });
+    expect([dp.maps.affinityMatch.maxEntries, dp.maps.services.maxEntries]).toEqual([1000, 4096]);
+  });
+
   it("merges the slices of a service and drops a deleted slice's endpoints", () => {
     const { dp } = node();
     dp.applyService(clusterIPService("web", "10.96.0.10"));
