@@ -10,18 +10,7 @@
 
 export interface LBMaps {
   /** `word` is backend_id on slots, the affinity-timeout|algorithm word on masters; `flags` is the 16-bit agent form. */
-  updateService(
-    addr: number,
-    port: number,
-    proto: number,
-    scope: number,
-    slot: number,
-    word: number,
-    count: number,
-    qcount: number,
-    revNat: number,
-    flags: number,
-  ): void;
+  updateService: ServiceEntryCallback;
   deleteService(addr: number, port: number, proto: number, scope: number, slot: number): void;
   /** `state` is the backend map's flags value (BE_STATE_*). */
   updateBackend(id: number, addr: number, port: number, proto: number, state: number, zone: number): void;
@@ -44,7 +33,7 @@ export interface LBMaps {
   dumpMaglev(cb: (revNat: number, table: Uint32Array) => void): void;
 }
 
-/** One service map entry, as `updateService` takes it. */
+/** One service map entry, as `updateService` writes it and `dumpService` reports it. */
 export type ServiceEntryCallback = (
   addr: number,
   port: number,
