@@ -29,7 +29,7 @@ export { Tables, frontendKey } from "./control/tables";
 export type { L3n4Index } from "./control/l3n4-index";
 export type { FrontendRow, BackendRow, BackendInstance, FrontendStatus } from "./control/tables";
 export { Writer } from "./control/writer";
-export type { FrontendBackend, PendingChanges } from "./control/writer";
+export type { FrontendBackend, PendingChanges, WriterOptions } from "./control/writer";
 export {
   SCOPE_EXTERNAL,
   SCOPE_INTERNAL,
@@ -47,20 +47,42 @@ export type {
   ServiceParams,
   FrontendParams,
   BackendParams,
+  SourceRangesPolicy,
 } from "./control/model";
 export {
   K8sReflector,
   serviceToFrontends,
   endpointSliceToBackends,
   endpointState,
+  exposedOnNode,
+  podToHostPortServices,
   LABEL_SERVICE_NAME,
+  LABEL_HEADLESS,
+  HOST_PORT_SERVICE_INFIX,
+  ANNOTATION_LB_ALGORITHM,
+  ANNOTATION_FORWARDING_MODE,
+  ANNOTATION_TYPE,
+  ANNOTATION_NODE,
+  ANNOTATION_SRC_RANGES_POLICY,
 } from "./control/reflector";
-export type { K8sService, K8sServicePort, K8sEndpointSlice, K8sEndpoint, K8sObjectMeta } from "./control/reflector";
+export type {
+  K8sService,
+  K8sServicePort,
+  K8sEndpointSlice,
+  K8sEndpoint,
+  K8sObjectMeta,
+  K8sPod,
+  K8sContainerPort,
+  ReflectorConfig,
+} from "./control/reflector";
 export { Reconciler } from "./control/reconciler";
 export type { ReconcilerConfig, ReconcileResult, ReconcileError, LBAlgorithm, LBMode } from "./control/reconciler";
 export { createLBMaps } from "./control/bpf-lbmaps";
 export type { LBMapSet } from "./control/bpf-lbmaps";
-export type { LBMaps } from "./control/lbmaps";
+export type { LBMaps, LBMapsMutation, ServiceEntryCallback } from "./control/lbmaps";
+export { FakeLBMaps } from "./control/fake-lbmaps";
+export { FaultyLBMaps, randomFaults } from "./control/faulty-lbmaps";
+export type { FaultPredicate } from "./control/faulty-lbmaps";
 export {
   IdAllocator,
   FIRST_SERVICE_ID,
@@ -75,7 +97,7 @@ export { protoName, protoNumber, parseL4Type, parseCidr4, formatL3n4 } from "./c
 export type { L4Type, Cidr4 } from "./control/addr";
 
 // Dumps in Cilium's formats.
-export { lbList, lbMapsDump, backendStateName } from "./dump/lb-maps";
+export { lbList, lbMapsDump, dumpLBMaps, backendStateName } from "./dump/lb-maps";
 export { serviceList } from "./dump/service-list";
 export { affinityDump, conntrackDump } from "./dump/datapath-state";
 export type { DatapathStateMaps } from "./dump/datapath-state";
@@ -100,6 +122,7 @@ export {
   AffinityMatchMap,
   ConntrackMap,
   DEFAULT_CT_MAX_ENTRIES,
+  DEFAULT_CT_ANY_MAX_ENTRIES,
   MaglevMap,
   SourceRangeMap,
   PROTO_ANY,
@@ -126,6 +149,8 @@ export {
   CT_SERVICE_LIFETIME_NONTCP,
   CT_SYN_TIMEOUT,
   CT_CLOSE_TIMEOUT,
+  CT_SERVICE_CLOSE_REBALANCE,
+  CT_GC_INTERVAL,
   SVC_FLAG_EXTERNAL_IP,
   SVC_FLAG_NODEPORT,
   SVC_FLAG_EXT_LOCAL_SCOPE,

@@ -5,7 +5,7 @@
  * E2BIG hint about `--bpf-lb-map-max`.
  */
 
-import { formatIPv4 } from "@svclab/sim";
+import { formatIPv4, parseIPv4 } from "@svclab/sim";
 import { protoName } from "./addr";
 import type { LBMaps } from "./lbmaps";
 import {
@@ -77,6 +77,27 @@ export function createLBMaps(m: LBMapSet): LBMaps {
     },
     deleteMaglev(revNat) {
       if (m.maglev.has(revNat)) m.maglev.delete(revNat);
+    },
+    dumpService(cb) {
+      for (const { key, value } of m.services.entries()) {
+        const flags = value.flags | (value.flags2 << 8);
+        cb(parseIPv4(key.address), key.dport, key.proto, key.scope, key.backendSlot, value.backendId, value.count, value.qcount, value.revNatIndex, flags);
+      }
+    },
+    dumpBackend(cb) {
+      for (const { key, value } of m.backends.entries()) cb(key, parseIPv4(value.address), value.port, value.proto, value.flags, value.zone);
+    },
+    dumpRevNat(cb) {
+      for (const { key, value } of m.revNat.entries()) cb(key, parseIPv4(value.address), value.port);
+    },
+    dumpAffinityMatch(cb) {
+      for (const { key } of m.affinityMatch.entries()) cb(key.revNatId, key.backendId);
+    },
+    dumpSourceRange(cb) {
+      for (const { key } of m.sourceRange.entries()) cb(key.revNatId, parseIPv4(key.address), key.prefixLen);
+    },
+    dumpMaglev(cb) {
+      for (const { revNatIndex, table } of m.maglev.entries()) cb(revNatIndex, table);
     },
   };
 }

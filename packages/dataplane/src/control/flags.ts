@@ -36,6 +36,11 @@ export interface SvcFlagParams {
   checkSourceRange?: boolean;
   fwdModeDSR?: boolean;
   quarantined?: boolean;
+  /** service.cilium.io/src-ranges-policy: deny (only with checkSourceRange). */
+  sourceRangeDeny?: boolean;
+  natPolicy?: "NAT46" | "NAT64";
+  /** The frontend redirects to an L7 proxy. */
+  l7LoadBalancer?: boolean;
 }
 
 /** NewSvcFlag: TWO_SCOPES is derived, as in Cilium, from eTP/iTP disagreeing on a non-ClusterIP frontend. */
@@ -66,7 +71,13 @@ export function newSvcFlags(p: SvcFlagParams): number {
   if (intLocal) f |= SERVICE_FLAG_INT_LOCAL_SCOPE;
   if (p.sessionAffinity === true) f |= SERVICE_FLAG_SESSION_AFFINITY;
   if (p.routable === true) f |= SERVICE_FLAG_ROUTABLE;
-  if (p.checkSourceRange === true) f |= SERVICE_FLAG_SOURCE_RANGE;
+  if (p.checkSourceRange === true) {
+    f |= SERVICE_FLAG_SOURCE_RANGE;
+    // The deny bit is the quarantined bit, read as "deny" next to the source-range check.
+    if (p.sourceRangeDeny === true) f |= SERVICE_FLAG_QUARANTINED;
+  }
+  if (p.natPolicy !== undefined) f |= SERVICE_FLAG_NAT_46X64;
+  if (p.l7LoadBalancer === true) f |= SERVICE_FLAG_L7_LOADBALANCER;
   if (extLocal !== intLocal && p.type !== "ClusterIP") f |= SERVICE_FLAG_TWO_SCOPES;
   if (p.quarantined === true) f |= SERVICE_FLAG_QUARANTINED;
   if (p.fwdModeDSR === true) f |= SERVICE_FLAG_FWD_MODE_DSR;

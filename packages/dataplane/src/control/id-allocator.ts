@@ -69,6 +69,11 @@ export class IdAllocator {
     return this.keyToId.get(key);
   }
 
+  /** Number of ids held. */
+  get size(): number {
+    return this.keyToId.size;
+  }
+
   keyOf(id: number): string | undefined {
     return this.idToKey[id];
   }
@@ -112,6 +117,11 @@ export class BackendIdAllocator {
 
   has(id: number): boolean {
     return !this.isFree(id);
+  }
+
+  /** Number of ids held. */
+  get size(): number {
+    return this.ids.size;
   }
 
   release(id: number): void {

@@ -46,7 +46,25 @@ export interface ServiceParams {
   /** loadBalancerSourceRanges (IPv4 CIDRs). */
   sourceRanges?: readonly string[];
   healthCheckNodePort?: number;
+  /** Service port name -> port (Cilium's PortNames). */
+  portNames?: Readonly<Record<string, number>>;
+  /** `service.cilium.io/src-ranges-policy: deny`: the source ranges list who is refused. */
+  sourceRangesPolicy?: SourceRangesPolicy;
+  /** `service.cilium.io/lb-algorithm`: overrides `--bpf-lb-algorithm` for this service. */
+  lbAlgorithm?: "random" | "maglev";
+  /** `service.cilium.io/forwarding-mode`: overrides `--bpf-lb-mode` for this service. */
+  forwardingMode?: "snat" | "dsr";
+  /** spec.loadBalancerClass. */
+  loadBalancerClass?: string;
+  /** PreferClose from spec.trafficDistribution or the topology annotations. */
+  trafficDistribution?: "PreferClose";
+  /** NAT46/64 translation (Cilium's NatPolicy). */
+  natPolicy?: "NAT46" | "NAT64";
+  /** L7 proxy port the frontends redirect to (Cilium's ProxyRedirect), 0 for none. */
+  proxyRedirectPort?: number;
 }
+
+export type SourceRangesPolicy = "allow" | "deny";
 
 export interface Service {
   readonly name: string;
@@ -56,6 +74,14 @@ export interface Service {
   readonly sessionAffinityTimeoutSec: number;
   readonly sourceRanges: readonly string[];
   readonly healthCheckNodePort: number;
+  readonly portNames: Readonly<Record<string, number>>;
+  readonly sourceRangesPolicy: SourceRangesPolicy;
+  readonly lbAlgorithm: "random" | "maglev" | undefined;
+  readonly forwardingMode: "snat" | "dsr" | undefined;
+  readonly loadBalancerClass: string | undefined;
+  readonly trafficDistribution: "PreferClose" | undefined;
+  readonly natPolicy: "NAT46" | "NAT64" | undefined;
+  readonly proxyRedirectPort: number;
 }
 
 export interface FrontendParams {
@@ -81,6 +107,8 @@ export interface BackendParams {
   zone?: string;
   /** Failed health checks: the slot is kept but quarantined. */
   unhealthy?: boolean;
+  /** Maglev weight (Cilium's default 100; the EndpointSlice's service.cilium.io/weight). */
+  weight?: number;
 }
 
 export const DEFAULT_AFFINITY_TIMEOUT_SEC = 10800;
@@ -90,7 +118,8 @@ export function newService(p: ServiceParams): Service {
     throw new Error(`invalid service name "${p.name}": expected "namespace/name"`);
   }
   const timeout = p.sessionAffinityTimeoutSec ?? DEFAULT_AFFINITY_TIMEOUT_SEC;
-  if (!Number.isInteger(timeout) || timeout <= 0 || timeout > 86400) {
+  // 0 is what the agent stores when the frontend comes without a timeout (TestBPFOps); the API server refuses it earlier.
+  if (!Number.isInteger(timeout) || timeout < 0 || timeout > 86400) {
     throw new Error(
       `spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: ${timeout}: must be greater than 0 and less than 86400`,
     );
@@ -103,6 +132,14 @@ export function newService(p: ServiceParams): Service {
     sessionAffinityTimeoutSec: timeout,
     sourceRanges: [...(p.sourceRanges ?? [])],
     healthCheckNodePort: p.healthCheckNodePort ?? 0,
+    portNames: { ...(p.portNames ?? {}) },
+    sourceRangesPolicy: p.sourceRangesPolicy ?? "allow",
+    lbAlgorithm: p.lbAlgorithm,
+    forwardingMode: p.forwardingMode,
+    loadBalancerClass: p.loadBalancerClass,
+    trafficDistribution: p.trafficDistribution,
+    natPolicy: p.natPolicy,
+    proxyRedirectPort: p.proxyRedirectPort ?? 0,
   };
 }
 

@@ -14,6 +14,7 @@ import {
   AffinityMatchMap,
   BackendMap,
   ConntrackMap,
+  DEFAULT_CT_ANY_MAX_ENTRIES,
   MaglevMap,
   RevNatMap,
   ServiceMap,
@@ -31,7 +32,7 @@ import { parseL4Type, protoNumber, type L4Type } from "./addr";
 import { BackendNodes } from "./backend-nodes";
 import { createLBMaps } from "./bpf-lbmaps";
 import type { LBMaps } from "./lbmaps";
-import { K8sReflector, type K8sEndpointSlice, type K8sService } from "./reflector";
+import { K8sReflector, type K8sEndpointSlice, type K8sPod, type K8sService } from "./reflector";
 import { Reconciler, type LBAlgorithm, type LBMode, type ReconcileResult } from "./reconciler";
 import { Tables } from "./tables";
 import { Writer } from "./writer";
@@ -48,6 +49,8 @@ export interface MapSizes {
   affinity?: number;
   /** cilium_ct4_global (`--bpf-ct-global-tcp-max`, 524288). */
   conntrack?: number;
+  /** cilium_ct_any4_global (`--bpf-ct-global-any-max`, 262144). */
+  conntrackAny?: number;
 }
 
 export interface NodeDataplaneConfig {
@@ -69,6 +72,22 @@ export interface NodeDataplaneConfig {
   wildcardEntries?: boolean;
   /** `--bpf-lb-external-clusterip` (default false). */
   externalClusterIP?: boolean;
+  /** The node's addresses that are not NodePort addresses (other devices): no LoadBalancer wildcard on them. */
+  localAddresses?: readonly string[];
+  /** The API server's `--service-node-port-range` as [min, max] (default [30000, 32767]), for socket LB. */
+  nodePortRange?: readonly [number, number];
+  /** Seconds between conntrack GC runs (Cilium's starting interval, 300, by default). */
+  conntrackGCInterval?: number;
+  /** `--enable-external-ips` (default true): provision spec.externalIPs. */
+  externalIPs?: boolean;
+  /** `--bpf-lb-source-range-all-types` (default false). */
+  sourceRangeAllTypes?: boolean;
+  /** `--bpf-lb-algorithm-annotation`: honour service.cilium.io/lb-algorithm (default false). */
+  algorithmAnnotation?: boolean;
+  /** `--bpf-lb-mode-annotation`: honour service.cilium.io/forwarding-mode (default false). */
+  lbModeAnnotation?: boolean;
+  /** The node's labels (service.cilium.io/node exposes a service only on nodes whose label matches). */
+  nodeLabels?: Readonly<Record<string, string>>;
   clock: MonotonicClock;
   rng: SeededRandom;
   /** Replaces the map writer (tests inject faults here); wraps the real one. */
@@ -111,7 +130,6 @@ export class NodeDataplane {
   private readonly clock: MonotonicClock;
 
   constructor(config: NodeDataplaneConfig) {
-    if (config.nodeIPs.length === 0) throw new Error(`node ${config.nodeName}: at least one node IP is required`);
     this.nodeName = config.nodeName;
     this.nodeAddresses = config.nodeIPs.map(parseIPv4);
     this.clock = config.clock;
@@ -127,13 +145,23 @@ export class NodeDataplane {
       backends: new BackendMap({ maxEntries: lb }),
       revNat: new RevNatMap({ maxEntries: lb }),
       affinity: new AffinityMap({ maxEntries: config.mapSizes?.affinity }),
-      affinityMatch: new AffinityMatchMap({ maxEntries: lb }),
+      // Sized like the affinity map it validates (`--bpf-lb-affinity-map-max`).
+      affinityMatch: new AffinityMatchMap({ maxEntries: config.mapSizes?.affinity }),
       sourceRange: new SourceRangeMap({ maxEntries: lb }),
       maglev: new MaglevMap({ maxEntries: lb, tableSize: this.maglev.tableSize }),
       conntrack: new ConntrackMap({ maxEntries: config.mapSizes?.conntrack }),
+      conntrackAny: new ConntrackMap({
+        name: "cilium_ct_any4_global",
+        maxEntries: config.mapSizes?.conntrackAny ?? DEFAULT_CT_ANY_MAX_ENTRIES,
+      }),
     };
-    this.writer = new Writer(this.tables, config.nodeName);
-    this.reflector = new K8sReflector(this.writer);
+    this.writer = new Writer(this.tables, config.nodeName, { nodeAddresses: this.nodeAddresses, nodePortRange: config.nodePortRange });
+    this.reflector = new K8sReflector(this.writer, {
+      algorithmAnnotation: config.algorithmAnnotation ?? false,
+      lbModeAnnotation: config.lbModeAnnotation ?? false,
+      externalIPs: config.externalIPs ?? true,
+      nodeLabels: config.nodeLabels ?? {},
+    });
     const lbmaps = createLBMaps(this.maps);
     this.reconciler = new Reconciler(this.writer, config.wrapLBMaps ? config.wrapLBMaps(lbmaps) : lbmaps, this.backendNodes, {
       nodeAddresses: this.nodeAddresses,
@@ -141,14 +169,25 @@ export class NodeDataplane {
       lbMode: this.config.lbMode,
       wildcardEntries: config.wildcardEntries ?? true,
       externalClusterIP: config.externalClusterIP ?? false,
+      sourceRangeAllTypes: config.sourceRangeAllTypes ?? false,
+      localAddresses: (config.localAddresses ?? []).map(parseIPv4),
       maglev: this.maglev,
     });
     this.lb = new ServiceLoadBalancer(this.maps, this.backendNodes, config.clock, config.rng, {
-      nodeAddress: this.nodeAddresses[0] as number,
+      // A node without addresses (an agent test) has no SNAT source: 0.0.0.0.
+      nodeAddress: this.nodeAddresses[0] ?? 0,
       nodeAddresses: this.nodeAddresses,
       lbAlgorithm: this.config.lbAlgorithm,
       maglev: this.maglev,
+      nodePortRange: config.nodePortRange,
+      conntrackGCInterval: config.conntrackGCInterval,
     });
+  }
+
+  /** The agent's conntrack GC over both conntrack maps: removes entries whose lifetime has passed; returns how many. */
+  conntrackGC(): number {
+    const now = this.clock.nowSeconds();
+    return this.maps.conntrack.gc(now) + (this.maps.conntrackAny?.gc(now) ?? 0);
   }
 
   /** The other nodes' IPs: socket LB translates connects to a NodePort on any node address locally. */
@@ -176,6 +215,33 @@ export class NodeDataplane {
 
   deleteEndpointSlice(slice: K8sEndpointSlice): ReconcileResult {
     return this.applying(objectName(slice.metadata), () => this.reflector.deleteEndpointSlice(slice));
+  }
+
+  /** A running Pod's hostPorts become HostPort services; a finished one releases them. */
+  applyPod(pod: K8sPod): ReconcileResult {
+    return this.applying(objectName(pod.metadata), () => this.reflector.upsertPod(pod));
+  }
+
+  deletePod(namespace: string, name: string): ReconcileResult {
+    return this.applying(`${namespace}/${name}`, () => this.reflector.deletePod(`${namespace}/${name}`));
+  }
+
+  /** A health checker's verdict on a service's backend ("10.244.1.1:80/TCP"). */
+  setBackendHealth(service: string, backend: string, healthy: boolean): ReconcileResult {
+    return this.applying(service, () => this.writer.setBackendHealth(service, backend, healthy));
+  }
+
+  /** The node's non-NodePort addresses changed (a device came or went): wildcards are re-evaluated. */
+  setLocalAddresses(ips: readonly string[]): ReconcileResult {
+    const addrs = ips.map(parseIPv4);
+    this.reconciler.setLocalAddresses(addrs);
+    this.writer.refreshFrontends();
+    return this.reconcile();
+  }
+
+  /** The node's labels changed: services annotated service.cilium.io/node are re-evaluated when next applied. */
+  setNodeLabels(labels: Readonly<Record<string, string>>): void {
+    this.reflector.setNodeLabels(labels);
   }
 
   /** Programs pending changes (also retries frontends that failed before). */

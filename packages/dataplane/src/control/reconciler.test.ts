@@ -29,6 +29,7 @@ describe("Reconciler", () => {
       "BE: ID=1 ADDR=10.244.1.2:80/TCP STATE=active",
       "BE: ID=2 ADDR=10.244.1.1:80/TCP STATE=active",
       "REV: ID=1 ADDR=10.96.50.104:80",
+      "SVC: ID=0 ADDR=10.96.50.104:0/ANY SLOT=0 LBALG=undef AFFTimeout=0 COUNT=0 QCOUNT=0 FLAGS=ClusterIP+non-routable",
       "SVC: ID=1 ADDR=10.96.50.104:80/TCP SLOT=0 LBALG=undef AFFTimeout=0 COUNT=2 QCOUNT=0 FLAGS=ClusterIP+non-routable",
       // Slots are ordered by address, not by backend id.
       "SVC: ID=1 ADDR=10.96.50.104:80/TCP SLOT=1 BEID=2 COUNT=0 QCOUNT=0 FLAGS=ClusterIP+non-routable",
@@ -64,7 +65,7 @@ describe("Reconciler", () => {
     );
   });
 
-  it("keeps a quarantined backend's slot after the active ones, flagged, out of the count", () => {
+  it("keeps a quarantined backend's slot after the active ones, out of the count (no flag: Cilium writes Quarantined=false)", () => {
     const { dp } = node();
     dp.applyService(clusterIPService("echo", "10.96.50.104"));
     dp.writer.setBackends("default/echo", [
@@ -72,10 +73,10 @@ describe("Reconciler", () => {
       { address: "10.244.1.2", port: 80, protocol: "TCP", portNames: ["http"] },
     ]);
     dp.reconcile();
-    expect(dp.lbMapsDump().filter((l) => l.startsWith("SVC:"))).toEqual([
+    expect(dp.lbMapsDump().filter((l) => l.startsWith("SVC: ID=1"))).toEqual([
       "SVC: ID=1 ADDR=10.96.50.104:80/TCP SLOT=0 LBALG=undef AFFTimeout=0 COUNT=1 QCOUNT=1 FLAGS=ClusterIP+non-routable",
       "SVC: ID=1 ADDR=10.96.50.104:80/TCP SLOT=1 BEID=1 COUNT=0 QCOUNT=0 FLAGS=ClusterIP+non-routable",
-      "SVC: ID=1 ADDR=10.96.50.104:80/TCP SLOT=2 BEID=2 COUNT=0 QCOUNT=0 FLAGS=ClusterIP+non-routable+quarantined",
+      "SVC: ID=1 ADDR=10.96.50.104:80/TCP SLOT=2 BEID=2 COUNT=0 QCOUNT=0 FLAGS=ClusterIP+non-routable",
     ]);
   });
 
@@ -87,6 +88,7 @@ describe("Reconciler", () => {
     expect(dp.lbMapsDump()).toEqual([
       "BE: ID=2 ADDR=10.244.1.2:80/TCP STATE=active",
       "REV: ID=1 ADDR=10.96.50.104:80",
+      "SVC: ID=0 ADDR=10.96.50.104:0/ANY SLOT=0 LBALG=undef AFFTimeout=0 COUNT=0 QCOUNT=0 FLAGS=ClusterIP+non-routable",
       "SVC: ID=1 ADDR=10.96.50.104:80/TCP SLOT=0 LBALG=undef AFFTimeout=0 COUNT=1 QCOUNT=0 FLAGS=ClusterIP+non-routable",
       "SVC: ID=1 ADDR=10.96.50.104:80/TCP SLOT=1 BEID=2 COUNT=0 QCOUNT=0 FLAGS=ClusterIP+non-routable",
     ]);
@@ -111,10 +113,11 @@ describe("Reconciler", () => {
     dp.applyService(nodePortService("np"));
     const masters = dp.lbMapsDump().filter((l) => l.includes("SLOT=0"));
     expect(masters).toEqual([
-      "SVC: ID=1 ADDR=10.96.0.20:80/TCP SLOT=0 LBALG=undef AFFTimeout=0 COUNT=0 QCOUNT=0 FLAGS=ClusterIP+non-routable",
-      "SVC: ID=2 ADDR=0.0.0.0:30080/TCP SLOT=0 LBALG=undef AFFTimeout=0 COUNT=0 QCOUNT=0 FLAGS=NodePort+non-routable",
-      "SVC: ID=3 ADDR=172.18.0.2:30080/TCP SLOT=0 LBALG=undef AFFTimeout=0 COUNT=0 QCOUNT=0 FLAGS=NodePort",
-      "SVC: ID=4 ADDR=192.168.1.2:30080/TCP SLOT=0 LBALG=undef AFFTimeout=0 COUNT=0 QCOUNT=0 FLAGS=NodePort",
+      "SVC: ID=0 ADDR=10.96.0.20:0/ANY SLOT=0 LBALG=undef AFFTimeout=0 COUNT=0 QCOUNT=0 FLAGS=ClusterIP+non-routable",
+      "SVC: ID=1 ADDR=0.0.0.0:30080/TCP SLOT=0 LBALG=undef AFFTimeout=0 COUNT=0 QCOUNT=0 FLAGS=NodePort+non-routable",
+      "SVC: ID=2 ADDR=172.18.0.2:30080/TCP SLOT=0 LBALG=undef AFFTimeout=0 COUNT=0 QCOUNT=0 FLAGS=NodePort",
+      "SVC: ID=3 ADDR=192.168.1.2:30080/TCP SLOT=0 LBALG=undef AFFTimeout=0 COUNT=0 QCOUNT=0 FLAGS=NodePort",
+      "SVC: ID=4 ADDR=10.96.0.20:80/TCP SLOT=0 LBALG=undef AFFTimeout=0 COUNT=0 QCOUNT=0 FLAGS=ClusterIP+non-routable",
     ]);
   });
 
@@ -124,8 +127,8 @@ describe("Reconciler", () => {
     dp.applyEndpointSlice(slice("np", [endpoint("10.244.1.1", "node-a"), endpoint("10.244.2.1", "node-b")], 80));
     const masters = dp.lbMapsDump().filter((l) => l.includes("172.18.0.2:30080") && l.includes("SLOT=0"));
     expect(masters).toEqual([
-      "SVC: ID=3 ADDR=172.18.0.2:30080/TCP SLOT=0 LBALG=undef AFFTimeout=0 COUNT=1 QCOUNT=0 FLAGS=NodePort+Local+two-scopes",
-      "SVC: ID=5 ADDR=172.18.0.2:30080/TCP/i SLOT=0 LBALG=undef AFFTimeout=0 COUNT=2 QCOUNT=0 FLAGS=NodePort+Local+two-scopes",
+      "SVC: ID=2 ADDR=172.18.0.2:30080/TCP SLOT=0 LBALG=undef AFFTimeout=0 COUNT=1 QCOUNT=0 FLAGS=NodePort+Local+two-scopes",
+      "SVC: ID=4 ADDR=172.18.0.2:30080/TCP/i SLOT=0 LBALG=undef AFFTimeout=0 COUNT=2 QCOUNT=0 FLAGS=NodePort+Local+two-scopes",
     ]);
   });
 

@@ -16,10 +16,10 @@
 
 import type { Maglev } from "../maglev";
 import { formatIPv4 } from "@svclab/sim";
-import { PROTO_ANY, PROTO_TCP } from "../maps/layouts";
+import { LB_ALG_MAGLEV, LB_ALG_RANDOM, LB_ALG_UNSPEC, PROTO_ANY, PROTO_TCP, serviceMasterWord } from "../maps/layouts";
 import { parseCidr4, parseL3n4, protoName, type Cidr4 } from "./addr";
 import type { BackendNodes } from "./backend-nodes";
-import { newSvcFlags, SERVICE_FLAG_QUARANTINED, SERVICE_FLAG_SOURCE_RANGE } from "./flags";
+import { newSvcFlags } from "./flags";
 import { BackendIdAllocator, FIRST_SERVICE_ID, IdAllocator, MAX_SERVICE_ID } from "./id-allocator";
 import type { LBMaps } from "./lbmaps";
 import { SCOPE_EXTERNAL, type BackendState, type Service, type SVCType } from "./model";
@@ -34,10 +34,18 @@ export interface ReconcilerConfig {
   nodeAddresses: readonly number[];
   lbAlgorithm: LBAlgorithm;
   lbMode: LBMode;
-  /** Program the {vip, port 0, ANY} drop entries for LoadBalancer / externalIP addresses. */
+  /** Program the {vip, port 0, ANY} drop entries for ClusterIP and LoadBalancer addresses. */
   wildcardEntries: boolean;
+  /**
+   * The node's other local addresses (not used for NodePort): a LoadBalancer
+   * VIP equal to one of them gets no wildcard entry, which would drop the
+   * node's own traffic on every other port.
+   */
+  localAddresses?: readonly number[];
   /** `--bpf-lb-external-clusterip`: ClusterIPs reachable from outside the cluster. */
   externalClusterIP: boolean;
+  /** `--bpf-lb-source-range-all-types`: check loadBalancerSourceRanges on every frontend type, not only LoadBalancer and external IPs. */
+  sourceRangeAllTypes?: boolean;
   /** Builds the Maglev lookup tables; required when lbAlgorithm is "maglev". */
   maglev?: Maglev;
 }
@@ -77,9 +85,16 @@ export class Reconciler {
   private readonly prevSourceRanges = new Map<string, Map<string, Cidr4>>();
   /** Service ids of the frontends sharing each wildcard entry, by address. */
   private readonly wildcardRefs = new Map<number, number[]>();
-  private readonly nodeAddrs: Set<number>;
+  private localAddrs: Set<number>;
   /** Frontend addresses whose affinity match entries may exist (affinity is or was on). */
   private readonly affinityFrontends = new Set<string>();
+  /**
+   * What a failed programming of a frontend address may have left in the
+   * maps beyond its references: the highest slot written and the backend ids
+   * taken. A retry or a delete cleans them up, so a frontend deleted before
+   * it was ever programmed completely leaks nothing.
+   */
+  private readonly unsettled = new Map<string, { slots: number; backends: Set<number> }>();
 
   constructor(
     private readonly writer: Writer,
@@ -87,7 +102,7 @@ export class Reconciler {
     readonly backendNodes: BackendNodes,
     private readonly config: ReconcilerConfig,
   ) {
-    this.nodeAddrs = new Set(config.nodeAddresses);
+    this.localAddrs = new Set(config.localAddresses ?? []);
     if (config.lbAlgorithm === "maglev" && config.maglev === undefined) {
       throw new Error("lbAlgorithm maglev needs a Maglev table builder");
     }
@@ -95,34 +110,52 @@ export class Reconciler {
 
   /** Programs every frontend changed since the last call; failed ones are queued for the next call. */
   reconcile(): ReconcileResult {
-    const { upserts, deletes } = this.writer.takeChanges();
+    const changes = this.writer.takeChanges();
+    const ordered = changes.ordered ?? [
+      ...changes.deletes.map((row) => ({ row, deleted: true })),
+      ...changes.upserts.map((row) => ({ row, deleted: false })),
+    ];
     const errors: ReconcileError[] = [];
     const failedUpserts: FrontendRow[] = [];
     const failedDeletes: FrontendRow[] = [];
     let reconciled = 0;
-    for (const fe of deletes) {
+    // In change order, like Cilium's reconciler walking the frontends table by revision: a frontend
+    // written before another is deleted can take over the backends the deleted one held.
+    for (const { row: fe, deleted } of ordered) {
       try {
-        for (const addr of this.expandedAddresses(fe)) this.deleteFrontend(fe, addr);
-        reconciled++;
-      } catch (err) {
-        failedDeletes.push(fe);
-        errors.push({ frontend: fe.key, service: fe.serviceName, error: asError(err) });
-      }
-    }
-    for (const fe of upserts) {
-      try {
-        this.updateFrontend(fe);
-        fe.status = { kind: "done" };
+        if (deleted) {
+          for (const addr of this.expandedAddresses(fe)) this.deleteFrontend(fe, addr);
+        } else {
+          this.updateFrontend(fe);
+          fe.status = { kind: "done" };
+        }
         reconciled++;
       } catch (err) {
         const error = asError(err);
-        fe.status = { kind: "error", error: error.message };
-        failedUpserts.push(fe);
+        if (deleted) {
+          failedDeletes.push(fe);
+        } else {
+          fe.status = { kind: "error", error: error.message };
+          failedUpserts.push(fe);
+        }
         errors.push({ frontend: fe.key, service: fe.serviceName, error });
       }
     }
     this.writer.requeue(failedUpserts, failedDeletes);
     return { reconciled, errors };
+  }
+
+  /** Whether the reconciler holds no ids, references or wildcard state (Cilium's StateIsEmpty): nothing leaked. */
+  stateIsEmpty(): boolean {
+    return (
+      this.serviceIds.size === 0 &&
+      this.backendIds.size === 0 &&
+      this.backendRefs.size === 0 &&
+      this.wildcardRefs.size === 0 &&
+      this.prevSourceRanges.size === 0 &&
+      this.affinityFrontends.size === 0 &&
+      this.unsettled.size === 0
+    );
   }
 
   /** The service id (rev-NAT index) of a programmed frontend address, e.g. "10.96.0.1:80/TCP". */
@@ -136,13 +169,21 @@ export class Reconciler {
     return be === undefined ? undefined : this.backendIds.lookup(be.addr, be.port, be.proto);
   }
 
-  /** NodePort frontends are the 0.0.0.0 surrogate (socket LB's fallback key) plus one per node address. */
+  /**
+   * NodePort frontends, and HostPort ones without a hostIP, are the 0.0.0.0
+   * surrogate (socket LB's fallback key) plus one per node address.
+   */
   private isNodePortSurrogate(fe: FrontendRow): boolean {
-    return fe.type === "NodePort" && fe.addr === 0;
+    return (fe.type === "NodePort" || fe.type === "HostPort") && fe.addr === 0;
   }
 
   private expandedAddresses(fe: FrontendRow): readonly number[] {
-    return this.isNodePortSurrogate(fe) ? [0, ...this.config.nodeAddresses] : [fe.addr];
+    return this.isNodePortSurrogate(fe) ? [0, ...this.expansionAddresses(fe)] : [fe.addr];
+  }
+
+  /** The node's non-NodePort local addresses changed: LoadBalancer wildcards are re-evaluated on the next reconcile. */
+  setLocalAddresses(addrs: readonly number[]): void {
+    this.localAddrs = new Set(addrs);
   }
 
   private updateFrontend(fe: FrontendRow): void {
@@ -151,8 +192,21 @@ export class Reconciler {
     const backends = this.writer.frontendBackends(fe);
     fe.id = this.programFrontend(fe, svc, fe.addr, backends);
     if (this.isNodePortSurrogate(fe)) {
-      for (const addr of this.config.nodeAddresses) this.programFrontend(fe, svc, addr, backends);
+      for (const addr of this.expansionAddresses(fe)) this.programFrontend(fe, svc, addr, backends);
     }
+  }
+
+  /**
+   * The node addresses a surrogate expands to, less those where another
+   * frontend (a LoadBalancer VIP that is the node's IP) owns the same
+   * address, port and protocol: Cilium skips that expansion rather than
+   * overwrite the other service's entry.
+   */
+  private expansionAddresses(fe: FrontendRow): number[] {
+    return this.config.nodeAddresses.filter((addr) => {
+      const owner = this.writer.tables.frontends.get(frontendKey(addr, fe.port, fe.proto, fe.scope));
+      return owner === undefined || owner === fe;
+    });
   }
 
   private programFrontend(fe: FrontendRow, svc: Service, addr: number, ordered: readonly FrontendBackend[]): number {
@@ -164,26 +218,36 @@ export class Reconciler {
 
     const surrogate = addr === 0;
     const routable = !surrogate && (fe.type !== "ClusterIP" || this.config.externalClusterIP);
-    const checkSourceRange = fe.type === "LoadBalancer" && svc.sourceRanges.length > 0;
-    const dsr = this.config.lbMode === "dsr" || (this.config.lbMode === "hybrid" && proto === PROTO_TCP);
-    const slotFlags = newSvcFlags({
+    // Every frontend gets the service's SRCRANGE entries; the datapath checks them on LoadBalancer and
+    // external IP frontends, or on all with --bpf-lb-source-range-all-types.
+    const checkSourceRange =
+      svc.sourceRanges.length > 0 &&
+      (this.config.sourceRangeAllTypes === true || fe.type === "LoadBalancer" || fe.type === "ExternalIPs");
+    const mode = svc.forwardingMode ?? this.config.lbMode;
+    const dsr = mode === "dsr" || (mode === "hybrid" && proto === PROTO_TCP);
+    const l7 = svc.proxyRedirectPort !== 0;
+    // One flag word for the master and every slot (Cilium writes Quarantined=false on all of them:
+    // a quarantined backend is told apart by its place after `count`, not by a flag).
+    const flags = newSvcFlags({
       type: fe.type,
       extLocal: svc.extTrafficPolicy === "Local",
       intLocal: svc.intTrafficPolicy === "Local",
       sessionAffinity: svc.sessionAffinity,
       routable,
       fwdModeDSR: dsr,
+      checkSourceRange,
+      sourceRangeDeny: svc.sourceRangesPolicy === "deny",
+      natPolicy: svc.natPolicy,
+      l7LoadBalancer: l7,
     });
-    // Flags are bit sets: the master adds the source-range check, quarantined slots their bit.
-    const masterFlags = checkSourceRange ? slotFlags | SERVICE_FLAG_SOURCE_RANGE : slotFlags;
-    const quarantinedSlotFlags = slotFlags | SERVICE_FLAG_QUARANTINED;
 
     // Orphans first, to make room in the backend map for the new ones.
     const previous = this.backendRefs.get(key) ?? [];
     // Affinity match entries exist only if affinity is or was on for this frontend: skip the deletes otherwise.
     if (svc.sessionAffinity) this.affinityFrontends.add(key);
     const hadAffinity = this.affinityFrontends.has(key);
-    if (previous.length > 0) {
+    const left = this.unsettled.get(key);
+    if (previous.length > 0 || left !== undefined) {
       const wanted = new Set<number>();
       for (const { row } of ordered) {
         const held = this.backendIds.lookup(row.addr, row.port, row.proto);
@@ -197,85 +261,92 @@ export class Reconciler {
           this.releaseBackend(beId);
         }
       }
+      if (left !== undefined) this.releaseUnsettled(left, wanted, previous, id, hadAffinity);
     }
 
-    let active = 0;
-    let terminating = 0;
-    let inactive = 0;
     let slot = 1;
     const slotIds: number[] = [];
-    for (const { row, inst } of ordered) {
-      // One lookup per backend: acquire returns the id the address already holds.
-      const beId = this.backendIds.acquire(row.addr, row.port, row.proto);
-      if (this.beRevision[beId] === undefined) {
-        // First use of this id (a released id was reset to 0 by releaseBackend).
-        this.beRevision[beId] = 0;
-        this.beRefCount[beId] = 0;
+    try {
+      let active = 0;
+      let terminating = 0;
+      let inactive = 0;
+      for (const { row, inst } of ordered) {
+        // One lookup per backend: acquire returns the id the address already holds.
+        const beId = this.backendIds.acquire(row.addr, row.port, row.proto);
+        if (this.beRevision[beId] === undefined) {
+          // First use of this id (a released id was reset to 0 by releaseBackend).
+          this.beRevision[beId] = 0;
+          this.beRefCount[beId] = 0;
+        }
+        // Listed before the write, so an attempt failing here still knows the id it took.
+        slotIds.push(beId);
+        if (row.revision > (this.beRevision[beId] as number)) {
+          maps.updateBackend(beId, row.addr, row.port, row.proto, BE_FLAG[inst.state], 0);
+          this.beRevision[beId] = row.revision;
+          this.backendNodes.set(beId, inst.nodeName, inst.nodeName === this.writer.nodeName);
+        }
+        if (inst.state === "maintenance") continue;
+        const state: BackendState = inst.unhealthy ? "quarantined" : inst.state;
+        maps.updateService(addr, port, proto, scope, slot, beId, 0, 0, id, flags);
+        if (svc.sessionAffinity && inst.state === "active") maps.updateAffinityMatch(id, beId);
+        else if (hadAffinity) maps.deleteAffinityMatch(id, beId);
+        if (state === "active") active++;
+        else if (state === "terminating") terminating++;
+        else inactive++;
+        slot++;
       }
-      if (row.revision > (this.beRevision[beId] as number)) {
-        maps.updateBackend(beId, row.addr, row.port, row.proto, BE_FLAG[inst.state], 0);
-        this.beRevision[beId] = row.revision;
-        this.backendNodes.set(beId, inst.nodeName, inst.nodeName === this.writer.nodeName);
+      const slotCount = slot - 1;
+      // No active backend: serving-terminating ones take new flows (KEP-1669).
+      if (active === 0) active = terminating;
+      else inactive += terminating;
+
+      if (this.useMaglev(fe, svc, surrogate)) {
+        if (active === 0) {
+          maps.deleteMaglev(id);
+        } else {
+          const table = (this.config.maglev as Maglev).getLookupTable(
+            ordered.slice(0, active).map((b, i) => ({
+              id: slotIds[i] as number,
+              address: formatIPv4(b.row.addr),
+              port: b.row.port,
+              protocol: protoName(b.row.proto),
+              weight: b.inst.weight,
+            })),
+          );
+          maps.updateMaglev(id, table);
+        }
       }
-      slotIds.push(beId);
-      if (inst.state === "maintenance") continue;
-      const state: BackendState = inst.unhealthy ? "quarantined" : inst.state;
-      maps.updateService(
-        addr,
-        port,
-        proto,
-        scope,
-        slot,
-        beId,
-        0,
-        0,
-        id,
-        state === "quarantined" ? quarantinedSlotFlags : slotFlags,
-      );
-      if (svc.sessionAffinity && inst.state === "active") maps.updateAffinityMatch(id, beId);
-      else if (hadAffinity) maps.deleteAffinityMatch(id, beId);
-      if (state === "active") active++;
-      else if (state === "terminating") terminating++;
-      else inactive++;
-      slot++;
-    }
-    const slotCount = slot - 1;
-    // No active backend: serving-terminating ones take new flows (KEP-1669).
-    if (active === 0) active = terminating;
-    else inactive += terminating;
 
-    if (this.useMaglev(fe, surrogate)) {
-      if (active === 0) {
-        maps.deleteMaglev(id);
-      } else {
-        const table = (this.config.maglev as Maglev).getLookupTable(
-          ordered.slice(0, active).map((b, i) => ({
-            id: slotIds[i] as number,
-            address: formatIPv4(b.row.addr),
-            port: b.row.port,
-            protocol: protoName(b.row.proto),
-          })),
-        );
-        maps.updateMaglev(id, table);
+      const prevRanges = this.prevSourceRanges.get(key);
+      if (svc.sourceRanges.length > 0 || prevRanges !== undefined) this.updateSourceRanges(key, id, svc.sourceRanges, prevRanges);
+
+      maps.updateRevNat(id, addr, port);
+
+      // The word after count: the affinity timeout and the per-service algorithm, or the L7 proxy port.
+      const alg = svc.lbAlgorithm === "maglev" ? LB_ALG_MAGLEV : svc.lbAlgorithm === "random" ? LB_ALG_RANDOM : LB_ALG_UNSPEC;
+      const word = l7 ? svc.proxyRedirectPort : serviceMasterWord(svc.sessionAffinity ? svc.sessionAffinityTimeoutSec : 0, alg);
+      maps.updateService(addr, port, proto, scope, 0, word, active, inactive, id, flags);
+
+      if (this.isWildcardCandidate(fe.type, scope)) {
+        if (this.config.wildcardEntries && !this.localAddrs.has(addr) && !excludedLoadBalancerClass(svc)) {
+          this.upsertWildcard(addr, scope, fe.type, id);
+        } else {
+          this.deleteWildcard(addr, scope, id);
+        }
       }
+
+      // Slots beyond the new count belong to backends that left.
+      const previousSlots = Math.max(previous.length, left?.slots ?? 0);
+      for (let s = slotCount + 1; s <= previousSlots; s++) maps.deleteService(addr, port, proto, scope, s);
+    } catch (err) {
+      // Remember what this attempt may have written, for the retry or the delete to clean up.
+      const u = left ?? { slots: 0, backends: new Set<number>() };
+      u.slots = Math.max(u.slots, slot - 1, previous.length);
+      for (const beId of slotIds) if (!previous.includes(beId)) u.backends.add(beId);
+      this.unsettled.set(key, u);
+      throw err;
     }
-
-    const prevRanges = this.prevSourceRanges.get(key);
-    if (checkSourceRange || prevRanges !== undefined) this.updateSourceRanges(key, id, checkSourceRange ? svc.sourceRanges : [], prevRanges);
-
-    maps.updateRevNat(id, addr, port);
-
-    const word = svc.sessionAffinity ? svc.sessionAffinityTimeoutSec : 0;
-    maps.updateService(addr, port, proto, scope, 0, word, active, inactive, id, masterFlags);
-
-    if (this.isWildcardCandidate(fe.type, scope)) {
-      if (this.config.wildcardEntries && !this.nodeAddrs.has(addr)) this.upsertWildcard(addr, scope, fe.type, id);
-      else this.deleteWildcard(addr, scope, id);
-    }
-
-    // Slots beyond the new count belong to backends that left.
-    const previousSlots = previous.length;
-    for (let s = slotCount + 1; s <= previousSlots; s++) maps.deleteService(addr, port, proto, scope, s);
+    if (left !== undefined) this.unsettled.delete(key);
 
     this.updateReferences(key, previous, slotIds);
     if (!svc.sessionAffinity) this.affinityFrontends.delete(key);
@@ -298,8 +369,12 @@ export class Reconciler {
         this.releaseBackend(beId);
       }
     }
+    const left = this.unsettled.get(key);
+    if (left !== undefined) this.releaseUnsettled(left, new Set(), refs, id, hadAffinity);
     // The master first: the datapath stops selecting before the slots disappear.
-    for (let s = 0; s <= refs.length; s++) maps.deleteService(addr, fe.port, fe.proto, fe.scope, s);
+    const slots = Math.max(refs.length, left?.slots ?? 0);
+    for (let s = 0; s <= slots; s++) maps.deleteService(addr, fe.port, fe.proto, fe.scope, s);
+    this.unsettled.delete(key);
     maps.deleteRevNat(id);
     const ranges = this.prevSourceRanges.get(key);
     if (ranges !== undefined) for (const c of ranges.values()) maps.deleteSourceRange(id, c.addr, c.bits);
@@ -325,14 +400,18 @@ export class Reconciler {
     else this.prevSourceRanges.delete(key);
   }
 
-  private useMaglev(fe: FrontendRow, surrogate: boolean): boolean {
-    if (this.config.lbAlgorithm !== "maglev" || surrogate) return false;
+  /** Cilium's useMaglev: never for the surrogate, the service's own algorithm first, ClusterIPs only when reachable from outside. */
+  private useMaglev(fe: FrontendRow, svc: Service, surrogate: boolean): boolean {
+    if (surrogate) return false;
+    if (svc.lbAlgorithm !== undefined) return svc.lbAlgorithm === "maglev";
+    if (this.config.lbAlgorithm !== "maglev") return false;
     if (fe.type === "ClusterIP") return this.config.externalClusterIP;
-    return true;
+    return fe.type !== "LocalRedirect";
   }
 
+  /** ClusterIP and LoadBalancer addresses get the {vip, 0, ANY} entry; external IPs do not. */
   private isWildcardCandidate(type: SVCType, scope: number): boolean {
-    return (type === "LoadBalancer" || type === "ExternalIPs") && scope === SCOPE_EXTERNAL;
+    return (type === "LoadBalancer" || type === "ClusterIP") && scope === SCOPE_EXTERNAL;
   }
 
   private upsertWildcard(addr: number, scope: number, type: SVCType, id: number): void {
@@ -379,12 +458,44 @@ export class Reconciler {
     else this.backendRefs.delete(key);
   }
 
+  /** Deletes the backends a failed attempt took that nothing references and this frontend does not want. */
+  private releaseUnsettled(
+    left: { slots: number; backends: Set<number> },
+    wanted: Set<number>,
+    referenced: readonly number[],
+    id: number,
+    hadAffinity: boolean,
+  ): void {
+    for (const beId of left.backends) {
+      if (!this.backendIds.has(beId)) {
+        left.backends.delete(beId);
+        continue;
+      }
+      // Still wanted (this attempt programs it) or referenced (the reference path handles it): keep tracking.
+      if (wanted.has(beId) || referenced.includes(beId)) continue;
+      if (hadAffinity) this.maps.deleteAffinityMatch(id, beId);
+      if ((this.beRefCount[beId] as number) === 0) {
+        this.maps.deleteBackend(beId);
+        this.releaseBackend(beId);
+      }
+      left.backends.delete(beId);
+    }
+  }
+
   private releaseBackend(id: number): void {
     this.backendIds.release(id);
     this.beRevision[id] = 0;
     this.beRefCount[id] = 0;
     this.backendNodes.delete(id);
   }
+}
+
+/** The load-balancer classes Cilium announces itself (BGP control plane, L2 announcements); other classes belong to someone else. */
+const CILIUM_LB_CLASSES: readonly string[] = ["io.cilium/bgp-control-plane", "io.cilium/l2-announcer"];
+
+/** A service of a load-balancer class Cilium does not implement gets no wildcard entries. */
+function excludedLoadBalancerClass(svc: Service): boolean {
+  return svc.loadBalancerClass !== undefined && !CILIUM_LB_CLASSES.includes(svc.loadBalancerClass);
 }
 
 function asError(err: unknown): Error {

@@ -2,12 +2,16 @@ import { describe, expect, it } from "vitest";
 import { endpointSliceToBackends, endpointState, serviceToFrontends } from "./reflector";
 import { clusterIPService, endpoint, node, slice } from "./test-support/fixtures";
 
-describe("endpointState (EndpointSlice conditions as the proxies read them)", () => {
+describe("endpointState (EndpointSlice conditions as Cilium reads them)", () => {
   it.each([
     [{}, "active"],
     [{ ready: true }, "active"],
     [{ ready: null, serving: null, terminating: null }, "active"],
-    [{ ready: false }, undefined],
+    // Ready while terminating still takes new connections.
+    [{ ready: true, serving: true, terminating: true }, "active"],
+    // Not ready and not terminating: kept, with its id, but without a slot.
+    [{ ready: false }, "maintenance"],
+    [{ ready: false, serving: false, terminating: false }, "maintenance"],
     [{ ready: false, serving: true, terminating: true }, "terminating"],
     [{ ready: false, serving: false, terminating: true }, "terminating-not-serving"],
     [{ ready: false, terminating: true }, "terminating"],
@@ -32,16 +36,17 @@ describe("serviceToFrontends", () => {
       },
       status: { loadBalancer: { ingress: [{ ip: "198.51.100.1" }, { hostname: "lb.example" }] } },
     });
-    expect(service).toMatchObject({ name: "prod/web", sessionAffinity: true, sessionAffinityTimeoutSec: undefined });
+    expect(service).toMatchObject({ name: "prod/web", sessionAffinity: true, sessionAffinityTimeoutSec: 10800 });
+    // In address byte order (then port, protocol, scope), the order Cilium hands out their ids in.
     expect(frontends.map((f) => `${f.type} ${f.address}:${f.port}/${f.protocol} ${f.portName} scope=${f.scope}`)).toEqual([
-      "ClusterIP 10.96.0.5:80/TCP http scope=0",
-      "NodePort 0.0.0.0:30080/TCP http scope=0",
-      "ExternalIPs 192.0.2.9:80/TCP http scope=0",
-      "LoadBalancer 198.51.100.1:80/TCP http scope=0",
-      "ClusterIP 10.96.0.5:53/UDP dns scope=0",
       "NodePort 0.0.0.0:30053/UDP dns scope=0",
+      "NodePort 0.0.0.0:30080/TCP http scope=0",
+      "ClusterIP 10.96.0.5:53/UDP dns scope=0",
+      "ClusterIP 10.96.0.5:80/TCP http scope=0",
       "ExternalIPs 192.0.2.9:53/UDP dns scope=0",
+      "ExternalIPs 192.0.2.9:80/TCP http scope=0",
       "LoadBalancer 198.51.100.1:53/UDP dns scope=0",
+      "LoadBalancer 198.51.100.1:80/TCP http scope=0",
     ]);
   });
 
@@ -51,9 +56,9 @@ describe("serviceToFrontends", () => {
       spec: { type: "NodePort", clusterIP: "10.96.0.5", ports: [{ port: 80, nodePort: 30080 }], externalTrafficPolicy: "Local" },
     });
     expect(frontends.map((f) => `${f.type} ${f.address} scope=${f.scope}`)).toEqual([
-      "ClusterIP 10.96.0.5 scope=0",
       "NodePort 0.0.0.0 scope=0",
       "NodePort 0.0.0.0 scope=1",
+      "ClusterIP 10.96.0.5 scope=0",
     ]);
   });
 
@@ -62,13 +67,16 @@ describe("serviceToFrontends", () => {
     expect(serviceToFrontends({ metadata: { name: "x" }, spec: { type: "ExternalName" } }).frontends).toEqual([]);
   });
 
-  it("rejects an affinity timeout outside (0, 86400] with Kubernetes' message", () => {
-    expect(() =>
-      serviceToFrontends({
-        metadata: { name: "a" },
-        spec: { clusterIP: "10.96.0.5", ports: [{ port: 80 }], sessionAffinity: "ClientIP", sessionAffinityConfig: { clientIP: { timeoutSeconds: 0 } } },
-      }),
-    ).toThrow("spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: 0: must be greater than 0 and less than 86400");
+  it("takes the default affinity timeout for 0, as Cilium's reflector does, and refuses one above 86400", () => {
+    const spec = (timeoutSeconds: number) => ({
+      metadata: { name: "a" },
+      spec: { clusterIP: "10.96.0.5", ports: [{ port: 80 }], sessionAffinity: "ClientIP", sessionAffinityConfig: { clientIP: { timeoutSeconds } } },
+    });
+    expect(serviceToFrontends(spec(0)).service.sessionAffinityTimeoutSec).toBe(10800);
+    const { dp } = node();
+    expect(dp.applyService(spec(86401)).errors[0]?.error.message).toBe(
+      "spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: 86401: must be greater than 0 and less than 86400",
+    );
   });
 });
 
@@ -85,11 +93,36 @@ describe("endpointSliceToBackends", () => {
       }),
     ).toEqual([
       { address: "10.244.1.1", port: 8080, protocol: "TCP", portNames: ["http"], state: "active", nodeName: "n1", zone: "z1" },
+      { address: "10.244.1.2", port: 8080, protocol: "TCP", portNames: ["http"], state: "maintenance", nodeName: "n2", zone: "" },
     ]);
   });
 });
 
 describe("K8sReflector", () => {
+  it("matches an unnamed EndpointSlice port to a named Service port", () => {
+    const { dp } = node();
+    dp.applyService(clusterIPService("web", "10.96.0.10"));
+    dp.applyEndpointSlice({ ...slice("web", [endpoint("10.244.1.1", "node-a")], 9376), ports: [{ port: 9376, protocol: "TCP" }] });
+    expect(dp.lbMapsDump().filter((l) => l.includes("SLOT=1"))).toEqual([
+      "SVC: ID=1 ADDR=10.96.0.10:80/TCP SLOT=1 BEID=1 COUNT=0 QCOUNT=0 FLAGS=ClusterIP+non-routable",
+    ]);
+  });
+
+  it("keeps endpoints without nodeName under internalTrafficPolicy Local, and drops other nodes' ones", () => {
+    const { dp } = node();
+    dp.applyService({ ...clusterIPService("web", "10.96.0.10"), spec: { ...clusterIPService("web", "10.96.0.10").spec, internalTrafficPolicy: "Local" } });
+    dp.applyEndpointSlice(slice("web", [{ addresses: ["10.244.1.1"] }, endpoint("10.244.2.1", "node-b"), endpoint("10.244.3.1", "node-a")], 9376));
+    expect(dp.lbMapsDump().filter((l) => l.startsWith("BE:"))).toEqual([
+      "BE: ID=1 ADDR=10.244.1.1:9376/TCP STATE=active",
+      "BE: ID=2 ADDR=10.244.3.1:9376/TCP STATE=active",
+    ]);
+  });
+
+  it("sizes the affinity match map like the affinity map", () => {
+    const { dp } = node({ mapSizes: { affinity: 1000, lb: 4096 } });
+    expect([dp.maps.affinityMatch.maxEntries, dp.maps.services.maxEntries]).toEqual([1000, 4096]);
+  });
+
   it("merges the slices of a service and drops a deleted slice's endpoints", () => {
     const { dp } = node();
     dp.applyService(clusterIPService("web", "10.96.0.10"));

@@ -34,6 +34,8 @@ export interface BackendInstance {
   readonly nodeName: string;
   readonly zone: string;
   readonly unhealthy: boolean;
+  /** Maglev weight. */
+  readonly weight: number;
 }
 
 export interface BackendRow {

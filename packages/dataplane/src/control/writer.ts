@@ -6,6 +6,7 @@
  */
 
 import { parseIPv4 } from "@svclab/sim";
+import { DEFAULT_BACKEND_WEIGHT } from "../maglev/maglev";
 import { l3n4Key, parseCidr4, protoName, protoNumber } from "./addr";
 import {
   BACKEND_STATE_ORDER,
@@ -26,14 +27,27 @@ export interface FrontendBackend {
   readonly inst: BackendInstance;
 }
 
+export interface WriterOptions {
+  /** The node's NodePort addresses. */
+  nodeAddresses?: readonly number[];
+  /** The NodePort range, [min, max] (default [30000, 32767]). */
+  nodePortRange?: readonly [number, number];
+}
+
 export interface PendingChanges {
   readonly upserts: FrontendRow[];
   readonly deletes: FrontendRow[];
+  /**
+   * Both, in the order they happened (a frontend changed again moves to
+   * the end), as Cilium's reconciler processes the frontends table in
+   * revision order.
+   */
+  readonly ordered?: ReadonlyArray<{ readonly row: FrontendRow; readonly deleted: boolean }>;
 }
 
 export class Writer {
-  private readonly dirty = new Map<string, FrontendRow>();
-  private readonly deleted = new Map<string, FrontendRow>();
+  /** Frontends changed since the last reconcile, by key, in change order. */
+  private readonly changes = new Map<string, { row: FrontendRow; deleted: boolean }>();
   /**
    * Each service's backends with its instance, in slot order: what
    * `frontendBackends` filters. Kept next to `tables.backendsByService` so
@@ -43,11 +57,33 @@ export class Writer {
    */
   private readonly serviceBackends = new Map<string, FrontendBackend[]>();
 
+  private readonly nodePortAddrs: Set<number>;
+  private readonly nodePortMin: number;
+  private readonly nodePortMax: number;
+
   constructor(
     readonly tables: Tables,
     /** This node's name: Local traffic policies keep only backends whose nodeName matches. */
     readonly nodeName: string,
-  ) {}
+    options: WriterOptions = {},
+  ) {
+    this.nodePortAddrs = new Set(options.nodeAddresses ?? []);
+    [this.nodePortMin, this.nodePortMax] = options.nodePortRange ?? [30000, 32767];
+  }
+
+  /**
+   * A LoadBalancer or external IP frontend on one of the node's NodePort
+   * addresses with a port in the NodePort range would take the place of a
+   * NodePort expansion: Cilium's writer leaves it out (issue 44730).
+   */
+  private shadowsNodePort(fe: FrontendParams, addr: number): boolean {
+    return (
+      (fe.type === "LoadBalancer" || fe.type === "ExternalIPs") &&
+      this.nodePortAddrs.has(addr) &&
+      fe.port >= this.nodePortMin &&
+      fe.port <= this.nodePortMax
+    );
+  }
 
   /**
    * Creates or replaces a service and its whole set of frontends. Frontends it
@@ -60,6 +96,7 @@ export class Writer {
     const rows = new Map<string, FrontendRow>();
     for (const fe of frontends) {
       const addr = parseIPv4(fe.address);
+      if (this.shadowsNodePort(fe, addr)) continue;
       if (!Number.isInteger(fe.port) || fe.port < 0 || fe.port > 65535) {
         throw new Error(`invalid frontend port ${fe.port}`);
       }
@@ -95,19 +132,45 @@ export class Writer {
     }
     for (const [key, row] of rows) {
       this.tables.frontends.set(key, row);
-      this.deleted.delete(key);
-      this.dirty.set(key, row);
+      this.queue(row, false);
     }
     this.tables.frontendsByService.set(svc.name, new Set(rows.keys()));
   }
 
-  /** Deletes a service, its frontends and its backend instances. */
+  /**
+   * Deletes a service and its frontends. Its backends stay: they come from
+   * the EndpointSlices, which outlive the Service (Cilium's backends table
+   * is fed by the EndpointSlice reflector alone), so a Service added back
+   * finds them again.
+   */
   deleteService(name: string): void {
     const keys = this.tables.frontendsByService.get(name);
     if (keys !== undefined) for (const key of keys) this.removeFrontend(key);
     this.tables.frontendsByService.delete(name);
     this.tables.services.delete(name);
-    this.setBackends(name, []);
+  }
+
+  /**
+   * Marks a backend of a service healthy or not (Cilium's
+   * UpdateBackendHealth, from a health checker): an unhealthy backend keeps
+   * its slot but moves behind the healthy ones and out of `count`.
+   */
+  setBackendHealth(serviceName: string, l3n4: string, healthy: boolean): void {
+    const row = this.tables.backend(l3n4);
+    const inst = row?.instances.get(serviceName);
+    if (row === undefined || inst === undefined) throw new Error(`backend ${l3n4} of service ${serviceName} not found`);
+    if (inst.unhealthy === !healthy) return;
+    const next = { ...inst, unhealthy: !healthy };
+    row.instances.set(serviceName, next);
+    row.revision++;
+    const list = this.serviceBackends.get(serviceName);
+    if (list !== undefined) {
+      this.serviceBackends.set(
+        serviceName,
+        list.map((b) => (b.row === row ? { row, inst: next } : b)).sort(compareSlotOrder),
+      );
+    }
+    this.markServiceDirty(serviceName);
   }
 
   /**
@@ -129,7 +192,9 @@ export class Writer {
         state: be.state ?? "active",
         nodeName: be.nodeName ?? "",
         zone: be.zone ?? "",
-        unhealthy: be.unhealthy ?? false,
+        // Health comes from a health checker, not from the EndpointSlice: an update without it keeps it.
+        weight: be.weight ?? DEFAULT_BACKEND_WEIGHT,
+        unhealthy: be.unhealthy ?? this.tables.backends.get(addr, be.port, proto)?.instances.get(serviceName)?.unhealthy ?? false,
       };
       const dup = next.get(key);
       if (dup !== undefined) {
@@ -194,11 +259,21 @@ export class Writer {
     for (const be of backends) {
       if (be.row.proto !== fe.proto) continue;
       const inst = be.inst;
-      if (fe.portName !== "" && !inst.portNames.includes(fe.portName)) continue;
-      if (localOnly && inst.nodeName !== this.nodeName) continue;
+      // A backend without port names (an unnamed EndpointSlice port) serves every port of the service.
+      if (fe.portName !== "" && inst.portNames.length > 0 && !inst.portNames.includes(fe.portName)) continue;
+      // An endpoint without nodeName is taken to be local: Cilium filters only the ones on other nodes.
+      if (localOnly && inst.nodeName !== "" && inst.nodeName !== this.nodeName) continue;
       out.push(be);
     }
     return out;
+  }
+
+  /** Queues every frontend for reprogramming (Cilium's RefreshFrontends), e.g. after the node's addresses changed. */
+  refreshFrontends(): void {
+    for (const row of this.tables.frontends.values()) {
+      row.status = { kind: "pending" };
+      this.queue(row, false);
+    }
   }
 
   service(name: string): Service | undefined {
@@ -207,28 +282,36 @@ export class Writer {
 
   /** Hands the frontends touched since the last call to the reconciler. */
   takeChanges(): PendingChanges {
-    const changes = { upserts: [...this.dirty.values()], deletes: [...this.deleted.values()] };
-    this.dirty.clear();
-    this.deleted.clear();
-    return changes;
+    const ordered = [...this.changes.values()];
+    this.changes.clear();
+    return {
+      upserts: ordered.filter((c) => !c.deleted).map((c) => c.row),
+      deletes: ordered.filter((c) => c.deleted).map((c) => c.row),
+      ordered,
+    };
   }
 
   /** Puts frontends whose reconciliation failed back in the queue, for a retry. */
   requeue(upserts: readonly FrontendRow[], deletes: readonly FrontendRow[]): void {
     for (const fe of upserts) {
-      if (this.tables.frontends.get(fe.key) === fe) this.dirty.set(fe.key, fe);
+      if (this.tables.frontends.get(fe.key) === fe && !this.changes.has(fe.key)) this.changes.set(fe.key, { row: fe, deleted: false });
     }
     for (const fe of deletes) {
-      if (!this.tables.frontends.has(fe.key)) this.deleted.set(fe.key, fe);
+      if (!this.tables.frontends.has(fe.key) && !this.changes.has(fe.key)) this.changes.set(fe.key, { row: fe, deleted: true });
     }
+  }
+
+  /** A new revision of the frontend: it goes to the end of the queue. */
+  private queue(row: FrontendRow, deleted: boolean): void {
+    this.changes.delete(row.key);
+    this.changes.set(row.key, { row, deleted });
   }
 
   private removeFrontend(key: string): void {
     const row = this.tables.frontends.get(key);
     if (row === undefined) return;
     this.tables.frontends.delete(key);
-    this.dirty.delete(key);
-    this.deleted.set(key, row);
+    this.queue(row, true);
   }
 
   private markServiceDirty(serviceName: string): void {
@@ -238,7 +321,7 @@ export class Writer {
       const row = this.tables.frontends.get(key);
       if (row !== undefined) {
         row.status = { kind: "pending" };
-        this.dirty.set(key, row);
+        this.queue(row, false);
       }
     }
   }
@@ -250,6 +333,7 @@ function sameInstance(a: BackendInstance, b: BackendInstance): boolean {
     a.nodeName === b.nodeName &&
     a.zone === b.zone &&
     a.unhealthy === b.unhealthy &&
+    a.weight === b.weight &&
     a.portNames.length === b.portNames.length &&
     a.portNames.every((n, i) => b.portNames[i] === n)
   );

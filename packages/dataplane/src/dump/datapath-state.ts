@@ -15,6 +15,7 @@ export interface DatapathStateMaps {
   readonly revNat: RevNatMap;
   readonly affinity: AffinityMap;
   readonly conntrack: ConntrackMap;
+  readonly conntrackAny?: ConntrackMap;
 }
 
 function backendText(maps: DatapathStateMaps, id: number): string {
@@ -59,12 +60,12 @@ export function affinityDump(maps: DatapathStateMaps, nowSeconds: number): strin
  * `TCP 10.0.0.5:40000 -> 10.96.0.10:80 SERVICE => 10.244.1.5:80 (id 3) rev_nat=1 expires=21700 (in 21600s)`.
  */
 export function conntrackDump(maps: DatapathStateMaps, nowSeconds: number): string[] {
-  const ct = maps.conntrack;
-  return ct.table.indices().map((idx) => {
+  // cilium_ct4_global (TCP), then cilium_ct_any4_global.
+  return [maps.conntrack, ...(maps.conntrackAny !== undefined ? [maps.conntrackAny] : [])].flatMap((ct) => ct.table.indices().map((idx) => {
     const k = ct.keyAt(idx);
     const lifetime = ct.lifetime(idx);
     const kind = (k.flags & TUPLE_F_SERVICE) !== 0 ? "SERVICE" : (k.flags & TUPLE_F_IN) !== 0 ? "IN" : "OUT";
     const left = lifetime >= nowSeconds ? `in ${lifetime - nowSeconds}s` : "expired";
     return `${protoName(k.nexthdr)} ${k.saddr}:${k.sport} -> ${k.daddr}:${k.dport} ${kind} => ${backendText(maps, ct.backendId(idx))} rev_nat=${ct.revNatIndex(idx)} expires=${lifetime} (${left})`;
-  });
+  }));
 }

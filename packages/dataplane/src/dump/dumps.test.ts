@@ -38,11 +38,11 @@ describe("cilium-dbg service list", () => {
     const lines = dp.serviceList().split("\n");
     expect(lines.map((l) => l.trimEnd())).toEqual([
       "ID   Frontend               Service Type   Backend",
-      "1    10.96.0.20:80/TCP      ClusterIP      1 => 10.244.1.1:8080/TCP (active)",
+      "1    0.0.0.0:30080/TCP      NodePort       1 => 10.244.1.1:8080/TCP (active)",
       "                                           2 => 10.244.1.2:8080/TCP (terminating)",
-      "2    0.0.0.0:30080/TCP      NodePort       1 => 10.244.1.1:8080/TCP (active)",
+      "2    172.18.0.2:30080/TCP   NodePort       1 => 10.244.1.1:8080/TCP (active)",
       "                                           2 => 10.244.1.2:8080/TCP (terminating)",
-      "3    172.18.0.2:30080/TCP   NodePort       1 => 10.244.1.1:8080/TCP (active)",
+      "3    10.96.0.20:80/TCP      ClusterIP      1 => 10.244.1.1:8080/TCP (active)",
       "                                           2 => 10.244.1.2:8080/TCP (terminating)",
       "4    10.96.0.30:80/TCP      ClusterIP",
       "",
@@ -60,6 +60,7 @@ describe("cilium-dbg bpf lb list", () => {
     const col2 = master.length + 3;
     expect(dp.lbList()).toBe(
       "SERVICE ADDRESS           " + "BACKEND ADDRESS (REVNAT_ID) (SLOT)".padEnd(col2) + "\n" +
+        "10.96.50.104:0/ANY (0)    " + "0.0.0.0:0 (0) (0) [ClusterIP, non-routable] ".padEnd(col2) + "\n" +
         "10.96.50.104:80/TCP (0)   " + master.padEnd(col2) + "\n" +
         "10.96.50.104:80/TCP (1)   " + "10.244.1.1:80/TCP (1) (1)".padEnd(col2) + "\n",
     );
@@ -77,7 +78,7 @@ describe("affinity and conntrack dumps", () => {
       "client 10.0.0.1 -> 10.96.50.104:80 (rev_nat 1) => 10.244.1.1:80 (id 1) last_used=1000 age=30s expires_in=70s",
     ]);
     expect(dp.conntrackDump()).toEqual([
-      "TCP 10.0.0.1:40000 -> 10.96.50.104:80 SERVICE => 10.244.1.1:80 (id 1) rev_nat=1 expires=22600 (in 21570s)",
+      "TCP 10.0.0.1:40000 -> 10.96.50.104:80 SERVICE => 10.244.1.1:80 (id 1) rev_nat=1 expires=9000 (in 7970s)",
     ]);
     clock.advance(70);
     expect(dp.affinityDump()[0]).toMatch(/age=100s expired$/);

@@ -11,8 +11,10 @@
  */
 
 import { protoName } from "../control/addr";
-import { svcFlagsToString } from "../control/flags";
-import type { LBMapSet } from "../control/bpf-lbmaps";
+import { SERVICE_FLAG_L7_LOADBALANCER, svcFlagsToString } from "../control/flags";
+import { createLBMaps, type LBMapSet } from "../control/bpf-lbmaps";
+import type { LBMaps } from "../control/lbmaps";
+import { formatIPv4 } from "@svclab/sim";
 import { affinityTimeoutOf, lbAlgorithmOf, type ServiceValue } from "../maps";
 import { tabwrite } from "./tabwriter";
 
@@ -69,33 +71,40 @@ function addrNum(a: string): number {
 
 const LB_ALG_NAMES = ["undef", "random", "maglev"];
 
-/** DumpLBMaps: Cilium's test dump, one line per map entry, sorted. */
+/** DumpLBMaps over the real maps. */
 export function lbMapsDump(maps: LBMapSet): string[] {
+  return dumpLBMaps(createLBMaps(maps));
+}
+
+/**
+ * DumpLBMaps (pkg/loadbalancer/maps): Cilium's test dump of any LBMaps, one
+ * line per map entry, sorted as strings.
+ */
+export function dumpLBMaps(lbmaps: LBMaps): string[] {
   const out: string[] = [];
-  for (const { key, value } of maps.services.entries()) {
-    const addr = `${addrPort(key.address, key.dport)}/${protoName(key.proto)}${key.scope === 1 ? "/i" : ""}`;
+  lbmaps.dumpService((addr, port, proto, scope, slot, word, count, qcount, revNat, flags) => {
+    const a = `${addrPort(formatIPv4(addr), port)}/${protoName(proto)}${scope === 1 ? "/i" : ""}`;
+    // A master entry of an L7 proxy redirect holds the proxy port where the timeout and algorithm would be.
     const info =
-      key.backendSlot === 0
-        ? `LBALG=${LB_ALG_NAMES[lbAlgorithmOf(value.backendId)] ?? "undef"} AFFTimeout=${affinityTimeoutOf(value.backendId)}`
-        : `BEID=${value.backendId}`;
-    const flags = svcFlagsToString(flagsOf(value)).split(", ").join("+");
-    out.push(
-      `SVC: ID=${value.revNatIndex} ADDR=${addr} SLOT=${key.backendSlot} ${info} COUNT=${value.count} QCOUNT=${value.qcount} FLAGS=${flags}`,
-    );
-  }
-  for (const { key, value } of maps.backends.entries()) {
-    out.push(`BE: ID=${key} ADDR=${addrPort(value.address, value.port)}/${protoName(value.proto)} STATE=${backendStateName(value.flags)}`);
-  }
-  for (const { key, value } of maps.revNat.entries()) out.push(`REV: ID=${key} ADDR=${addrPort(value.address, value.port)}`);
-  for (const { key } of maps.affinityMatch.entries()) out.push(`AFF: ID=${key.revNatId} BEID=${key.backendId}`);
-  for (const { key } of maps.sourceRange.entries()) {
-    out.push(`SRCRANGE: ID=${key.revNatId} CIDR=${key.address}/${key.prefixLen}`);
-  }
-  for (const { revNatIndex, table } of maps.maglev.entries()) {
+      slot !== 0
+        ? `BEID=${word}`
+        : (flags & SERVICE_FLAG_L7_LOADBALANCER) !== 0
+          ? `L7Proxy=${word}`
+          : `LBALG=${LB_ALG_NAMES[lbAlgorithmOf(word)] ?? "undef"} AFFTimeout=${affinityTimeoutOf(word)}`;
+    const names = svcFlagsToString(flags).split(", ").join("+");
+    out.push(`SVC: ID=${revNat} ADDR=${a} SLOT=${slot} ${info} COUNT=${count} QCOUNT=${qcount} FLAGS=${names}`);
+  });
+  lbmaps.dumpBackend((id, addr, port, proto, state) => {
+    out.push(`BE: ID=${id} ADDR=${addrPort(formatIPv4(addr), port)}/${protoName(proto)} STATE=${backendStateName(state)}`);
+  });
+  lbmaps.dumpRevNat((id, addr, port) => out.push(`REV: ID=${id} ADDR=${addrPort(formatIPv4(addr), port)}`));
+  lbmaps.dumpAffinityMatch((revNat, backendId) => out.push(`AFF: ID=${revNat} BEID=${backendId}`));
+  lbmaps.dumpSourceRange((revNat, addr, bits) => out.push(`SRCRANGE: ID=${revNat} CIDR=${formatIPv4(addr)}/${bits}`));
+  lbmaps.dumpMaglev((revNat, table) => {
     const counts = new Map<number, number>();
     for (const id of table) counts.set(id, (counts.get(id) ?? 0) + 1);
     const compact = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([id, n]) => `${id}(${n})`);
-    out.push(`MAGLEV: ID=${revNatIndex} INNER=[${compact.join(", ")}]`);
-  }
+    out.push(`MAGLEV: ID=${revNat} INNER=[${compact.join(", ")}]`);
+  });
   return out.sort();
 }

@@ -121,7 +121,7 @@ describe("ServiceLoadBalancer: session affinity (lb4_local)", () => {
     expect(ew(dp, "10.0.0.1", 4000, true).backend).toBe("10.244.1.2:80");
   });
 
-  it("closes a connection: its conntrack entry expires CT_CLOSE_TIMEOUT later", () => {
+  it("closes a connection: its conntrack entry expires CT_CLOSE_TIMEOUT later, and is gone once the GC has run", () => {
     const { dp, clock } = node();
     dp.applyService(clusterIPService("echo", VIP));
     dp.applyEndpointSlice(slice("echo", [endpoint("10.244.1.1", "node-a")], 80));
@@ -129,8 +129,80 @@ describe("ServiceLoadBalancer: session affinity (lb4_local)", () => {
     expect(dp.closeConnection({ client: "10.0.0.1", clientPort: 4000, address: VIP, port: 80 })).toBe(true);
     expect(dp.conntrackDump()[0]).toMatch(/expires=1010 \(in 10s\)$/);
     clock.advance(11);
+    // The datapath never reads the lifetime: until the agent's GC sweeps it, the expired entry still matches.
+    expect(ew(dp, "10.0.0.1", 4000, false).conntrackHit).toBe(true);
+    expect(dp.conntrackGC()).toBe(1);
     expect(ew(dp, "10.0.0.1", 4000, false).conntrackHit).toBe(false);
     expect(dp.closeConnection({ client: "10.0.0.9", clientPort: 1, address: VIP, port: 80 })).toBe(false);
+  });
+
+  it("treats an expired entry as collected once a GC run (every conntrackGCInterval seconds) came after its expiry", () => {
+    const { dp, clock } = node({ conntrackGCInterval: 300 });
+    dp.applyService(clusterIPService("echo", VIP, { protocol: "UDP" }));
+    dp.applyEndpointSlice({ ...slice("echo", [endpoint("10.244.1.1", "node-a")], 80), ports: [{ name: "http", port: 80, protocol: "UDP" }] });
+    const udp = (port: number) =>
+      dp.connect({ path: "east-west", client: "10.0.0.1", clientPort: port, address: VIP, port: 80, protocol: "UDP", syn: false });
+    udp(5000); // at 1000: lifetime 1060 (CT_SERVICE_LIFETIME_NONTCP)
+    expect(dp.conntrackDump()).toEqual(["UDP 10.0.0.1:5000 -> 10.96.50.104:80 SERVICE => 10.244.1.1:80 (id 1) rev_nat=1 expires=1060 (in 60s)"]);
+    clock.advance(99); // 1099: expired, but the next GC run is at 1200
+    expect(udp(5000).conntrackHit).toBe(true);
+    clock.advance(200); // 1299: revived at 1099 until 1159, and the 1200 run came after that
+    expect(udp(5000).conntrackHit).toBe(false);
+  });
+
+  it("socket LB takes the configured NodePort range, not a hard-coded 30000-32767", () => {
+    const sock = (dp: ReturnType<typeof node>["dp"]) =>
+      dp.connect({ path: "east-west", client: "10.244.1.9", address: "172.18.0.9", port: 40080, netnsCookie: 7 }).path;
+    for (const [range, path] of [[undefined, "east-west"], [[30000, 45000], "socket"]] as const) {
+      const { dp } = node(range === undefined ? {} : { nodePortRange: range });
+      dp.setRemoteNodeIPs(["172.18.0.9"]);
+      dp.applyService(nodePort("np", "Cluster", { ports: [{ name: "http", port: 80, nodePort: 40080, protocol: "TCP" }] }));
+      dp.applyEndpointSlice(slice("np", [endpoint("10.244.1.1", "node-a")], 80));
+      expect(sock(dp)).toBe(path);
+    }
+  });
+
+  it("keeps non-TCP flows in cilium_ct_any4_global and TCP flows in cilium_ct4_global", () => {
+    const { dp } = node();
+    dp.applyService(clusterIPService("echo", VIP));
+    dp.applyEndpointSlice(slice("echo", [endpoint("10.244.1.1", "node-a")], 80));
+    dp.applyService(clusterIPService("dns", "10.96.0.10", { port: 53, protocol: "UDP" }));
+    dp.applyEndpointSlice({ ...slice("dns", [endpoint("10.244.1.2", "node-a")], 53), ports: [{ name: "http", port: 53, protocol: "UDP" }] });
+    ew(dp, "10.0.0.1", 4000, false);
+    dp.connect({ path: "east-west", client: "10.0.0.1", clientPort: 4001, address: "10.96.0.10", port: 53, protocol: "UDP" });
+    expect([dp.maps.conntrack.size, dp.maps.conntrackAny?.size]).toEqual([1, 1]);
+    expect([dp.maps.conntrackAny?.name, dp.maps.conntrackAny?.maxEntries]).toEqual(["cilium_ct_any4_global", 262144]);
+  });
+
+  it("a SYN on a closed tuple after CT_SERVICE_CLOSE_REBALANCE is a new connection: it follows affinity, not a random pick", () => {
+    const { dp, clock } = affinityNode(10800);
+    dp.applyEndpointSlice(slice("echo", ["10.244.1.1", "10.244.1.2", "10.244.1.3"].map((ip) => endpoint(ip, "node-a")), 80));
+    const first = ew(dp, "10.0.0.1", 4000);
+    ew(dp, "10.0.0.1", 4000, false);
+    dp.closeConnection({ client: "10.0.0.1", clientPort: 4000, address: VIP, port: 80 });
+    // Another connection of the client refreshes the affinity; then the first flow's backend goes away.
+    clock.advance(61);
+    ew(dp, "10.0.0.1", 4001, false);
+    const others = ["10.244.1.1", "10.244.1.2", "10.244.1.3"].filter((ip) => `${ip}:80` !== first.backend);
+    dp.applyEndpointSlice(slice("echo", others.map((ip) => endpoint(ip, "node-a")), 80));
+    // The affinity entry's backend is gone too, so the reused tuple selects anew, and affinity follows the new choice.
+    const again = ew(dp, "10.0.0.1", 4000);
+    expect(again.conntrackHit).toBe(false);
+    expect(dp.affinityDump()[0]).toContain(`=> ${again.backend} `);
+  });
+
+  it("a SYN on a tuple closed less than CT_SERVICE_CLOSE_REBALANCE ago reopens the flow on its backend", () => {
+    const { dp, clock } = node();
+    dp.applyService(clusterIPService("echo", VIP));
+    dp.applyEndpointSlice(slice("echo", [1, 2, 3, 4].map((i) => endpoint(`10.244.1.${i}`, "node-a")), 80));
+    const first = ew(dp, "10.0.0.1", 4000);
+    ew(dp, "10.0.0.1", 4000, false);
+    dp.closeConnection({ client: "10.0.0.1", clientPort: 4000, address: VIP, port: 80 });
+    clock.advance(5);
+    const reopened = ew(dp, "10.0.0.1", 4000);
+    expect([reopened.conntrackHit, reopened.backend]).toEqual([true, first.backend]);
+    // Reopened: no longer closing, so it is refreshed again (SYN timeout).
+    expect(dp.conntrackDump()[0]).toMatch(/expires=1065 \(in 60s\)$/);
   });
 
   it("evicts the least recently used affinity entry when the LRU map is full", () => {

@@ -27,6 +27,8 @@ import type { BackendNodes } from "../control/backend-nodes";
 import {
   BE_STATE_ACTIVE,
   CT_CLOSE_TIMEOUT,
+  CT_GC_INTERVAL,
+  CT_SERVICE_CLOSE_REBALANCE,
   CT_FLAG_RX_CLOSING,
   CT_FLAG_TX_CLOSING,
   CT_SERVICE_LIFETIME_NONTCP,
@@ -72,7 +74,10 @@ export interface DatapathMaps {
   readonly affinityMatch: AffinityMatchMap;
   readonly sourceRange: SourceRangeMap;
   readonly maglev: MaglevMap;
+  /** cilium_ct4_global: TCP flows. */
   readonly conntrack: ConntrackMap;
+  /** cilium_ct_any4_global: every other protocol; TCP's map serves all when absent. */
+  readonly conntrackAny?: ConntrackMap;
 }
 
 export interface LoadBalancerConfig {
@@ -84,16 +89,28 @@ export interface LoadBalancerConfig {
   lbAlgorithm: "random" | "maglev";
   /** Flow hashing for Maglev selection (tables come from the maglev map). */
   maglev: Maglev;
+  /** The API server's `--service-node-port-range` (default 30000-32767): socket LB treats these ports as NodePorts. */
+  nodePortRange?: readonly [number, number];
+  /**
+   * How often the agent's conntrack GC runs (seconds). The datapath itself
+   * never looks at a lifetime: an expired entry is still a hit, and revived,
+   * until a GC run removes it.
+   */
+  conntrackGCInterval?: number;
 }
 
-/** `--node-port-range` default (socket LB only treats these ports as NodePorts). */
-const NODEPORT_MIN = 30000;
-const NODEPORT_MAX = 32767;
+/** Both closing bits: the flow saw FIN/RST. */
+const CT_CLOSING = CT_FLAG_RX_CLOSING | CT_FLAG_TX_CLOSING;
+
+const DEFAULT_NODEPORT_RANGE: readonly [number, number] = [30000, 32767];
 
 export class ServiceLoadBalancer {
   private readonly result = new LookupResult();
   private readonly defaultAlg: number;
   private readonly nodeAddrs: Set<number>;
+  private readonly nodePortMin: number;
+  private readonly nodePortMax: number;
+  private readonly gcInterval: number;
   private remoteNodeAddrs = new Set<number>();
   // The key of the service entry being served (wildcard and surrogate lookups change it).
   private kAddr = 0;
@@ -112,6 +129,19 @@ export class ServiceLoadBalancer {
   ) {
     this.defaultAlg = config.lbAlgorithm === "maglev" ? LB_ALG_MAGLEV : LB_ALG_RANDOM;
     this.nodeAddrs = new Set(config.nodeAddresses);
+    [this.nodePortMin, this.nodePortMax] = config.nodePortRange ?? DEFAULT_NODEPORT_RANGE;
+    this.gcInterval = config.conntrackGCInterval ?? CT_GC_INTERVAL;
+    if (!(this.gcInterval > 0)) throw new RangeError(`conntrack GC interval must be positive, got ${this.gcInterval}`);
+  }
+
+  /** The conntrack map of a protocol: TCP flows in cilium_ct4_global, the rest in cilium_ct_any4_global. */
+  private ctMap(proto: number): ConntrackMap {
+    return proto === PROTO_TCP ? this.maps.conntrack : (this.maps.conntrackAny ?? this.maps.conntrack);
+  }
+
+  /** Whether a GC run (at a multiple of the interval) has come after the entry expired: GC deletes lifetime < now. */
+  private collected(lifetime: number, now: number): boolean {
+    return lifetime < now && (Math.floor(lifetime / this.gcInterval) + 1) * this.gcInterval <= now;
   }
 
   /** The other nodes' addresses (the ipcache's remote-node entries): socket LB serves NodePorts on them too. */
@@ -197,8 +227,8 @@ export class ServiceLoadBalancer {
     let svc = this.lookupService(daddr, dport, proto, true, trace);
     if (
       svc < 0 &&
-      dport >= NODEPORT_MIN &&
-      dport <= NODEPORT_MAX &&
+      dport >= this.nodePortMin &&
+      dport <= this.nodePortMax &&
       ((daddr >>> 24) === 127 || this.nodeAddrs.has(daddr) || this.remoteNodeAddrs.has(daddr))
     ) {
       // sock4_wildcard_lookup: any node's address (or loopback) on a NodePort port hits the 0.0.0.0 surrogate.
@@ -258,7 +288,7 @@ export class ServiceLoadBalancer {
    * does. Returns false when the flow has no entry.
    */
   closeConnection(saddr: number, sport: number, daddr: number, dport: number, proto: number): boolean {
-    const ct = this.maps.conntrack;
+    const ct = this.ctMap(proto);
     const idx = ct.lookupIndex(daddr, saddr, dport, sport, proto, TUPLE_F_SERVICE);
     if (idx < 0) return false;
     ct.setFlags(idx, ct.flags(idx) | CT_FLAG_RX_CLOSING | CT_FLAG_TX_CLOSING);
@@ -358,7 +388,7 @@ export class ServiceLoadBalancer {
   ): number {
     const m = this.maps;
     const s = m.services;
-    const ct = m.conntrack;
+    const ct = this.ctMap(proto);
     const r = this.result;
     const revNat = s.revNatIndex(svc);
     const count = s.count(svc);
@@ -367,15 +397,29 @@ export class ServiceLoadBalancer {
     r.revNatIndex = revNat;
 
     let ctIdx = ct.lookupIndex(daddr, saddr, dport, sport, proto, TUPLE_F_SERVICE);
-    if (ctIdx >= 0 && ct.lifetime(ctIdx) < now) {
-      // Expired: the agent's CT garbage collector would already have removed it.
+    if (ctIdx >= 0 && this.collected(ct.lifetime(ctIdx), now)) {
+      // The agent's GC has run since the entry expired: it is gone.
       ct.deleteAt(ctIdx);
       ctIdx = -1;
     }
     if (trace !== null) {
       trace.add(ct.name, "lookup", fmtTuple(saddr, sport, daddr, dport, proto), ctIdx < 0 ? "miss" : "hit", ctIdx < 0 ? "" : `{backend_id=${ct.backendId(ctIdx)} rev_nat_index=${ct.revNatIndex(ctIdx)}}`, ctIdx < 0 ? "new flow" : "existing flow keeps its backend");
     }
-
+    let closing = ctIdx >= 0 && (ct.flags(ctIdx) & CT_CLOSING) === CT_CLOSING;
+    if (closing && syn && proto === PROTO_TCP) {
+      // A SYN on a closed tuple. A closed entry is not refreshed, so it was closed at lifetime - CT_CLOSE_TIMEOUT.
+      const closedAt = ct.lifetime(ctIdx) - CT_CLOSE_TIMEOUT;
+      if (closedAt + CT_SERVICE_CLOSE_REBALANCE <= now) {
+        // Past the grace period: a new connection, which selects afresh (and consults affinity) like any other.
+        ct.deleteAt(ctIdx);
+        ctIdx = -1;
+        if (trace !== null) trace.add(ct.name, "delete", fmtTuple(saddr, sport, daddr, dport, proto), "ok", "", "SYN on a tuple closed longer than CT_SERVICE_CLOSE_REBALANCE: a new connection");
+      } else {
+        // Within it: the flow reopens on its backend.
+        ct.setFlags(ctIdx, ct.flags(ctIdx) & ~CT_CLOSING);
+      }
+      closing = false;
+    }
     let backendId = 0;
     let be = -1;
     this.affIdx = -1;
@@ -417,7 +461,8 @@ export class ServiceLoadBalancer {
           }
         }
       }
-      ct.setLifetime(ctIdx, now + (proto === PROTO_TCP && !syn ? CT_SERVICE_LIFETIME_TCP : lifetime));
+      // A closed entry keeps its close timeout (ct_entry_alive is false: no timeout update).
+      if (!closing) ct.setLifetime(ctIdx, now + (proto === PROTO_TCP && !syn ? CT_SERVICE_LIFETIME_TCP : lifetime));
     }
 
     if (affinity) {

@@ -12,8 +12,10 @@ import { type CtEntry, type CtKey, ctEntryCodec, ctKeyCodec } from "./layouts";
 /** Words per row: key 4, value 4, chain links 2, recency links 2 (BpfHashTable's layout). */
 const ROW = 12;
 
-/** Cilium's `--bpf-ct-global-tcp-max` default. */
+/** Cilium's `--bpf-ct-global-tcp-max` default (cilium_ct4_global, TCP flows). */
 export const DEFAULT_CT_MAX_ENTRIES = 524288;
+/** Cilium's `--bpf-ct-global-any-max` default (cilium_ct_any4_global, every other protocol). */
+export const DEFAULT_CT_ANY_MAX_ENTRIES = 262144;
 
 export class ConntrackMap extends BpfMap<CtKey, CtEntry> {
   constructor(options: LbMapOptions = {}) {

@@ -64,6 +64,8 @@ export {
   CT_SERVICE_LIFETIME_NONTCP,
   CT_SYN_TIMEOUT,
   CT_CLOSE_TIMEOUT,
+  CT_SERVICE_CLOSE_REBALANCE,
+  CT_GC_INTERVAL,
   serviceKeyCodec,
   serviceValueCodec,
   backendIdCodec,
@@ -86,7 +88,7 @@ export { BackendMap } from "./backend-map";
 export { RevNatMap } from "./revnat-map";
 export { AffinityMap } from "./affinity-map";
 export { AffinityMatchMap } from "./affinity-match-map";
-export { ConntrackMap, DEFAULT_CT_MAX_ENTRIES } from "./conntrack-map";
+export { ConntrackMap, DEFAULT_CT_MAX_ENTRIES, DEFAULT_CT_ANY_MAX_ENTRIES } from "./conntrack-map";
 export { MaglevMap } from "./maglev-map";
 export type { MaglevMapOptions, MaglevMapEntry } from "./maglev-map";
 export { SourceRangeMap } from "./source-range-map";

@@ -72,13 +72,22 @@ export const CT_FLAG_DSR = 1 << 7;
 export const CT_FLAG_FROM_L7LB = 1 << 8;
 export const CT_FLAG_FROM_TUNNEL = 1 << 10;
 
-/** Cilium's default conntrack lifetimes in seconds (`--bpf-ct-timeout-*`). */
-export const CT_LIFETIME_TCP = 21600;
+// Conntrack lifetimes in seconds. The agent's defaults (daemon_main.go: --bpf-ct-timeout-*), which a running Cilium compiles into the
+// datapath; bpf/node_config.h's 21600 s TCP lifetimes are only the BPF unit tests' fallbacks.
+export const CT_LIFETIME_TCP = 8000;
 export const CT_LIFETIME_NONTCP = 60;
-export const CT_SERVICE_LIFETIME_TCP = 21600;
+export const CT_SERVICE_LIFETIME_TCP = 8000;
 export const CT_SERVICE_LIFETIME_NONTCP = 60;
 export const CT_SYN_TIMEOUT = 60;
 export const CT_CLOSE_TIMEOUT = 10;
+/**
+ * CT_SERVICE_CLOSE_REBALANCE (--bpf-ct-timeout-service-tcp-grace): a SYN
+ * reusing a closing service tuple this long after the close is a new
+ * connection and selects its backend afresh; sooner, the old flow reopens.
+ */
+export const CT_SERVICE_CLOSE_REBALANCE = 60;
+/** The agent's conntrack GC starts at this interval (ConntrackGCStartingInterval). */
+export const CT_GC_INTERVAL = 300;
 
 /** `struct lb4_key`: a service frontend (slot 0) or one of its backend slots. */
 export interface ServiceKey {
