@@ -1,23 +1,34 @@
-import { describe, it } from "vitest";
-import { fakeOptions, TEST_EXTERNAL_CLIENT, TEST_NODE_IP } from "../test-support/fixtures";
-import { loadOverall } from "../test-support/overall";
-import { runPacketFlowCases } from "../test-support/packet-flow";
+import { describe, expect, it } from "vitest";
+import { fakeOptions, TEST_NODE_IP } from "../test-support/fixtures";
+import { FLOW_SCENARIOS } from "../test-support/flow-scenarios";
+import { flowOutcome, runPacketFlowCases } from "../test-support/packet-flow";
 import { IptablesProxier } from "./proxier";
 
+// kube-proxy's runPacketFlowTests tables (pkg/proxy/iptables/proxier_test.go),
+// each decided here by walking the rules installed on the node.
 describe("iptables packet flow", () => {
-  // TestTracePacket (pkg/proxy/iptables/proxier_test.go) over the rules of
-  // TestOverallIPTablesRules, decided by walking the installed tables.
-  it("decides TestTracePacket's cases", () => {
-    const p = new IptablesProxier(fakeOptions());
-    loadOverall(p);
-    runPacketFlowCases(p, [
-      { name: "no match", sourceIP: "10.0.0.2", destIP: "10.0.0.3", destPort: 80, output: "" },
-      { name: "single endpoint", sourceIP: "10.0.0.2", destIP: "172.30.0.41", destPort: 80, output: "10.180.0.1:80" },
-      { name: "multiple endpoints", sourceIP: "10.0.0.2", destIP: "172.30.0.44", destPort: 80, output: "10.180.0.4:80, 10.180.0.5:80" },
-      { name: "LOCAL, KUBE-MARK-MASQ", sourceIP: TEST_NODE_IP, destIP: "192.168.99.22", destPort: 80, output: "10.180.0.2:80", masq: true },
-      { name: "DROP", sourceIP: TEST_EXTERNAL_CLIENT, destIP: "192.168.99.22", destPort: 80, output: "DROP" },
-      { name: "ACCEPT (NodePortHealthCheck)", sourceIP: TEST_NODE_IP, destIP: TEST_NODE_IP, destPort: 30000, output: "ACCEPT" },
-      { name: "REJECT", sourceIP: "10.0.0.2", destIP: "172.30.0.46", destPort: 80, output: "REJECT" },
-    ]);
+  for (const sc of FLOW_SCENARIOS) {
+    it(sc.name, () => {
+      const p = new IptablesProxier(fakeOptions(sc.options));
+      for (const s of sc.services) p.onServiceAdd(s);
+      for (const s of sc.slices) p.onEndpointSliceAdd(s);
+      p.onServicesSynced();
+      p.onEndpointSlicesSynced();
+      runPacketFlowCases(p, sc.cases);
+    });
+  }
+
+  // TestHealthCheckNodePort, second half: once the service is gone, no rule accepts the port.
+  it("TestHealthCheckNodePort: deleted service", () => {
+    const sc = FLOW_SCENARIOS.find((s) => s.name === "TestHealthCheckNodePort");
+    const p = new IptablesProxier(fakeOptions(sc?.options));
+    const svc = sc?.services[0];
+    if (!svc) throw new Error("scenario missing");
+    p.onServiceAdd(svc);
+    p.onServicesSynced();
+    p.onEndpointSlicesSynced();
+    p.onServiceDelete(svc);
+    p.sync();
+    expect(flowOutcome(p, { name: "gone", sourceIP: "1.2.3.4", destIP: TEST_NODE_IP, destPort: 30000, output: "" }).output).toBe("");
   });
 });
