@@ -13,6 +13,7 @@ import { DEFAULT_RECENT_LIMITS, RecentTables } from "../netfilter/recent";
 import { NetfilterStack, type StackPacket, type StackResult } from "../netfilter/stack";
 import { IptablesTables, type TableName } from "../netfilter/tables";
 import { BaseProxier } from "../proxy/base";
+import { IptablesHooks } from "./hooks";
 import type { KubeProxyOptions } from "../proxy/config";
 import type { ServicePortSnapshot } from "../proxy/state";
 import {
@@ -75,7 +76,7 @@ export class IptablesProxier extends BaseProxier {
     super(opts);
     this.recent = new RecentTables({ ...DEFAULT_RECENT_LIMITS, ...opts.recentLimits });
     this.stack = new NetfilterStack({
-      tables: this.tables,
+      hooks: new IptablesHooks(this.tables),
       recent: this.recent,
       conntrack: this.conntrack,
       random: opts.random,

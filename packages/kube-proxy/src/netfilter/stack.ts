@@ -1,19 +1,19 @@
 /**
  * The path a packet takes through one node's netfilter hooks, with
- * conntrack. A connection's first packet walks nat PREROUTING (or nat OUTPUT
- * when the node itself sends it), is routed (to this host: filter INPUT;
- * elsewhere: filter FORWARD, then nat POSTROUTING), and is confirmed into
- * conntrack with whatever DNAT and MASQUERADE the rules chose. Later packets,
- * and replies, are translated from the conntrack entry and see only the
- * filter table, with ctstate ESTABLISHED.
+ * conntrack. A connection's first packet meets PREROUTING (or OUTPUT when the
+ * node itself sends it), is routed (to this host: INPUT; elsewhere: FORWARD
+ * then POSTROUTING), and is confirmed into conntrack with whatever DNAT and
+ * MASQUERADE the rules chose. Later packets, and replies, are translated from
+ * the conntrack entry and see only filter chains, with ctstate ESTABLISHED.
+ * Which rules run at each hook is the mode's business (a HookRunner).
  */
 
 import type { MonotonicClock, SeededRandom } from "@svclab/sim";
 import { ConntrackTable, type ConntrackEntry, type CtProto, type Tuple } from "./conntrack";
+import type { HookName, HookRunner } from "./hooks";
 import type { RecentTables } from "./recent";
 import { CT_DNAT, CT_ESTABLISHED, CT_NEW, CT_SNAT } from "./rule";
-import type { IptablesTables } from "./tables";
-import { walkHook, type TraceStep, type WalkEnv, type WalkPacket, type WalkResult, type WalkVerdict } from "./walk";
+import type { TraceStep, WalkEnv, WalkPacket, WalkVerdict } from "./walk";
 
 /** Where a packet enters the stack: from an interface (pods, other hosts) or from the host's own sockets. */
 export type PacketOrigin = "prerouting" | "output";
@@ -28,7 +28,7 @@ export interface StackPacket {
 }
 
 export interface HookTrace {
-  /** e.g. `nat/PREROUTING`, `filter/FORWARD`. */
+  /** e.g. `nat/PREROUTING`, `filter/FORWARD`, or an nftables base chain. */
   readonly hook: string;
   readonly steps: readonly TraceStep[];
 }
@@ -40,8 +40,6 @@ export interface StackResult {
   readonly direction: "original" | "reply";
   /** True when conntrack already knew the connection (no nat rules consulted). */
   readonly established: boolean;
-  readonly dnat: boolean;
-  readonly snat: boolean;
   /** The rule that chose the DNAT destination, or else the rule that ended the filter walk. */
   readonly decidedBy: TraceStep | undefined;
   readonly trace: readonly HookTrace[];
@@ -49,7 +47,8 @@ export interface StackResult {
 }
 
 export interface StackConfig {
-  readonly tables: IptablesTables;
+  readonly hooks: HookRunner;
+  /** The `recent` tables the iptables rules use (an empty one for other modes). */
   readonly recent: RecentTables;
   readonly conntrack: ConntrackTable;
   readonly random: SeededRandom;
@@ -62,60 +61,48 @@ export interface StackConfig {
 export class NetfilterStack {
   constructor(private readonly cfg: StackConfig) {}
 
-  process(pkt: StackPacket, wantTrace = true): StackResult {
-    const nowNs = this.cfg.clock.nowNs();
-    const hit = this.cfg.conntrack.lookup(pkt.proto, pkt.tuple, nowNs);
-    const trace: HookTrace[] = [];
-    if (hit) return this.established(pkt, hit.entry, hit.dir, nowNs, wantTrace, trace);
-    return this.newConnection(pkt, nowNs, wantTrace, trace);
-  }
-
-  private env(nowNs: number, steps: TraceStep[] | undefined): WalkEnv {
+  /** The walk environment for one packet (tracing into `steps` when given). */
+  env(nowNs: number, steps: TraceStep[] | undefined): WalkEnv {
     return { isLocal: this.cfg.isLocal, random: this.cfg.random, recent: this.cfg.recent, nowNs, trace: steps };
   }
 
-  private run(table: "nat" | "filter", hook: string, p: WalkPacket, nowNs: number, wantTrace: boolean, trace: HookTrace[]): WalkResult {
-    const steps: TraceStep[] | undefined = wantTrace ? [] : undefined;
-    const r = walkHook(this.cfg.tables, table, hook, p, this.env(nowNs, steps));
-    if (steps) trace.push({ hook: `${table}/${hook}`, steps });
-    return r;
+  process(pkt: StackPacket, wantTrace = true): StackResult {
+    const nowNs = this.cfg.clock.nowNs();
+    const hit = this.cfg.conntrack.lookup(pkt.proto, pkt.tuple, nowNs);
+    const trace: HookTrace[] | undefined = wantTrace ? [] : undefined;
+    if (hit) return this.established(pkt, hit.entry, hit.dir, nowNs, trace);
+    return this.newConnection(pkt, nowNs, trace);
   }
 
-  private newConnection(pkt: StackPacket, nowNs: number, wantTrace: boolean, trace: HookTrace[]): StackResult {
+  private hookOrder(origin: PacketOrigin, toLocal: boolean): HookName[] {
+    if (origin === "output") return toLocal ? ["POSTROUTING", "INPUT"] : ["POSTROUTING"];
+    return toLocal ? ["INPUT"] : ["FORWARD", "POSTROUTING"];
+  }
+
+  private newConnection(pkt: StackPacket, nowNs: number, trace: HookTrace[] | undefined): StackResult {
     const t = pkt.tuple;
     const p: WalkPacket = { proto: pkt.proto, src: t.src, sport: t.sport, dst: t.dst, dport: t.dport, mark: 0, ctstate: CT_NEW };
-    const dropped = (r: WalkResult, decidedBy: TraceStep | undefined): StackResult => ({
-      verdict: r.verdict,
+    const env = this.env(nowNs, undefined);
+    const run = (hook: HookName) => this.cfg.hooks.run(hook, p, env, true, trace);
+    const stopped = (verdict: WalkVerdict, decidedBy: TraceStep | undefined): StackResult => ({
+      verdict,
       out: { src: p.src, sport: p.sport, dst: p.dst, dport: p.dport },
       direction: "original",
       established: false,
-      dnat: (p.ctstate & CT_DNAT) !== 0,
-      snat: false,
       decidedBy,
-      trace,
+      trace: trace ?? [],
       conntrack: undefined,
     });
-    const natHook = pkt.origin === "output" ? "OUTPUT" : "PREROUTING";
-    const nat = this.run("nat", natHook, p, nowNs, wantTrace, trace);
-    if (nat.verdict !== "ACCEPT") return dropped(nat, nat.decidedBy);
-    let decidedBy = nat.dnat ? nat.decidedBy : undefined;
-    if (nat.dnat) {
-      p.dst = nat.dnat.ip;
-      if (nat.dnat.port !== undefined) p.dport = nat.dnat.port;
-      p.ctstate |= CT_DNAT;
+    const first = run(pkt.origin === "output" ? "OUTPUT" : "PREROUTING");
+    let decidedBy = first.dnatRule ?? first.decidedBy;
+    if (first.verdict !== "ACCEPT") return stopped(first.verdict, first.decidedBy);
+    let masquerade = first.masquerade;
+    for (const hook of this.hookOrder(pkt.origin, this.cfg.isLocal(p.dst))) {
+      const r = run(hook);
+      if (r.verdict !== "ACCEPT") return stopped(r.verdict, r.decidedBy);
+      masquerade ||= r.masquerade;
+      if (!first.dnatRule) decidedBy ??= r.decidedBy;
     }
-    const toLocal = this.cfg.isLocal(p.dst);
-    const filterHooks = pkt.origin === "output" ? (toLocal ? ["OUTPUT", "INPUT"] : ["OUTPUT"]) : toLocal ? ["INPUT"] : ["FORWARD"];
-    let masquerade = false;
-    for (const hook of filterHooks) {
-      // Locally sent packets pass nat POSTROUTING between filter OUTPUT and the loopback's INPUT.
-      if (hook === "INPUT" && pkt.origin === "output") masquerade = this.postrouting(p, nowNs, wantTrace, trace);
-      const f = this.run("filter", hook, p, nowNs, wantTrace, trace);
-      if (f.verdict !== "ACCEPT") return dropped(f, f.decidedBy);
-      decidedBy ??= f.decidedBy;
-    }
-    // Delivered to this host, a forwarded packet meets nat INPUT, where kube-proxy has no rules.
-    if (!toLocal) masquerade = this.postrouting(p, nowNs, wantTrace, trace);
     let src = t.src;
     let sport = t.sport;
     if (masquerade) {
@@ -129,18 +116,10 @@ export class NetfilterStack {
       out: { src, sport, dst: p.dst, dport: p.dport },
       direction: "original",
       established: false,
-      dnat: entry.dnat,
-      snat: masquerade,
       decidedBy,
-      trace,
+      trace: trace ?? [],
       conntrack: entry,
     };
-  }
-
-  /** nat POSTROUTING for a new connection; true if it chose MASQUERADE. */
-  private postrouting(p: WalkPacket, nowNs: number, wantTrace: boolean, trace: HookTrace[]): boolean {
-    const r = this.run("nat", "POSTROUTING", p, nowNs, wantTrace, trace);
-    return r.masquerade !== undefined;
   }
 
   /** Keeps the source port unless another connection's reply tuple already uses it (nf_nat's clash rule). */
@@ -155,34 +134,26 @@ export class NetfilterStack {
     throw new Error("nf_nat: no free source port");
   }
 
-  private established(
-    pkt: StackPacket,
-    entry: ConntrackEntry,
-    dir: "original" | "reply",
-    nowNs: number,
-    wantTrace: boolean,
-    trace: HookTrace[],
-  ): StackResult {
+  private established(pkt: StackPacket, entry: ConntrackEntry, dir: "original" | "reply", nowNs: number, trace: HookTrace[] | undefined): StackResult {
     const other = dir === "original" ? entry.reply : entry.orig;
     const out: Tuple = { src: other.dst, sport: other.dport, dst: other.src, dport: other.sport };
-    const ct = this.cfg.conntrack;
     let state = entry.seenReply || dir === "reply" ? CT_ESTABLISHED : CT_NEW;
     if (entry.dnat) state |= CT_DNAT;
     if (entry.snat) state |= CT_SNAT;
     const p: WalkPacket = { proto: pkt.proto, src: out.src, sport: out.sport, dst: out.dst, dport: out.dport, mark: 0, ctstate: state };
-    const toLocal = this.cfg.isLocal(out.dst);
-    const hooks = pkt.origin === "output" ? (toLocal ? ["OUTPUT", "INPUT"] : ["OUTPUT"]) : toLocal ? ["INPUT"] : ["FORWARD"];
+    const env = this.env(nowNs, undefined);
+    const hooks: HookName[] = [pkt.origin === "output" ? "OUTPUT" : "PREROUTING", ...this.hookOrder(pkt.origin, this.cfg.isLocal(out.dst))];
     let decidedBy: TraceStep | undefined;
     for (const hook of hooks) {
-      const f = this.run("filter", hook, p, nowNs, wantTrace, trace);
-      decidedBy ??= f.decidedBy;
-      if (f.verdict !== "ACCEPT") {
-        return { verdict: f.verdict, out, direction: dir, established: true, dnat: entry.dnat, snat: entry.snat, decidedBy: f.decidedBy, trace, conntrack: entry };
+      const r = this.cfg.hooks.run(hook, p, env, false, trace);
+      decidedBy ??= r.decidedBy;
+      if (r.verdict !== "ACCEPT") {
+        return { verdict: r.verdict, out, direction: dir, established: true, decidedBy: r.decidedBy, trace: trace ?? [], conntrack: entry };
       }
     }
     if (entry.proto === "tcp") this.advanceTcp(entry, dir, pkt.tcpFlags ?? "ACK", nowNs);
-    else ct.refreshDatagram(entry, dir, nowNs);
-    return { verdict: "ACCEPT", out, direction: dir, established: true, dnat: entry.dnat, snat: entry.snat, decidedBy, trace, conntrack: entry };
+    else this.cfg.conntrack.refreshDatagram(entry, dir, nowNs);
+    return { verdict: "ACCEPT", out, direction: dir, established: true, decidedBy, trace: trace ?? [], conntrack: entry };
   }
 
   /** A reduced nf_conntrack_proto_tcp state machine: handshake, data, FIN exchange, RST. */
