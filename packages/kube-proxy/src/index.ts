@@ -21,6 +21,7 @@ export type { KubeProxyOptions } from "./proxy/config";
 
 // Modes.
 export { IptablesProxier } from "./iptables/proxier";
+export { NftablesProxier } from "./nftables/proxier";
 
 // What kube-proxy derives from the API objects.
 export { servicePortsOf, shouldSkipService } from "./proxy/service-port";

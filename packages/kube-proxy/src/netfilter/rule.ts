@@ -68,6 +68,8 @@ export interface Rule {
   readonly proto: { readonly name: string; readonly neg: boolean } | undefined;
   readonly matches: readonly Match[];
   readonly target: Target | undefined;
+  /** As `iptables-save` prints it (computed once: traces quote it). */
+  readonly saved: string;
 }
 
 export class RuleParseError extends Error {}
@@ -365,7 +367,9 @@ export function parseRule(chain: string, args: readonly string[]): Rule {
     } else throw new RuleParseError(`Bad argument \`${a}'`);
     neg = false;
   }
-  return { chain, args: [...args], src, dst, proto, matches: builders.map((b) => b.build()), target: target?.build() };
+  const rule = { chain, args: [...args], src, dst, proto, matches: builders.map((b) => b.build()), target: target?.build(), saved: "" };
+  rule.saved = saveText(rule);
+  return rule;
 }
 
 /** The rule as written to iptables-restore (`-A <chain> <args>`). */
@@ -439,7 +443,7 @@ function targetSaveText(t: Target): string {
 }
 
 /** The rule as `iptables-save` prints the kernel's copy. */
-export function saveText(rule: Rule): string {
+export function saveText(rule: Omit<Rule, "saved">): string {
   const parts = ["-A", rule.chain];
   if (rule.src) parts.push(addrText(rule.src, "-s"));
   if (rule.dst) parts.push(addrText(rule.dst, "-d"));

@@ -6,7 +6,7 @@
  * nothing changes.
  */
 
-import { parseRule, restoreText, RuleParseError, saveText, type Rule } from "./rule";
+import { parseRule, restoreText, RuleParseError, type Rule } from "./rule";
 import { tokenizeRuleLine } from "./tokenize";
 
 export type TableName = "raw" | "mangle" | "nat" | "filter";
@@ -83,8 +83,7 @@ export class IptablesTables {
     const c = this.chain(table, chain);
     if (!c) throw new Error(`iptables: No chain/target/match by that name (${table}/${chain}).`);
     const rule = parseRule(chain, args);
-    const text = saveText(rule);
-    if (c.rules.some((r) => saveText(r) === text)) return true;
+    if (c.rules.some((r) => r.saved === rule.saved)) return true;
     if (position === "prepend") c.rules.unshift(rule);
     else c.rules.push(rule);
     this.generation++;
@@ -199,7 +198,7 @@ export class IptablesTables {
       const users = [...chains.values()].filter((c) => c.policy === undefined).sort((a, b) => (a.name < b.name ? -1 : 1));
       for (const c of builtins) out.push(`:${c.name} ${c.policy} [0:0]`);
       for (const c of users) out.push(`:${c.name} - [0:0]`);
-      for (const c of [...builtins, ...users]) for (const r of c.rules) out.push(saveText(r));
+      for (const c of [...builtins, ...users]) for (const r of c.rules) out.push(r.saved);
       out.push("COMMIT");
       if (header) out.push(`# Completed on ${header.date}`);
     }

@@ -11,7 +11,7 @@
 import type { SeededRandom } from "@svclab/sim";
 import { prefixContains } from "./addr";
 import type { RecentTables } from "./recent";
-import { saveText, type Match, type Rule, type Target } from "./rule";
+import type { Match, Rule, Target } from "./rule";
 import type { IptablesTables, TableName } from "./tables";
 
 export interface WalkPacket {
@@ -36,7 +36,8 @@ export interface WalkEnv {
 }
 
 export interface TraceStep {
-  readonly table: TableName;
+  /** `nat`, `filter` (iptables) or `ip kube-proxy` (nftables). */
+  readonly table: string;
   readonly chain: string;
   /** 1-based rule number in the chain (as `iptables -L --line-numbers`), 0 for the chain policy. */
   readonly rule: number;
@@ -113,7 +114,7 @@ export function walkHook(tables: IptablesTables, table: TableName, hook: string,
   const base = tables.chain(table, hook);
   if (!base) throw new Error(`no built-in chain ${table}/${hook}`);
   const stack: Frame[] = [{ chain: hook, rules: base.rules, index: 0 }];
-  const step = (f: Frame, r: Rule): TraceStep => ({ table, chain: f.chain, rule: f.index, text: saveText(r) });
+  const step = (f: Frame, r: Rule): TraceStep => ({ table, chain: f.chain, rule: f.index, text: r.saved });
   for (;;) {
     const f = stack[stack.length - 1] as Frame;
     if (f.index >= f.rules.length) {

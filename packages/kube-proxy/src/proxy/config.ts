@@ -19,7 +19,9 @@ export interface KubeProxyOptions {
   readonly masqueradeAll?: boolean;
   /** iptables.localhostNodePorts (default true). */
   readonly localhostNodePorts?: boolean;
-  /** nodePortAddresses CIDRs (default: all local addresses). */
+  /** The service CIDRs (nftables mode drops traffic to unallocated cluster IPs in them). */
+  readonly serviceCIDRs?: readonly string[];
+  /** nodePortAddresses CIDRs (default: all local addresses; nftables mode: the primary node IP). */
   readonly nodePortAddresses?: readonly string[];
   /** The MASQUERADE rule gets --random-fully (every current iptables; kube-proxy's unit-test fake says no). Default true. */
   readonly randomFully?: boolean;

@@ -54,3 +54,8 @@ export function fakeOptions(overrides: Partial<KubeProxyOptions> = {}): KubeProx
     ...overrides,
   } as KubeProxyOptions & { clock: VirtualClock };
 }
+
+/** The nftables fake proxier's extra settings: nodePortAddresses = the node IP, service CIDR 172.30.0.0/16. */
+export function nftFakeOptions(overrides: Partial<KubeProxyOptions> = {}): KubeProxyOptions & { clock: VirtualClock } {
+  return fakeOptions({ nodePortAddresses: [`${TEST_NODE_IP}/32`], serviceCIDRs: ["172.30.0.0/16"], ...overrides });
+}

@@ -237,3 +237,40 @@ export const FLOW_SCENARIOS: readonly FlowScenario[] = [
     ],
   },
 ];
+
+const byName = (n: string): FlowScenario => {
+  const s = FLOW_SCENARIOS.find((x) => x.name === n);
+  if (!s) throw new Error(`no scenario ${n}`);
+  return s;
+};
+
+/**
+ * The nftables tables (pkg/proxy/nftables/proxier_test.go): the same
+ * scenarios, where the nftables proxier differs on purpose. Traffic to a
+ * cluster IP on a port it does not serve is rejected, to an unallocated
+ * cluster IP dropped (cluster-ips-check); NodePorts answer only on the
+ * nodePortAddresses (the primary IP by default) and never on localhost.
+ */
+export const NFT_FLOW_SCENARIOS: readonly FlowScenario[] = [
+  byName("TestNoEndpointsReject"),
+  {
+    ...byName("TestClusterIPGeneral"),
+    cases: [
+      ...byName("TestClusterIPGeneral").cases.map((c) =>
+        c.name === "TCP-only port does not match UDP traffic" || c.name === "svc1 does not accept svc2's ports" ? { ...c, output: "REJECT" } : c,
+      ),
+      { name: "packet to unallocated cluster ip", sourceIP: "10.180.0.2", destIP: "172.30.0.50", destPort: 80, output: "DROP" },
+    ],
+  },
+  byName("TestLoadBalancer"),
+  { name: "TestNodePorts: ipv4", services: nodePortService, slices: nodePortSlices, cases: [...nodePortBasics, altIgnored] },
+  {
+    name: "TestNodePorts: ipv4, multiple nodeport-addresses",
+    services: nodePortService,
+    slices: nodePortSlices,
+    options: { nodePortAddresses: ["192.168.0.0/24", "192.168.1.0/24"] },
+    cases: [...nodePortBasics, altAllowed],
+  },
+  byName("TestExternalTrafficPolicyLocal"),
+  byName("TestExternalTrafficPolicyCluster"),
+];
