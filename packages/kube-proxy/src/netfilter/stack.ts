@@ -44,6 +44,8 @@ export interface StackResult {
   readonly decidedBy: TraceStep | undefined;
   readonly trace: readonly HookTrace[];
   readonly conntrack: ConntrackEntry | undefined;
+  /** Rules looked at on the way (see WalkEnv.counter). */
+  readonly rulesEvaluated: number;
 }
 
 export interface StackConfig {
@@ -63,7 +65,7 @@ export class NetfilterStack {
 
   /** The walk environment for one packet (tracing into `steps` when given). */
   env(nowNs: number, steps: TraceStep[] | undefined): WalkEnv {
-    return { isLocal: this.cfg.isLocal, random: this.cfg.random, recent: this.cfg.recent, nowNs, trace: steps };
+    return { isLocal: this.cfg.isLocal, random: this.cfg.random, recent: this.cfg.recent, nowNs, trace: steps, counter: { rules: 0 } };
   }
 
   process(pkt: StackPacket, wantTrace = true): StackResult {
@@ -92,6 +94,7 @@ export class NetfilterStack {
       decidedBy,
       trace: trace ?? [],
       conntrack: undefined,
+      rulesEvaluated: env.counter.rules,
     });
     const first = run(pkt.origin === "output" ? "OUTPUT" : "PREROUTING");
     let decidedBy = first.dnatRule ?? first.decidedBy;
@@ -119,6 +122,7 @@ export class NetfilterStack {
       decidedBy,
       trace: trace ?? [],
       conntrack: entry,
+      rulesEvaluated: env.counter.rules,
     };
   }
 
@@ -148,12 +152,12 @@ export class NetfilterStack {
       const r = this.cfg.hooks.run(hook, p, env, false, trace);
       decidedBy ??= r.decidedBy;
       if (r.verdict !== "ACCEPT") {
-        return { verdict: r.verdict, out, direction: dir, established: true, decidedBy: r.decidedBy, trace: trace ?? [], conntrack: entry };
+        return { verdict: r.verdict, out, direction: dir, established: true, decidedBy: r.decidedBy, trace: trace ?? [], conntrack: entry, rulesEvaluated: env.counter.rules };
       }
     }
     if (entry.proto === "tcp") this.advanceTcp(entry, dir, pkt.tcpFlags ?? "ACK", nowNs);
     else this.cfg.conntrack.refreshDatagram(entry, dir, nowNs);
-    return { verdict: "ACCEPT", out, direction: dir, established: true, decidedBy, trace: trace ?? [], conntrack: entry };
+    return { verdict: "ACCEPT", out, direction: dir, established: true, decidedBy, trace: trace ?? [], conntrack: entry, rulesEvaluated: env.counter.rules };
   }
 
   /** A reduced nf_conntrack_proto_tcp state machine: handshake, data, FIN exchange, RST. */

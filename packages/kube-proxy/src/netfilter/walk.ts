@@ -33,6 +33,8 @@ export interface WalkEnv {
   readonly nowNs: number;
   /** Collects every rule that matched (and policies) when set. */
   readonly trace: TraceStep[] | undefined;
+  /** Counts the rules looked at, the packet's cost in work that does not depend on the machine. */
+  readonly counter: { rules: number };
 }
 
 export interface TraceStep {
@@ -127,6 +129,7 @@ export function walkHook(tables: IptablesTables, table: TableName, hook: string,
       continue;
     }
     const r = f.rules[f.index++] as Rule;
+    env.counter.rules++;
     if (!ruleMatches(r, p, env)) continue;
     const t = r.target as Target | undefined;
     if (env.trace) env.trace.push(step(f, r));

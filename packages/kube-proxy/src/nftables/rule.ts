@@ -88,12 +88,7 @@ export function parseNftRule(text: string, comment?: string): NftRule {
     if (cur.length) items.push(cur.join(" "));
     return items;
   };
-  const verdictFrom = (s: string): Verdict => {
-    const [v, chain] = s.split(" ");
-    if ((v === "jump" || v === "goto") && chain) return { kind: v, chain };
-    if (v === "accept" || v === "drop" || v === "reject" || v === "return") return { kind: v };
-    throw new NftParseError(`Error: syntax error, unexpected ${s}`);
-  };
+  const verdictFrom = parseVerdict;
   const keys = (): Key[] => {
     const ks: Key[] = [];
     for (;;) {
@@ -221,6 +216,14 @@ export function parseNftRule(text: string, comment?: string): NftRule {
   return rule;
 }
 
+/** A verdict as written in a rule or a verdict-map element (`goto chain`, `drop`...). */
+export function parseVerdict(s: string): Verdict {
+  const [v, chain] = s.split(" ");
+  if ((v === "jump" || v === "goto") && chain) return { kind: v, chain };
+  if (v === "accept" || v === "drop" || v === "reject" || v === "return") return { kind: v };
+  throw new NftParseError(`Error: syntax error, unexpected ${s}`);
+}
+
 function prefixOf(s: string): Prefix4 {
   const p = tryParsePrefix4(s);
   if (!p) throw new NftParseError(`Error: Could not resolve hostname: ${s}`);
@@ -280,7 +283,7 @@ export function listText(r: Pick<NftRule, "stmts" | "comment">): string {
 export interface StmtContext {
   readonly isLocal: (a: number) => boolean;
   readonly inSet: (set: string, addr: number) => boolean;
-  readonly lookup: (map: string, key: string) => string | undefined;
+  readonly lookup: (map: string, key: string) => { readonly value: string | undefined; readonly verdict: Verdict | undefined } | undefined;
   readonly updateSet: (set: string, addr: number) => void;
   readonly randomU32: () => number;
 }
@@ -324,13 +327,15 @@ export function runStmt(s: Stmt, p: StmtPacket, c: StmtContext): StmtOutcome {
       p.mark = (s.op === "or" ? p.mark | s.value : p.mark ^ s.value) >>> 0;
       return CONTINUE;
     case "vmap": {
-      const key = s.keys
-        .map((k) => (k === "ip daddr" ? formatIPv4(p.dst) : k === "ip saddr" ? formatIPv4(p.src) : k === "meta l4proto" ? p.proto : String(p.dport)))
-        .join(" . ");
-      const v = c.lookup(s.map, key);
-      if (v === undefined) return NOMATCH;
-      const [kind, chain] = v.split(" ");
-      return { kind: "verdict", verdict: kind === "jump" || kind === "goto" ? { kind, chain: chain as string } : ({ kind } as Verdict), via: `${key} : ${v}` };
+      let key = "";
+      for (let i = 0; i < s.keys.length; i++) {
+        const k = s.keys[i];
+        if (i > 0) key += " . ";
+        key += k === "ip daddr" ? formatIPv4(p.dst) : k === "ip saddr" ? formatIPv4(p.src) : k === "meta l4proto" ? p.proto : String(p.dport);
+      }
+      const e = c.lookup(s.map, key);
+      if (e === undefined || e.verdict === undefined) return NOMATCH;
+      return { kind: "verdict", verdict: e.verdict, via: `${key} : ${e.value}` };
     }
     case "numgen": {
       // nft_ng_random: reciprocal_scale(get_random_u32(), modulus)

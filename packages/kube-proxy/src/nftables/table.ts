@@ -12,7 +12,7 @@ import { formatIPv4 } from "@svclab/sim";
 import { runChains, type HookChain, type HookName, type HookResult, type HookRunner } from "../netfilter/hooks";
 import type { HookTrace } from "../netfilter/stack";
 import type { TraceStep, WalkEnv, WalkPacket, WalkResult } from "../netfilter/walk";
-import { parseNftRule, runStmt, type NftRule, type StmtContext, type StmtOutcome, type Verdict } from "./rule";
+import { parseNftRule, parseVerdict, runStmt, type NftRule, type StmtContext, type StmtOutcome, type Verdict } from "./rule";
 
 export const FAMILY = "ip";
 export const TABLE = "kube-proxy";
@@ -32,6 +32,8 @@ export interface NftChain {
 
 export interface NftElement {
   readonly value: string | undefined;
+  /** `value` parsed, for verdict maps. */
+  readonly verdict: Verdict | undefined;
   readonly comment: string | undefined;
   /** Dynamic elements of a set with a timeout expire. */
   expiresNs: number | undefined;
@@ -125,7 +127,7 @@ export class NftTable {
   addElement(set: string, key: string, value?: string, comment?: string): void {
     const s = this.sets.get(set);
     if (!s) throw new NftError(`Error: No such file or directory; set ${set} does not exist`);
-    s.elements.set(key, { value, comment, expiresNs: undefined });
+    s.elements.set(key, { value, verdict: value === undefined ? undefined : parseVerdict(value), comment, expiresNs: undefined });
   }
 
   /** Checks every jump, goto and set reference (nft refuses a transaction that breaks one). */
@@ -289,6 +291,7 @@ export function walkNftChain(table: NftTable, base: NftChain, p: WalkPacket, env
       continue;
     }
     const r = f.chain.rules[f.index++] as NftRule;
+    env.counter.rules++;
     let outcome: StmtOutcome | undefined;
     let matched = true;
     let via: TraceStep | undefined;
@@ -354,11 +357,11 @@ export function stmtContext(table: NftTable, env: WalkEnv): StmtContext {
       const e = table.set(name)?.elements.get(formatIPv4(addr));
       return e !== undefined && (e.expiresNs === undefined || e.expiresNs > env.nowNs);
     },
-    lookup: (name, key) => table.set(name)?.elements.get(key)?.value,
+    lookup: (name, key) => table.set(name)?.elements.get(key),
     updateSet: (name, addr) => {
       const s = table.set(name);
       if (!s) return;
-      s.elements.set(formatIPv4(addr), { value: undefined, comment: undefined, expiresNs: s.timeoutSeconds === undefined ? undefined : env.nowNs + s.timeoutSeconds * 1e9 });
+      s.elements.set(formatIPv4(addr), { value: undefined, verdict: undefined, comment: undefined, expiresNs: s.timeoutSeconds === undefined ? undefined : env.nowNs + s.timeoutSeconds * 1e9 });
     },
     randomU32: () => env.random.nextU32(),
   };

@@ -154,6 +154,7 @@ export abstract class BaseProxier implements ServiceProxy {
       direction: r.direction,
       decidedBy: d ? { hook: hookOf(d), table: d.table, chain: d.chain, rule: d.rule, text: d.text } : undefined,
       trace: steps,
+      rulesEvaluated: r.rulesEvaluated,
       flow: e
         ? {
             protocol: e.proto.toUpperCase() as Protocol,

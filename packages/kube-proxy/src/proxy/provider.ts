@@ -59,6 +59,12 @@ export interface PacketDecision {
   readonly decidedBy: TraceStep | undefined;
   /** Every rule that matched, hook by hook. */
   readonly trace: readonly TraceStep[];
+  /**
+   * How many rules the packet was checked against (iptables rules, nftables
+   * rules): its cost in work, independent of the machine. In iptables mode a
+   * new connection's count grows with the number of services.
+   */
+  readonly rulesEvaluated: number;
   /** The connection, for reply() / close(); undefined when the packet was dropped before conntrack confirmed it. */
   readonly flow: FlowRef | undefined;
 }
