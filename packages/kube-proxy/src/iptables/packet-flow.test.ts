@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fakeOptions, TEST_NODE_IP } from "../test-support/fixtures";
-import { FLOW_SCENARIOS } from "../test-support/flow-scenarios";
-import { flowOutcome, runPacketFlowCases } from "../test-support/packet-flow";
+import { FLOW_SCENARIOS, POLICY_SCENARIOS } from "../test-support/flow-scenarios";
+import { flowOutcome, runScenario } from "../test-support/packet-flow";
 import { IptablesProxier } from "./proxier";
 
 // kube-proxy's runPacketFlowTests tables (pkg/proxy/iptables/proxier_test.go),
@@ -9,14 +9,10 @@ import { IptablesProxier } from "./proxier";
 describe("iptables packet flow", () => {
   for (const sc of FLOW_SCENARIOS) {
     it(sc.name, () => {
-      const p = new IptablesProxier(fakeOptions(sc.options));
-      for (const s of sc.services) p.onServiceAdd(s);
-      for (const s of sc.slices) p.onEndpointSliceAdd(s);
-      p.onServicesSynced();
-      p.onEndpointSlicesSynced();
-      runPacketFlowCases(p, sc.cases);
+      runScenario(new IptablesProxier(fakeOptions(sc.options)), sc);
     });
   }
+  for (const sc of POLICY_SCENARIOS) it(sc.name, () => runScenario(new IptablesProxier(fakeOptions(sc.options)), sc));
 
   // TestHealthCheckNodePort, second half: once the service is gone, no rule accepts the port.
   it("TestHealthCheckNodePort: deleted service", () => {

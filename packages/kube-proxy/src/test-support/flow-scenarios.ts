@@ -28,6 +28,8 @@ export interface FlowScenario {
   readonly slices: readonly EndpointSlice[];
   readonly options?: Partial<KubeProxyOptions>;
   readonly cases: readonly PacketFlowCase[];
+  /** Cases run after every EndpointSlice was deleted and the proxier resynced. */
+  readonly afterDelete?: readonly PacketFlowCase[];
 }
 
 const p80 = (nodePort?: number): NonNullable<Service["spec"]>["ports"] => [
@@ -235,6 +237,106 @@ export const FLOW_SCENARIOS: readonly FlowScenario[] = [
       { name: "pod to NodePort hits both endpoints, masqueraded", sourceIP: "10.0.0.2", destIP: TEST_NODE_IP, destPort: 3001, output: both, masq: true },
       { name: "external to NodePort hits both endpoints, masqueraded", sourceIP: TEST_EXTERNAL_CLIENT, destIP: TEST_NODE_IP, destPort: 3001, output: both, masq: true },
     ],
+  },
+];
+
+const itpService = (itp: "Cluster" | "Local"): Service =>
+  makeService("ns1", "svc1", { clusterIP: "172.30.1.1", selector: { foo: "bar" }, internalTrafficPolicy: itp, ports: [{ name: "", port: 80, protocol: "TCP" }] });
+const unnamed80 = [{ name: "", port: 80, protocol: "TCP" }];
+const itpSlice = (eps: [string, string][]): EndpointSlice =>
+  makeSlice("ns1", "svc1", 1, eps.map(([ip, node]) => ({ addresses: [ip], conditions: { ready: true }, nodeName: node })), unnamed80);
+const toCluster = (output: string): PacketFlowCase => ({ name: "pod to ClusterIP", sourceIP: "10.0.0.2", destIP: "172.30.1.1", destPort: 80, output });
+const terminatingService = makeService(
+  "ns1",
+  "svc1",
+  { clusterIP: "172.30.1.1", type: "LoadBalancer", externalTrafficPolicy: "Local", healthCheckNodePort: 30000, ports: [{ name: "", port: 80, protocol: "TCP", targetPort: 80 }] },
+  { loadBalancer: { ingress: [{ ip: "1.2.3.4" }] } },
+);
+type Cond = { ready: boolean; serving: boolean; terminating: boolean };
+const R: Cond = { ready: true, serving: true, terminating: false };
+const ST: Cond = { ready: false, serving: true, terminating: true };
+const T: Cond = { ready: false, serving: false, terminating: true };
+const termSlice = (eps: [string, Cond, string][]): EndpointSlice =>
+  makeSlice("ns1", "svc1", 1, eps.map(([ip, conditions, node]) => ({ addresses: [ip], conditions, nodeName: node })), unnamed80);
+const toLB = (output: string): PacketFlowCase => ({ name: "external to LB", sourceIP: TEST_EXTERNAL_CLIENT, destIP: "1.2.3.4", destPort: 80, output });
+const deleted = [toCluster("REJECT"), toLB("REJECT")];
+
+/**
+ * TestInternalTrafficPolicy and TestTerminatingEndpointsTrafficPolicyLocal
+ * (both proxier_test.go files, same tables): which endpoints CategorizeEndpoints
+ * leaves to each traffic policy, then REJECT once the slices are gone.
+ */
+export const POLICY_SCENARIOS: readonly FlowScenario[] = [
+  {
+    name: "TestInternalTrafficPolicy: cluster",
+    services: [itpService("Cluster")],
+    slices: [itpSlice([["10.0.1.1", TEST_NODE_NAME], ["10.0.1.2", "node1"], ["10.0.1.3", "node2"]])],
+    cases: [toCluster("10.0.1.1:80, 10.0.1.2:80, 10.0.1.3:80")],
+    afterDelete: [toCluster("REJECT")],
+  },
+  {
+    name: "TestInternalTrafficPolicy: local, one local endpoint",
+    services: [itpService("Local")],
+    slices: [itpSlice([["10.0.1.1", TEST_NODE_NAME], ["10.0.1.2", "node1"], ["10.0.1.3", "node2"]])],
+    cases: [toCluster("10.0.1.1:80")],
+    afterDelete: [toCluster("REJECT")],
+  },
+  {
+    name: "TestInternalTrafficPolicy: local, multiple local endpoints",
+    services: [itpService("Local")],
+    slices: [itpSlice([["10.0.1.1", TEST_NODE_NAME], ["10.0.1.2", TEST_NODE_NAME], ["10.0.1.3", "node2"]])],
+    cases: [toCluster("10.0.1.1:80, 10.0.1.2:80")],
+    afterDelete: [toCluster("REJECT")],
+  },
+  {
+    name: "TestInternalTrafficPolicy: local, no local endpoints",
+    services: [itpService("Local")],
+    slices: [itpSlice([["10.0.1.1", "node0"], ["10.0.1.2", "node1"], ["10.0.1.3", "node2"]])],
+    cases: [toCluster("DROP")],
+    afterDelete: [toCluster("REJECT")],
+  },
+  {
+    name: "TestTerminatingEndpointsTrafficPolicyLocal: ready endpoints exist",
+    services: [terminatingService],
+    slices: [
+      termSlice([
+        ["10.0.1.1", R, TEST_NODE_NAME],
+        ["10.0.1.2", R, TEST_NODE_NAME],
+        ["10.0.1.3", ST, TEST_NODE_NAME],
+        ["10.0.1.4", T, TEST_NODE_NAME],
+        ["10.0.1.5", R, "node-1"],
+      ]),
+    ],
+    cases: [toCluster("10.0.1.1:80, 10.0.1.2:80, 10.0.1.5:80"), toLB("10.0.1.1:80, 10.0.1.2:80")],
+    afterDelete: deleted,
+  },
+  {
+    name: "TestTerminatingEndpointsTrafficPolicyLocal: only terminating endpoints exist",
+    services: [terminatingService],
+    slices: [
+      termSlice([
+        ["10.0.1.2", ST, TEST_NODE_NAME],
+        ["10.0.1.3", ST, TEST_NODE_NAME],
+        ["10.0.1.4", T, TEST_NODE_NAME],
+        ["10.0.1.5", R, "node-1"],
+      ]),
+    ],
+    cases: [toCluster("10.0.1.5:80"), toLB("10.0.1.2:80, 10.0.1.3:80")],
+    afterDelete: deleted,
+  },
+  {
+    name: "TestTerminatingEndpointsTrafficPolicyLocal: terminating endpoints on remote node",
+    services: [terminatingService],
+    slices: [termSlice([["10.0.1.5", ST, "node-1"]])],
+    cases: [toCluster("10.0.1.5:80"), { ...toLB("DROP"), name: "external to LB, no locally-usable endpoints" }],
+    afterDelete: deleted,
+  },
+  {
+    name: "TestTerminatingEndpointsTrafficPolicyLocal: no usable endpoints on any node",
+    services: [terminatingService],
+    slices: [termSlice([["10.0.1.5", T, TEST_NODE_NAME], ["10.0.1.5", T, "node-1"]])],
+    cases: [toCluster("REJECT"), toLB("REJECT")],
+    afterDelete: deleted,
   },
 ];
 

@@ -9,6 +9,7 @@
 
 import { expect } from "vitest";
 import type { ServiceProxy } from "../proxy/provider";
+import type { FlowScenario } from "./flow-scenarios";
 
 export interface PacketFlowCase {
   readonly name: string;
@@ -43,5 +44,19 @@ export function runPacketFlowCases(p: ServiceProxy, cases: readonly PacketFlowCa
   for (const tc of cases) {
     const got = flowOutcome(p, tc);
     expect({ name: tc.name, ...got }).toEqual({ name: tc.name, output: tc.output, masq: tc.masq ?? false });
+  }
+}
+
+/** Loads a scenario into `p` (both initial lists synced), runs its cases, then its after-deletion cases. */
+export function runScenario(p: ServiceProxy, sc: FlowScenario): void {
+  for (const s of sc.services) p.onServiceAdd(s);
+  for (const s of sc.slices) p.onEndpointSliceAdd(s);
+  p.onServicesSynced();
+  p.onEndpointSlicesSynced();
+  runPacketFlowCases(p, sc.cases);
+  if (sc.afterDelete) {
+    for (const s of sc.slices) p.onEndpointSliceDelete(s);
+    p.sync();
+    runPacketFlowCases(p, sc.afterDelete);
   }
 }
