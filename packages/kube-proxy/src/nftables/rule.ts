@@ -279,11 +279,33 @@ export function listText(r: Pick<NftRule, "stmts" | "comment">): string {
   return parts.join(" ");
 }
 
+const PROTO_CODES: Record<string, number> = { tcp: 1, udp: 2, sctp: 3 };
+
+/**
+ * A concatenated key as one number (address 32 bits, protocol 2, port 16:
+ * at most 50 bits), so a verdict-map lookup allocates nothing. `parts` are
+ * the key's fields in order, already converted (address as u32, protocol
+ * name, port number).
+ */
+export function numericKey(kinds: readonly ("addr" | "proto" | "port")[], parts: readonly (number | string)[]): number {
+  let acc = 0;
+  for (let i = 0; i < kinds.length; i++) {
+    const k = kinds[i];
+    const v = parts[i] as number | string;
+    if (k === "addr") acc = acc * 4294967296 + (v as number);
+    else if (k === "proto") acc = acc * 4 + (PROTO_CODES[v as string] ?? 0);
+    else acc = acc * 65536 + (v as number);
+  }
+  return acc;
+}
+
 /** What a statement needs from the table while it runs (the packet comes separately). */
 export interface StmtContext {
   readonly isLocal: (a: number) => boolean;
   readonly inSet: (set: string, addr: number) => boolean;
-  readonly lookup: (map: string, key: string) => { readonly value: string | undefined; readonly verdict: Verdict | undefined } | undefined;
+  readonly lookup: (map: string, key: number) => { readonly value: string | undefined; readonly verdict: Verdict | undefined } | undefined;
+  /** Collect trace text (the element taken); off on the fast path. */
+  readonly tracing: boolean;
   readonly updateSet: (set: string, addr: number) => void;
   readonly randomU32: () => number;
 }
@@ -327,19 +349,26 @@ export function runStmt(s: Stmt, p: StmtPacket, c: StmtContext): StmtOutcome {
       p.mark = (s.op === "or" ? p.mark | s.value : p.mark ^ s.value) >>> 0;
       return CONTINUE;
     case "vmap": {
-      let key = "";
+      let key = 0;
       for (let i = 0; i < s.keys.length; i++) {
         const k = s.keys[i];
-        if (i > 0) key += " . ";
-        key += k === "ip daddr" ? formatIPv4(p.dst) : k === "ip saddr" ? formatIPv4(p.src) : k === "meta l4proto" ? p.proto : String(p.dport);
+        if (k === "ip daddr") key = key * 4294967296 + p.dst;
+        else if (k === "ip saddr") key = key * 4294967296 + p.src;
+        else if (k === "meta l4proto") key = key * 4 + (PROTO_CODES[p.proto] ?? 0);
+        else key = key * 65536 + p.dport;
       }
       const e = c.lookup(s.map, key);
       if (e === undefined || e.verdict === undefined) return NOMATCH;
-      return { kind: "verdict", verdict: e.verdict, via: `${key} : ${e.value}` };
+      if (!c.tracing) return { kind: "verdict", verdict: e.verdict };
+      const text = s.keys
+        .map((k) => (k === "ip daddr" ? formatIPv4(p.dst) : k === "ip saddr" ? formatIPv4(p.src) : k === "meta l4proto" ? p.proto : String(p.dport)))
+        .join(" . ");
+      return { kind: "verdict", verdict: e.verdict, via: `${text} : ${e.value}` };
     }
     case "numgen": {
       // nft_ng_random: reciprocal_scale(get_random_u32(), modulus)
       const n = Math.floor((c.randomU32() * s.mod) / 4294967296);
+      if (!c.tracing) return { kind: "verdict", verdict: s.targets[n] as Verdict };
       return { kind: "verdict", verdict: s.targets[n] as Verdict, via: `${n} : ${verdictText(s.targets[n] as Verdict)}` };
     }
     case "update":

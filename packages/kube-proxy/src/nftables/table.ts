@@ -8,11 +8,11 @@
  * packet by packet.
  */
 
-import { formatIPv4 } from "@svclab/sim";
+import { formatIPv4, tryParseIPv4 } from "@svclab/sim";
 import { runChains, type HookChain, type HookName, type HookResult, type HookRunner } from "../netfilter/hooks";
 import type { HookTrace } from "../netfilter/stack";
 import type { TraceStep, WalkEnv, WalkPacket, WalkResult } from "../netfilter/walk";
-import { parseNftRule, parseVerdict, runStmt, type NftRule, type StmtContext, type StmtOutcome, type Verdict } from "./rule";
+import { numericKey, parseNftRule, parseVerdict, runStmt, type NftRule, type StmtContext, type StmtOutcome, type Verdict } from "./rule";
 
 export const FAMILY = "ip";
 export const TABLE = "kube-proxy";
@@ -46,7 +46,11 @@ export interface NftSet {
   readonly flags: readonly string[];
   readonly timeoutSeconds: number | undefined;
   readonly comment: string | undefined;
+  /** Elements by their printed key. */
   readonly elements: Map<string, NftElement>;
+  /** The same elements by numeric key (see numericKey), for lookups. */
+  readonly index: Map<number, NftElement>;
+  readonly keyKinds: readonly ("addr" | "proto" | "port")[];
 }
 
 export class NftError extends Error {}
@@ -105,6 +109,8 @@ export class NftTable {
 
   addSet(name: string, spec: { isMap: boolean; type: string; flags?: string[]; timeoutSeconds?: number; comment?: string }): void {
     if (this.sets.has(name)) return; // "add" of an existing set keeps its elements
+    const keyType = spec.type.split(" : ")[0] as string;
+    const keyKinds = keyType.split(" . ").map((t) => (t === "ipv4_addr" ? "addr" : t === "inet_proto" ? "proto" : "port") as "addr" | "proto" | "port");
     this.sets.set(name, {
       name,
       isMap: spec.isMap,
@@ -113,11 +119,15 @@ export class NftTable {
       timeoutSeconds: spec.timeoutSeconds,
       comment: spec.comment,
       elements: new Map(),
+      index: new Map(),
+      keyKinds,
     });
   }
 
   flushSet(name: string): void {
-    this.sets.get(name)?.elements.clear();
+    const s = this.sets.get(name);
+    s?.elements.clear();
+    s?.index.clear();
   }
 
   deleteSet(name: string): void {
@@ -127,7 +137,13 @@ export class NftTable {
   addElement(set: string, key: string, value?: string, comment?: string): void {
     const s = this.sets.get(set);
     if (!s) throw new NftError(`Error: No such file or directory; set ${set} does not exist`);
-    s.elements.set(key, { value, verdict: value === undefined ? undefined : parseVerdict(value), comment, expiresNs: undefined });
+    const parts = key.split(" . ").map((v, i) => (s.keyKinds[i] === "addr" ? tryParseIPv4(v) : s.keyKinds[i] === "port" ? Number(v) : v));
+    if (parts.some((v) => v === undefined || (typeof v === "number" && !Number.isFinite(v)))) {
+      throw new NftError(`Error: Could not parse element ${key} of ${set} (type ${s.type})`);
+    }
+    const e: NftElement = { value, verdict: value === undefined ? undefined : parseVerdict(value), comment, expiresNs: undefined };
+    s.elements.set(key, e);
+    s.index.set(numericKey(s.keyKinds, parts as (number | string)[]), e);
   }
 
   /** Checks every jump, goto and set reference (nft refuses a transaction that breaks one). */
@@ -166,6 +182,7 @@ export class NftTable {
       for (const [k, e] of s.elements) {
         if (e.expiresNs !== undefined && e.expiresNs <= nowNs) {
           s.elements.delete(k);
+          s.index.delete(tryParseIPv4(k) as number);
           n++;
         }
       }
@@ -348,23 +365,49 @@ function accepted(decidedBy: TraceStep | undefined): WalkResult {
   return { verdict: "ACCEPT", dnat: undefined, masquerade: undefined, decidedBy };
 }
 
-/** The set and map operations statements need, over `table` at time `env.nowNs`. */
-export function stmtContext(table: NftTable, env: WalkEnv): StmtContext {
-  return {
-    isLocal: env.isLocal,
+/**
+ * The set and map operations statements need, over `table` at the time of
+ * the packet being walked (`env`, set before each walk: one object per
+ * table, so the per-packet path allocates nothing for it).
+ */
+export class TableContext implements StmtContext {
+  env!: WalkEnv;
+
+  constructor(private readonly table: NftTable) {}
+
+  get tracing(): boolean {
+    return this.env.trace !== undefined;
+  }
+
+  readonly isLocal = (a: number): boolean => this.env.isLocal(a);
+
+  inSet(name: string, addr: number): boolean {
     // kube-proxy's named sets hold plain addresses (no interval flag), so a lookup is exact.
-    inSet: (name, addr) => {
-      const e = table.set(name)?.elements.get(formatIPv4(addr));
-      return e !== undefined && (e.expiresNs === undefined || e.expiresNs > env.nowNs);
-    },
-    lookup: (name, key) => table.set(name)?.elements.get(key),
-    updateSet: (name, addr) => {
-      const s = table.set(name);
-      if (!s) return;
-      s.elements.set(formatIPv4(addr), { value: undefined, verdict: undefined, comment: undefined, expiresNs: s.timeoutSeconds === undefined ? undefined : env.nowNs + s.timeoutSeconds * 1e9 });
-    },
-    randomU32: () => env.random.nextU32(),
-  };
+    const e = this.table.set(name)?.index.get(addr);
+    return e !== undefined && (e.expiresNs === undefined || e.expiresNs > this.env.nowNs);
+  }
+
+  lookup(name: string, key: number): NftElement | undefined {
+    return this.table.set(name)?.index.get(key);
+  }
+
+  updateSet(name: string, addr: number): void {
+    const s = this.table.set(name);
+    if (!s) return;
+    const expiresNs = s.timeoutSeconds === undefined ? undefined : this.env.nowNs + s.timeoutSeconds * 1e9;
+    const old = s.index.get(addr);
+    if (old) {
+      old.expiresNs = expiresNs;
+      return;
+    }
+    const e: NftElement = { value: undefined, verdict: undefined, comment: undefined, expiresNs };
+    s.elements.set(formatIPv4(addr), e);
+    s.index.set(addr, e);
+  }
+
+  randomU32(): number {
+    return this.env.random.nextU32();
+  }
 }
 
 const HOOKS: Record<HookName, BaseChainSpec["hook"]> = {
@@ -378,8 +421,11 @@ const HOOKS: Record<HookName, BaseChainSpec["hook"]> = {
 /** The table's base chains at each hook, by priority. */
 export class NftHooks implements HookRunner {
   private cache: { generation: number; chains: Record<HookName, HookChain[]> } | undefined;
+  private readonly ctx: TableContext;
 
-  constructor(private readonly table: NftTable) {}
+  constructor(private readonly table: NftTable) {
+    this.ctx = new TableContext(table);
+  }
 
   private chainsAt(hook: HookName): HookChain[] {
     const generation = this.table.chainGeneration;
@@ -391,7 +437,14 @@ export class NftHooks implements HookRunner {
           .map((n) => this.table.chain(n) as NftChain)
           .filter((c) => c.base?.hook === HOOKS[h])
           .sort((a, b) => (a.base?.priority ?? 0) - (b.base?.priority ?? 0))
-          .map((c) => ({ name: c.name, nat: c.base?.type === "nat", walk: (p: WalkPacket, env: WalkEnv) => walkNftChain(this.table, c, p, env, stmtContext(this.table, env)) }));
+          .map((c) => ({
+            name: c.name,
+            nat: c.base?.type === "nat",
+            walk: (p: WalkPacket, env: WalkEnv) => {
+            this.ctx.env = env;
+            return walkNftChain(this.table, c, p, env, this.ctx);
+          },
+        }));
       }
       this.cache = { generation, chains: byHook };
     }
