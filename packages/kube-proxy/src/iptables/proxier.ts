@@ -7,8 +7,6 @@
  * KUBE-FIREWALL jumps which exist since the node booted.
  */
 
-import { tryParseIPv4 } from "@svclab/sim";
-import { prefixContains, tryParsePrefix4 } from "../netfilter/addr";
 import { DEFAULT_RECENT_LIMITS, RecentTables } from "../netfilter/recent";
 import { NetfilterStack, type StackPacket, type StackResult } from "../netfilter/stack";
 import { IptablesTables, type TableName } from "../netfilter/tables";
@@ -84,7 +82,7 @@ export class IptablesProxier extends BaseProxier {
       isLocal: this.isLocal,
       masqueradeAddress: (dst) => this.masqueradeAddress(dst),
     });
-    const nodePortIPs = this.resolveNodePortAddresses(opts.nodePortAddresses ?? []);
+    const nodePortIPs = this.resolveNodePortAddresses(opts.nodePortAddresses ?? [], true);
     // localhost NodePorts need 127.0.0.1 among the nodeport addresses (NewProxier).
     const localhostNodePorts = (opts.localhostNodePorts ?? true) && (nodePortIPs === undefined || nodePortIPs.some((ip) => ip.startsWith("127.")));
     this.syncOptions = {
@@ -101,18 +99,6 @@ export class IptablesProxier extends BaseProxier {
     // ipt.Monitor keeps a canary chain in each table to notice a flush.
     for (const t of ["mangle", "nat", "filter"] as const) this.tables.ensureChain(t, KUBE_PROXY_CANARY);
     this.ensureJumps(KUBELET_JUMP_CHAINS);
-  }
-
-  /** NodePortAddresses.GetNodeIPs: the node's addresses inside the given CIDRs (undefined: all). */
-  private resolveNodePortAddresses(cidrs: readonly string[]): string[] | undefined {
-    if (cidrs.length === 0) return undefined;
-    const prefixes = cidrs.map((c) => {
-      const p = tryParsePrefix4(c);
-      if (!p || !c.includes("/")) throw new Error(`invalid nodePortAddresses CIDR "${c}"`);
-      return p;
-    });
-    const candidates = [...this.opts.nodeIPs, "127.0.0.1"];
-    return candidates.filter((ip) => prefixes.some((p) => prefixContains(p, tryParseIPv4(ip) as number)));
   }
 
   private ensureJumps(jumps: readonly JumpChain[]): void {

@@ -12,6 +12,7 @@ import { endpointChainName, portProtoHash } from "../proxy/names";
 import type { ServicePortSnapshot } from "../proxy/state";
 import type { EndpointInfo } from "../proxy/endpoints";
 import { saveString } from "../netfilter/tokenize";
+import { trafficPolicy } from "../proxy/traffic-policy";
 
 export const KUBE_SERVICES = "KUBE-SERVICES";
 export const KUBE_EXTERNAL_SERVICES = "KUBE-EXTERNAL-SERVICES";
@@ -141,21 +142,10 @@ export function buildIptablesRestore(
     const { clusterEndpoints, localEndpoints, allReachableEndpoints, hasAnyEndpoints: hasEndpoints } = categorized;
     const epChain = (ep: EndpointInfo): string => names.endpoint(name, protocol, ep.endpoint);
 
-    const usesClusterPolicyChain = clusterEndpoints.length > 0 && svc.usesClusterEndpoints;
-    const usesLocalPolicyChain = localEndpoints.length > 0 && svc.usesLocalEndpoints;
-    let internalPolicyChain = clusterPolicyChain;
-    let hasInternalEndpoints = hasEndpoints;
-    if (svc.internalPolicyLocal) {
-      internalPolicyChain = localPolicyChain;
-      if (localEndpoints.length === 0) hasInternalEndpoints = false;
-    }
-    let externalPolicyChain = clusterPolicyChain;
-    let hasExternalEndpoints = hasEndpoints;
-    if (svc.externalPolicyLocal) {
-      externalPolicyChain = localPolicyChain;
-      if (localEndpoints.length === 0) hasExternalEndpoints = false;
-    }
-    const usesExternalTrafficChain = hasEndpoints && svc.externallyAccessible;
+    const tp = trafficPolicy(svc, categorized);
+    const { usesClusterPolicyChain, usesLocalPolicyChain, hasInternalEndpoints, hasExternalEndpoints, usesExternalTrafficChain } = tp;
+    const internalPolicyChain = tp.internalPolicy === "local" ? localPolicyChain : clusterPolicyChain;
+    const externalPolicyChain = tp.externalPolicy === "local" ? localPolicyChain : clusterPolicyChain;
     const usesFWChain = hasEndpoints && svc.loadBalancerVIPs.length > 0 && svc.loadBalancerSourceRanges.length > 0;
     const loadBalancerTrafficChain = usesFWChain ? fwChain : externalTrafficChain;
 

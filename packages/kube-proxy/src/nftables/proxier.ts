@@ -5,8 +5,6 @@
  * (table.ts), with netfilter conntrack as in the other modes.
  */
 
-import { tryParseIPv4 } from "@svclab/sim";
-import { prefixContains, tryParsePrefix4 } from "../netfilter/addr";
 import { RecentTables } from "../netfilter/recent";
 import { NetfilterStack, type StackPacket, type StackResult } from "../netfilter/stack";
 import { BaseProxier } from "../proxy/base";
@@ -40,20 +38,9 @@ export class NftablesProxier extends BaseProxier {
       masqueradeAll: opts.masqueradeAll ?? false,
       clusterCIDR: opts.clusterCIDR,
       serviceCIDRs: opts.serviceCIDRs ?? [],
-      nodePortIPs: this.resolveNodePortAddresses(cidrs),
+      nodePortIPs: this.resolveNodePortAddresses(cidrs, false),
       nodeIP: this.nodeIPs[0],
     };
-  }
-
-  /** The node's non-loopback addresses inside `cidrs` (localhost NodePorts do not exist in nftables mode). */
-  private resolveNodePortAddresses(cidrs: readonly string[]): string[] | undefined {
-    if (cidrs.length === 0) return undefined;
-    const prefixes = cidrs.map((c) => {
-      const p = tryParsePrefix4(c);
-      if (!p || !c.includes("/")) throw new Error(`invalid nodePortAddresses CIDR "${c}"`);
-      return p;
-    });
-    return this.opts.nodeIPs.filter((ip) => prefixes.some((p) => prefixContains(p, tryParseIPv4(ip) as number)));
   }
 
   protected syncRules(snapshot: readonly ServicePortSnapshot[]): Record<string, number> {

@@ -12,6 +12,7 @@
 import type { EndpointInfo } from "../proxy/endpoints";
 import { sha256Base32 } from "../proxy/names";
 import type { ServicePortSnapshot } from "../proxy/state";
+import { trafficPolicy } from "../proxy/traffic-policy";
 import type { BaseChainSpec, NftTable } from "./table";
 
 export const CLUSTER_IPS = "cluster-ips";
@@ -180,24 +181,12 @@ export function syncNftables(t: NftTable, snapshot: readonly ServicePortSnapshot
       useChain("endpoint-" + epBase(ep));
       if (svc.sessionAffinityClientIP) activeAffinitySets.add("affinity-" + epBase(ep));
     }
-    const usesClusterPolicyChain = clusterEndpoints.length > 0 && svc.usesClusterEndpoints;
+    const tp = trafficPolicy(svc, categorized);
+    const { usesClusterPolicyChain, usesLocalPolicyChain, hasInternalEndpoints, hasExternalEndpoints, usesExternalTrafficChain } = tp;
     if (usesClusterPolicyChain) useChain(clusterPolicyChain);
-    const usesLocalPolicyChain = localEndpoints.length > 0 && svc.usesLocalEndpoints;
     if (usesLocalPolicyChain) useChain(localPolicyChain);
-
-    let internalTrafficChain = clusterPolicyChain;
-    let hasInternalEndpoints = hasEndpoints;
-    if (svc.internalPolicyLocal) {
-      internalTrafficChain = localPolicyChain;
-      if (localEndpoints.length === 0) hasInternalEndpoints = false;
-    }
-    let externalPolicyChain = clusterPolicyChain;
-    let hasExternalEndpoints = hasEndpoints;
-    if (svc.externalPolicyLocal) {
-      externalPolicyChain = localPolicyChain;
-      if (localEndpoints.length === 0) hasExternalEndpoints = false;
-    }
-    const usesExternalTrafficChain = hasEndpoints && svc.externallyAccessible;
+    const internalTrafficChain = tp.internalPolicy === "local" ? localPolicyChain : clusterPolicyChain;
+    const externalPolicyChain = tp.externalPolicy === "local" ? localPolicyChain : clusterPolicyChain;
     if (usesExternalTrafficChain) useChain(externalTrafficChain);
 
     let internalVerdict = "";

@@ -45,6 +45,22 @@ export abstract class BaseProxier implements ServiceProxy {
     return this.nodeIPs[0] ?? 0;
   }
 
+  /**
+   * NodePortAddresses.GetNodeIPs: this node's addresses inside `cidrs`
+   * (undefined: every local address); 127.0.0.1 is a candidate only where
+   * localhost NodePorts exist (iptables mode).
+   */
+  protected resolveNodePortAddresses(cidrs: readonly string[], withLoopback: boolean): string[] | undefined {
+    if (cidrs.length === 0) return undefined;
+    const prefixes = cidrs.map((c) => {
+      const p = tryParsePrefix4(c);
+      if (!p || !c.includes("/")) throw new Error(`invalid nodePortAddresses CIDR "${c}"`);
+      return p;
+    });
+    const candidates = withLoopback ? [...this.opts.nodeIPs, "127.0.0.1"] : this.opts.nodeIPs;
+    return candidates.filter((ip) => prefixes.some((p) => prefixContains(p, parseIPv4(ip))));
+  }
+
   protected get masqueradeMark(): string {
     return "0x" + (1 << (this.opts.masqueradeBit ?? 14)).toString(16);
   }
