@@ -16,6 +16,7 @@ export type {
   TraceStep,
   FlowRef,
   SyncResult,
+  HealthCheckResponse,
 } from "./proxy/provider";
 export type { KubeProxyOptions } from "./proxy/config";
 

@@ -12,7 +12,7 @@ import { ConntrackTable, DEFAULT_CONNTRACK_TIMEOUTS, type CtProto } from "../net
 import { prefixContains, tryParsePrefix4 } from "../netfilter/addr";
 import type { PacketOrigin, StackPacket, StackResult } from "../netfilter/stack";
 import type { KubeProxyOptions } from "./config";
-import type { FlowRef, PacketDecision, PacketRequest, Protocol, ProxyMode, ServiceProxy, SyncResult, TraceStep } from "./provider";
+import type { FlowRef, HealthCheckResponse, PacketDecision, PacketRequest, Protocol, ProxyMode, ServiceProxy, SyncResult, TraceStep } from "./provider";
 import { ProxyState, type ServicePortSnapshot } from "./state";
 
 const LOOPBACK = { addr: 0x7f000000, mask: 0xff000000, bits: 8 };
@@ -25,6 +25,7 @@ export abstract class BaseProxier implements ServiceProxy {
   protected readonly nodeIPs: readonly number[];
   private readonly localSet: Set<number>;
   private lastSync: SyncResult = { applied: false, services: 0, endpoints: 0, counts: {} };
+  private lastSnapshot: readonly ServicePortSnapshot[] = [];
 
   constructor(protected readonly opts: KubeProxyOptions) {
     this.nodeName = opts.nodeName;
@@ -111,6 +112,7 @@ export abstract class BaseProxier implements ServiceProxy {
     let endpoints = 0;
     for (const s of snapshot) endpoints += s.endpoints.length;
     this.cleanStaleUDP(snapshot);
+    this.lastSnapshot = snapshot;
     this.lastSync = { applied: true, services: snapshot.length, endpoints, counts };
     return this.lastSync;
   }
@@ -232,5 +234,31 @@ export abstract class BaseProxier implements ServiceProxy {
 
   conntrackList(): string {
     return this.conntrack.list(this.opts.clock.nowNs());
+  }
+
+  healthCheck(nodePort: number): HealthCheckResponse | undefined {
+    const owner = this.lastSnapshot.find((s) => s.svc.healthCheckNodePort === nodePort)?.svc;
+    if (!owner) return undefined;
+    // LocalReadyEndpoints: local ready endpoints of every port of the service.
+    let count = 0;
+    for (const s of this.lastSnapshot) {
+      if (s.svc.namespace !== owner.namespace || s.svc.name !== owner.name) continue;
+      for (const ep of s.endpoints) if (ep.isLocal && ep.ready) count++;
+    }
+    const body = [
+      "{",
+      '\t"service": {',
+      `\t\t"namespace": ${JSON.stringify(owner.namespace)},`,
+      `\t\t"name": ${JSON.stringify(owner.name)}`,
+      "\t},",
+      `\t"localEndpoints": ${count},`,
+      '\t"serviceProxyHealthy": true',
+      "}",
+    ].join("\n");
+    return {
+      status: count !== 0 ? 200 : 503,
+      headers: { "Content-Type": "application/json", "X-Content-Type-Options": "nosniff", "X-Load-Balancing-Endpoint-Weight": String(count) },
+      body,
+    };
   }
 }

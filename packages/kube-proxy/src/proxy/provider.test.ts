@@ -73,3 +73,29 @@ describe.each(modes)("Provider handlers (%s)", (_mode, make) => {
     expect(d.backend).toBeUndefined();
   });
 });
+
+// kube-proxy's service health server (pkg/proxy/healthcheck/service_health.go hcHandler).
+describe.each(modes)("health-check node port (%s)", (_mode, make) => {
+  it("answers 200 with the local ready endpoint count, 503 without", () => {
+    const p = make();
+    const lb = makeService(
+      "ns1",
+      "lb",
+      { type: "LoadBalancer", externalTrafficPolicy: "Local", healthCheckNodePort: 30000, clusterIP: "172.30.0.20", ports: [{ name: "http", port: 80, protocol: "TCP", nodePort: 3001 }] },
+      { loadBalancer: { ingress: [{ ip: "1.2.3.4" }] } },
+    );
+    p.onServiceAdd(lb);
+    p.onEndpointSliceAdd(makeSlice("ns1", "lb", 1, [{ addresses: ["10.180.0.1"], nodeName: TEST_NODE_NAME }, { addresses: ["10.180.0.2"], nodeName: "other" }], [{ name: "http", port: 80, protocol: "TCP" }]));
+    p.onServicesSynced();
+    p.onEndpointSlicesSynced();
+    expect(p.healthCheck(30000)).toEqual({
+      status: 200,
+      headers: { "Content-Type": "application/json", "X-Content-Type-Options": "nosniff", "X-Load-Balancing-Endpoint-Weight": "1" },
+      body: '{\n\t"service": {\n\t\t"namespace": "ns1",\n\t\t"name": "lb"\n\t},\n\t"localEndpoints": 1,\n\t"serviceProxyHealthy": true\n}',
+    });
+    p.onEndpointSliceUpdate(makeSlice("ns1", "lb", 1, []), makeSlice("ns1", "lb", 1, [{ addresses: ["10.180.0.2"], nodeName: "other" }], [{ name: "http", port: 80, protocol: "TCP" }]));
+    p.sync();
+    expect(p.healthCheck(30000)?.status).toBe(503);
+    expect(p.healthCheck(30001)).toBeUndefined();
+  });
+});

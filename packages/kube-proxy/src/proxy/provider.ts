@@ -88,6 +88,14 @@ export interface SyncResult {
   readonly counts: Readonly<Record<string, number>>;
 }
 
+/** What kube-proxy's service health server answers on a healthCheckNodePort (pkg/proxy/healthcheck). */
+export interface HealthCheckResponse {
+  /** 200 with local ready endpoints, else 503. */
+  readonly status: 200 | 503;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
 export interface ServiceProxy {
   readonly mode: ProxyMode;
   readonly nodeName: string;
@@ -121,4 +129,6 @@ export interface ServiceProxy {
 
   /** `conntrack -L`. */
   conntrackList(): string;
+  /** An HTTP GET to this node's `nodePort` health-check server, or undefined if no service uses that port. */
+  healthCheck(nodePort: number): HealthCheckResponse | undefined;
 }
