@@ -61,7 +61,9 @@ export class NftTable {
   comment: string | undefined;
   private readonly chains = new Map<string, NftChain>();
   private readonly sets = new Map<string, NftSet>();
-  /** Bumped when chains come or go (the hook runner caches the base chains). */
+  /** The chains hooked into netfilter (a handful), kept apart so hooks need not scan every chain. */
+  private readonly baseChains = new Set<string>();
+  /** Bumped when base chains come, go or change (the hook runner caches them). */
   chainGeneration = 0;
 
   chain(name: string): NftChain | undefined {
@@ -82,13 +84,22 @@ export class NftTable {
     if (c) {
       if (opts.base) {
         c.base = opts.base;
+        this.baseChains.add(name);
         this.chainGeneration++;
       }
       if (opts.comment !== undefined) c.comment = opts.comment;
       return;
     }
     this.chains.set(name, { name, base: opts.base, comment: opts.comment, rules: [] });
-    this.chainGeneration++;
+    if (opts.base) {
+      this.baseChains.add(name);
+      this.chainGeneration++;
+    }
+  }
+
+  /** The base chains, in creation order. */
+  baseChainList(): NftChain[] {
+    return [...this.baseChains].map((n) => this.chains.get(n) as NftChain);
   }
 
   flushChain(name: string): void {
@@ -98,7 +109,8 @@ export class NftTable {
   }
 
   deleteChain(name: string): void {
-    if (this.chains.delete(name)) this.chainGeneration++;
+    this.chains.delete(name);
+    if (this.baseChains.delete(name)) this.chainGeneration++;
   }
 
   addRule(chain: string, text: string, comment?: string): void {
@@ -433,8 +445,7 @@ export class NftHooks implements HookRunner {
       const byHook = {} as Record<HookName, HookChain[]>;
       for (const h of Object.keys(HOOKS) as HookName[]) {
         byHook[h] = this.table
-          .chainNames()
-          .map((n) => this.table.chain(n) as NftChain)
+          .baseChainList()
           .filter((c) => c.base?.hook === HOOKS[h])
           .sort((a, b) => (a.base?.priority ?? 0) - (b.base?.priority ?? 0))
           .map((c) => ({
