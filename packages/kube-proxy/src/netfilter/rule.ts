@@ -1,9 +1,9 @@
 /**
  * One iptables rule: parsed from the arguments kube-proxy hands to
  * iptables-restore, compiled into the matches and the target the evaluator
- * runs, and printed back two ways: as written (the restore input) and as
- * `iptables-save` prints the kernel's copy (addresses with a prefix length,
- * -s/-d/-p first, each match's options in its own canonical form).
+ * runs, and printed the way `iptables-save` prints the kernel's copy
+ * (addresses with a prefix length, -s/-d/-p first, each match's options in
+ * its own canonical form).
  */
 
 import { formatIPv4, tryParseIPv4 } from "@svclab/sim";
@@ -61,8 +61,6 @@ export type Target =
 
 export interface Rule {
   readonly chain: string;
-  /** The arguments after `-A <chain>`, as written. */
-  readonly args: readonly string[];
   readonly src: AddrMatch | undefined;
   readonly dst: AddrMatch | undefined;
   readonly proto: { readonly name: string; readonly neg: boolean } | undefined;
@@ -367,14 +365,9 @@ export function parseRule(chain: string, args: readonly string[]): Rule {
     } else throw new RuleParseError(`Bad argument \`${a}'`);
     neg = false;
   }
-  const rule = { chain, args: [...args], src, dst, proto, matches: builders.map((b) => b.build()), target: target?.build(), saved: "" };
+  const rule = { chain, src, dst, proto, matches: builders.map((b) => b.build()), target: target?.build(), saved: "" };
   rule.saved = saveText(rule);
   return rule;
-}
-
-/** The rule as written to iptables-restore (`-A <chain> <args>`). */
-export function restoreText(rule: Rule): string {
-  return ["-A", rule.chain, ...rule.args.map(saveString)].join(" ");
 }
 
 const hex = (n: number): string => "0x" + n.toString(16);

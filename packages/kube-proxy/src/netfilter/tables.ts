@@ -6,7 +6,7 @@
  * nothing changes.
  */
 
-import { parseRule, restoreText, RuleParseError, type Rule } from "./rule";
+import { parseRule, RuleParseError, type Rule } from "./rule";
 import { tokenizeRuleLine } from "./tokenize";
 
 export type TableName = "raw" | "mangle" | "nat" | "filter";
@@ -206,4 +206,3 @@ export class IptablesTables {
   }
 }
 
-export { restoreText };
