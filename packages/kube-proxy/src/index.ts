@@ -21,6 +21,7 @@ export type {
 export type { KubeProxyOptions } from "./proxy/config";
 
 // Modes.
+export { createKubeProxy, SUPPORTED_PROXY_MODES } from "./create";
 export { IptablesProxier } from "./iptables/proxier";
 export { NftablesProxier } from "./nftables/proxier";
 
