@@ -60,7 +60,7 @@ export interface IptablesSyncOutput {
 }
 
 /** kube-proxy's 1/n probability strings, `%0.10f`. */
-function probability(n: number): string {
+export function probability(n: number): string {
   return (1 / n).toFixed(10);
 }
 
