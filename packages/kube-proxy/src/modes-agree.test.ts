@@ -1,0 +1,90 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Endpoint } from "kubernetes-types/discovery/v1";
+import { IptablesProxier } from "./iptables/proxier";
+import { NftablesProxier } from "./nftables/proxier";
+import type { ServiceProxy } from "./proxy/provider";
+import { fakeOptions, makeService, makeSlice, TEST_EXTERNAL_CLIENT, TEST_NODE_IP, TEST_NODE_NAME } from "./test-support/fixtures";
+import { flowOutcome, type PacketFlowCase } from "./test-support/packet-flow";
+
+// The iptables and nftables proxiers implement the same Service semantics
+// (kube-proxy runs the same packet-flow tables against both): for any
+// service shape, both must send each kind of client to the same set of
+// endpoints, with the same verdict and the same masquerading.
+const endpointArb = fc.record({
+  local: fc.boolean(),
+  ready: fc.boolean(),
+  serving: fc.boolean(),
+  terminating: fc.boolean(),
+});
+
+const serviceArb = fc.record({
+  type: fc.constantFrom("ClusterIP", "NodePort", "LoadBalancer"),
+  etpLocal: fc.boolean(),
+  itpLocal: fc.boolean(),
+  endpoints: fc.array(endpointArb, { maxLength: 4 }),
+});
+
+function load(p: ServiceProxy, s: fc.Infer<typeof serviceArb>): void {
+  const external = s.type !== "ClusterIP";
+  p.onServiceAdd(
+    makeService(
+      "ns1",
+      "svc1",
+      {
+        type: s.type,
+        clusterIP: "172.30.0.41",
+        ports: [{ name: "p80", port: 80, protocol: "TCP", ...(external ? { nodePort: 3001 } : {}) }],
+        ...(external ? { externalTrafficPolicy: s.etpLocal ? "Local" : "Cluster" } : {}),
+        internalTrafficPolicy: s.itpLocal ? "Local" : "Cluster",
+        ...(s.type === "LoadBalancer" && s.etpLocal ? { healthCheckNodePort: 30000 } : {}),
+      },
+      s.type === "LoadBalancer" ? { loadBalancer: { ingress: [{ ip: "1.2.3.4" }] } } : undefined,
+    ),
+  );
+  const eps: Endpoint[] = s.endpoints.map((e, i) => ({
+    addresses: [`10.180.0.${i + 1}`],
+    nodeName: e.local ? TEST_NODE_NAME : "node2",
+    conditions: { ready: e.ready, serving: e.serving, terminating: e.terminating },
+  }));
+  p.onEndpointSliceAdd(makeSlice("ns1", "svc1", 1, eps));
+  p.onServicesSynced();
+  p.onEndpointSlicesSynced();
+}
+
+const flows = (s: fc.Infer<typeof serviceArb>): PacketFlowCase[] => [
+  { name: "pod to cluster IP", sourceIP: "10.0.0.2", destIP: "172.30.0.41", destPort: 80, output: "" },
+  ...(s.type !== "ClusterIP"
+    ? [
+        { name: "external to node port", sourceIP: TEST_EXTERNAL_CLIENT, destIP: TEST_NODE_IP, destPort: 3001, output: "" },
+        { name: "pod to node port", sourceIP: "10.0.0.2", destIP: TEST_NODE_IP, destPort: 3001, output: "" },
+        { name: "node to node port", sourceIP: TEST_NODE_IP, destIP: TEST_NODE_IP, destPort: 3001, output: "" },
+      ]
+    : []),
+  ...(s.type === "LoadBalancer"
+    ? [
+        { name: "external to LB IP", sourceIP: TEST_EXTERNAL_CLIENT, destIP: "1.2.3.4", destPort: 80, output: "" },
+        { name: "pod to LB IP", sourceIP: "10.0.0.2", destIP: "1.2.3.4", destPort: 80, output: "" },
+      ]
+    : []),
+];
+
+describe("iptables and nftables modes agree", () => {
+  it("on every flow of random services", () => {
+    fc.assert(
+      fc.property(serviceArb, (s) => {
+        const ipt = new IptablesProxier(fakeOptions());
+        // The nftables fake's nodePortAddresses default is the primary node IP, which these flows use.
+        const nft = new NftablesProxier(fakeOptions());
+        load(ipt, s);
+        load(nft, s);
+        for (const f of flows(s)) {
+          const a = flowOutcome(ipt, f);
+          const b = flowOutcome(nft, f);
+          expect({ flow: f.name, ...b }).toEqual({ flow: f.name, ...a });
+        }
+      }),
+      { numRuns: 60 },
+    );
+  }, 60_000);
+});
