@@ -25,6 +25,10 @@ export { createKubeProxy, SUPPORTED_PROXY_MODES } from "./create";
 export { IptablesProxier } from "./iptables/proxier";
 export { NftablesProxier } from "./nftables/proxier";
 
+// IPVS's kernel table (virtual servers, persistence templates), the building block of an IPVS mode.
+export { IpvsTable, DEFAULT_IPVS_TIMEOUTS } from "./ipvs/ipvs";
+export type { VirtualServerSpec, RealServerSpec, IpvsTimeouts, IpvsProto, IpvsConn, IpvsConnState, ScheduleResult } from "./ipvs/ipvs";
+
 // What kube-proxy derives from the API objects.
 export { servicePortsOf, shouldSkipService } from "./proxy/service-port";
 export type { ServicePortInfo, L4Protocol } from "./proxy/service-port";

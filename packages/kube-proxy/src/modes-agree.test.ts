@@ -11,21 +11,34 @@ import { flowOutcome, type PacketFlowCase } from "./test-support/packet-flow";
 // (kube-proxy runs the same packet-flow tables against both): for any
 // service shape, both must send each kind of client to the same set of
 // endpoints, with the same verdict and the same masquerading.
-const endpointArb = fc.record({
+interface EndpointShape {
+  readonly local: boolean;
+  readonly ready: boolean;
+  readonly serving: boolean;
+  readonly terminating: boolean;
+}
+interface ServiceShape {
+  readonly type: "ClusterIP" | "NodePort" | "LoadBalancer";
+  readonly etpLocal: boolean;
+  readonly itpLocal: boolean;
+  readonly endpoints: readonly EndpointShape[];
+}
+
+const endpointArb: fc.Arbitrary<EndpointShape> = fc.record({
   local: fc.boolean(),
   ready: fc.boolean(),
   serving: fc.boolean(),
   terminating: fc.boolean(),
 });
 
-const serviceArb = fc.record({
-  type: fc.constantFrom("ClusterIP", "NodePort", "LoadBalancer"),
+const serviceArb: fc.Arbitrary<ServiceShape> = fc.record({
+  type: fc.constantFrom<ServiceShape["type"]>("ClusterIP", "NodePort", "LoadBalancer"),
   etpLocal: fc.boolean(),
   itpLocal: fc.boolean(),
   endpoints: fc.array(endpointArb, { maxLength: 4 }),
 });
 
-function load(p: ServiceProxy, s: fc.Infer<typeof serviceArb>): void {
+function load(p: ServiceProxy, s: ServiceShape): void {
   const external = s.type !== "ClusterIP";
   p.onServiceAdd(
     makeService(
@@ -52,7 +65,7 @@ function load(p: ServiceProxy, s: fc.Infer<typeof serviceArb>): void {
   p.onEndpointSlicesSynced();
 }
 
-const flows = (s: fc.Infer<typeof serviceArb>): PacketFlowCase[] => [
+const flows = (s: ServiceShape): PacketFlowCase[] => [
   { name: "pod to cluster IP", sourceIP: "10.0.0.2", destIP: "172.30.0.41", destPort: 80, output: "" },
   ...(s.type !== "ClusterIP"
     ? [
