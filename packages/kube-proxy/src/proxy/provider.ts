@@ -50,7 +50,7 @@ export interface PacketDecision {
   readonly dstPort: number;
   /** `IP:port` the connection was DNATed to, if it was. */
   readonly backend: string | undefined;
-  /** The source was rewritten (MASQUERADE / SNAT). */
+  /** The connection is masqueraded (its original source rewritten by MASQUERADE); replies are translated back. */
   readonly masqueraded: boolean;
   /** Conntrack already knew the flow: no service rules were consulted. */
   readonly established: boolean;
