@@ -24,9 +24,12 @@ export type { KubeProxyOptions } from "./proxy/config";
 export { createKubeProxy, SUPPORTED_PROXY_MODES } from "./create";
 export { IptablesProxier } from "./iptables/proxier";
 export { NftablesProxier } from "./nftables/proxier";
+export { IpvsProxier } from "./ipvs/proxier";
 
-// IPVS's kernel table (virtual servers, persistence templates), the building block of an IPVS mode.
+// IPVS's kernel table (virtual servers, persistence templates) and the ip sets IPVS mode matches in iptables rules.
 export { IpvsTable, DEFAULT_IPVS_TIMEOUTS } from "./ipvs/ipvs";
+export { IpSets } from "./netfilter/ipset";
+export type { IpSetType } from "./netfilter/ipset";
 export type { VirtualServerSpec, RealServerSpec, IpvsTimeouts, IpvsProto, IpvsConn, IpvsConnState, ScheduleResult } from "./ipvs/ipvs";
 
 // What kube-proxy derives from the API objects.

@@ -1,7 +1,7 @@
 /**
  * The iptables tables at each netfilter hook, in priority order: nat
  * (-100) before filter (0) at OUTPUT, nat alone at PREROUTING and
- * POSTROUTING, filter then nat at INPUT.
+ * POSTROUTING, filter then nat at INPUT (IPVS, when present, between them).
  */
 
 import { runChains, type HookChain, type HookName, type HookResult, type HookRunner } from "../netfilter/hooks";
@@ -26,7 +26,8 @@ const ORDER: Record<HookName, readonly (readonly [TableName, string])[]> = {
 export class IptablesHooks implements HookRunner {
   private readonly chains: Record<HookName, HookChain[]>;
 
-  constructor(tables: IptablesTables) {
+  /** `localIn`: another hook function at LOCAL_IN between filter (0) and nat (100), as IPVS registers (98). */
+  constructor(tables: IptablesTables, localIn?: HookChain) {
     const mk = ([table, chain]: readonly [TableName, string]): HookChain => ({
       name: `${table}/${chain}`,
       nat: table === "nat",
@@ -34,7 +35,7 @@ export class IptablesHooks implements HookRunner {
     });
     this.chains = {
       PREROUTING: ORDER.PREROUTING.map(mk),
-      INPUT: ORDER.INPUT.map(mk),
+      INPUT: localIn ? [mk(["filter", "INPUT"]), localIn, mk(["nat", "INPUT"])] : ORDER.INPUT.map(mk),
       FORWARD: ORDER.FORWARD.map(mk),
       OUTPUT: ORDER.OUTPUT.map(mk),
       POSTROUTING: ORDER.POSTROUTING.map(mk),

@@ -28,7 +28,7 @@ import {
   type IptablesSyncOptions,
 } from "./sync-rules";
 
-interface JumpChain {
+export interface JumpChain {
   readonly table: TableName;
   readonly dst: string;
   readonly src: string;
@@ -55,10 +55,19 @@ const JUMP_CHAINS: readonly JumpChain[] = [
 ];
 
 /** The kubelet's jumps to its anti-martian chain (iptablesKubeletJumpChains). */
-const KUBELET_JUMP_CHAINS: readonly JumpChain[] = [
+export const KUBELET_JUMP_CHAINS: readonly JumpChain[] = [
   { table: "filter", dst: KUBE_FIREWALL, src: "INPUT", comment: "", extra: [] },
   { table: "filter", dst: KUBE_FIREWALL, src: "OUTPUT", comment: "", extra: [] },
 ];
+
+/** EnsureChain + EnsureRule(Prepend) for each jump, as kube-proxy and the kubelet install them. */
+export function ensureJumpChains(tables: IptablesTables, jumps: readonly JumpChain[]): void {
+  for (const j of jumps) {
+    tables.ensureChain(j.table, j.dst);
+    const args = [...j.extra, ...(j.comment ? ["-m", "comment", "--comment", j.comment] : []), "-j", j.dst];
+    tables.ensureRule("prepend", j.table, j.src, args);
+  }
+}
 
 export class IptablesProxier extends BaseProxier {
   readonly mode = "iptables" as const;
@@ -102,11 +111,7 @@ export class IptablesProxier extends BaseProxier {
   }
 
   private ensureJumps(jumps: readonly JumpChain[]): void {
-    for (const j of jumps) {
-      this.tables.ensureChain(j.table, j.dst);
-      const args = [...j.extra, ...(j.comment ? ["-m", "comment", "--comment", j.comment] : []), "-j", j.dst];
-      this.tables.ensureRule("prepend", j.table, j.src, args);
-    }
+    ensureJumpChains(this.tables, jumps);
   }
 
   protected syncRules(snapshot: readonly ServicePortSnapshot[]): Record<string, number> {

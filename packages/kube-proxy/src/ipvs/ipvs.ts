@@ -2,8 +2,8 @@
  * The kernel's IPVS table (net/netfilter/ipvs), the part kube-proxy's IPVS
  * mode programs: virtual servers with a scheduler and an optional persistence
  * timeout, real servers with weights, and the connection table, including
- * persistence templates. This is the building block of an IPVS proxier; the
- * ipsets and iptables rules that mode also needs are not modelled yet.
+ * persistence templates. The IPVS proxier (proxier.ts) programs it and calls
+ * it from the LOCAL_IN hook.
  *
  * Behaviour reproduced on purpose:
  * - `rr` walks the real servers with a weight above zero in turn, per virtual server;
@@ -159,6 +159,28 @@ export class IpvsTable {
 
   private realServer(c: { proto: string; vip: number; vport: number; dip: number; dport: number }): RealServer | undefined {
     return this.services.get(vsKey(c.proto, c.vip, c.vport))?.realServers.find((r) => r.ip === c.dip && r.port === c.dport);
+  }
+
+  /** Deletes weight-0 real servers without connections left (the GracefulTerminationManager's periodic check). */
+  deleteDrainedRealServers(): number {
+    let n = 0;
+    for (const vs of this.services.values()) {
+      const before = vs.realServers.length;
+      vs.realServers = vs.realServers.filter((r) => r.weight > 0 || r.active + r.inactive > 0);
+      n += before - vs.realServers.length;
+      if (vs.last >= vs.realServers.length) vs.last = -1;
+    }
+    return n;
+  }
+
+  /** A virtual server's real servers with their connection counters (`ipvsadm -Ln` columns). */
+  realServers(proto: IpvsProto, ip: number, port: number): readonly (RealServerSpec & { readonly active: number; readonly inactive: number })[] | undefined {
+    return this.services.get(vsKey(proto, ip, port))?.realServers;
+  }
+
+  /** The live connection entry of client cip:cport to vip:vport, if any. */
+  connection(proto: IpvsProto, cip: number, cport: number, vip: number, vport: number): IpvsConn | undefined {
+    return this.live(this.conns.get(connKey(proto, cip, cport, vip, vport)), this.clock.nowNs());
   }
 
   isVirtualServer(proto: IpvsProto, ip: number, port: number): boolean {

@@ -49,7 +49,9 @@ export type Match =
       readonly seconds: number;
       readonly reap: boolean;
     }
-  | { readonly kind: "nfacct"; readonly name: string };
+  | { readonly kind: "nfacct"; readonly name: string }
+  | { readonly kind: "physdev"; readonly isInNeg: boolean }
+  | { readonly kind: "set"; readonly name: string; readonly dirs: readonly ("src" | "dst")[]; readonly neg: boolean };
 
 export type Target =
   | { readonly kind: "ACCEPT" | "DROP" | "RETURN" }
@@ -249,6 +251,34 @@ function matchBuilder(module: string): MatchBuilder {
         },
       };
     }
+    case "physdev": {
+      let isInNeg: boolean | undefined;
+      return {
+        accept: (o, neg) => (o === "--physdev-is-in" ? ((isInNeg = neg), true) : false),
+        build: () => {
+          if (isInNeg === undefined) throw new RuleParseError("physdev: only --physdev-is-in is modelled");
+          return { kind: "physdev", isInNeg };
+        },
+      };
+    }
+    case "set": {
+      let m: { name: string; dirs: ("src" | "dst")[]; neg: boolean } | undefined;
+      return {
+        accept: (o, neg, take) => {
+          if (o !== "--match-set") return false;
+          const name = required(take(), o);
+          const flags = required(take(), o);
+          const dirs = flags.split(",");
+          if (dirs.length > 6 || dirs.some((d) => d !== "src" && d !== "dst")) throw new RuleParseError(`You must specify (the comma separated list of) 'src' or 'dst'.`);
+          m = { name, dirs: dirs as ("src" | "dst")[], neg };
+          return true;
+        },
+        build: () => {
+          if (!m) throw new RuleParseError("You must specify `--match-set' with proper arguments");
+          return { kind: "set", ...m };
+        },
+      };
+    }
     default:
       throw new RuleParseError(`Couldn't load match \`${module}':No such file or directory`);
   }
@@ -415,6 +445,10 @@ function matchSaveText(m: Match): string {
     }
     case "nfacct":
       return `-m nfacct --nfacct-name ${saveString(m.name)}`;
+    case "physdev":
+      return `-m physdev ${m.isInNeg ? "! " : ""}--physdev-is-in`;
+    case "set":
+      return `-m set ${m.neg ? "! " : ""}--match-set ${m.name} ${m.dirs.join(",")}`;
   }
 }
 

@@ -11,6 +11,7 @@
 import type { MonotonicClock, SeededRandom } from "@svclab/sim";
 import { ConntrackTable, type ConntrackEntry, type CtProto, type Tuple } from "./conntrack";
 import type { HookName, HookRunner } from "./hooks";
+import type { IpSets } from "./ipset";
 import type { RecentTables } from "./recent";
 import { CT_DNAT, CT_ESTABLISHED, CT_NEW, CT_SNAT } from "./rule";
 import type { TraceStep, WalkEnv, WalkPacket, WalkVerdict } from "./walk";
@@ -52,6 +53,8 @@ export interface StackConfig {
   readonly hooks: HookRunner;
   /** The `recent` tables the iptables rules use (an empty one for other modes). */
   readonly recent: RecentTables;
+  /** The ip sets the rules match against (IPVS mode). */
+  readonly ipsets?: IpSets;
   readonly conntrack: ConntrackTable;
   readonly random: SeededRandom;
   readonly clock: MonotonicClock;
@@ -65,7 +68,15 @@ export class NetfilterStack {
 
   /** The walk environment for one packet (tracing into `steps` when given). */
   env(nowNs: number, steps: TraceStep[] | undefined): WalkEnv {
-    return { isLocal: this.cfg.isLocal, random: this.cfg.random, recent: this.cfg.recent, nowNs, trace: steps, counter: { rules: 0 } };
+    return {
+      isLocal: this.cfg.isLocal,
+      random: this.cfg.random,
+      recent: this.cfg.recent,
+      ...(this.cfg.ipsets ? { ipsets: this.cfg.ipsets } : {}),
+      nowNs,
+      trace: steps,
+      counter: { rules: 0 },
+    };
   }
 
   process(pkt: StackPacket, wantTrace = true): StackResult {
@@ -100,11 +111,20 @@ export class NetfilterStack {
     let decidedBy = first.dnatRule ?? first.decidedBy;
     if (first.verdict !== "ACCEPT") return stopped(first.verdict, first.decidedBy);
     let masquerade = first.masquerade;
-    for (const hook of this.hookOrder(pkt.origin, this.cfg.isLocal(p.dst))) {
-      const r = run(hook);
+    const order = this.hookOrder(pkt.origin, this.cfg.isLocal(p.dst));
+    const routed = order.length;
+    for (let i = 0; i < order.length; i++) {
+      const hook = order[i] as HookName;
+      const dstBefore = p.dst;
+      const nat = i < routed || (hook === "POSTROUTING" && !order.slice(0, routed).includes("POSTROUTING"));
+      const r = this.cfg.hooks.run(hook, p, env, nat, trace);
       if (r.verdict !== "ACCEPT") return stopped(r.verdict, r.decidedBy);
       masquerade ||= r.masquerade;
-      if (!first.dnatRule) decidedBy ??= r.decidedBy;
+      if (r.dnatRule) decidedBy = r.dnatRule;
+      else if (!first.dnatRule) decidedBy ??= r.decidedBy;
+      // IPVS takes a connection at LOCAL_IN and sends it on to the real server through
+      // LOCAL_OUT and POST_ROUTING (ip_vs_nat_xmit); nat runs there only if it has not yet.
+      if (hook === "INPUT" && p.dst !== dstBefore && !this.cfg.isLocal(p.dst)) order.push("OUTPUT", "POSTROUTING");
     }
     let src = t.src;
     let sport = t.sport;

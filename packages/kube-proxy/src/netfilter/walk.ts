@@ -10,6 +10,7 @@
 
 import type { SeededRandom } from "@svclab/sim";
 import { prefixContains } from "./addr";
+import type { IpSets } from "./ipset";
 import type { RecentTables } from "./recent";
 import type { Match, Rule, Target } from "./rule";
 import type { IptablesTables, TableName } from "./tables";
@@ -30,6 +31,8 @@ export interface WalkEnv {
   readonly isLocal: (addr: number) => boolean;
   readonly random: SeededRandom;
   readonly recent: RecentTables;
+  /** The ip sets `-m set` looks in (IPVS mode); none: every `--match-set` misses. */
+  readonly ipsets?: IpSets;
   readonly nowNs: number;
   /** Collects every rule that matched (and policies) when set. */
   readonly trace: TraceStep[] | undefined;
@@ -91,6 +94,11 @@ function matchOne(m: Match, p: WalkPacket, env: WalkEnv): boolean {
         return hit;
       }
       return env.recent.check(m.name, p.src, m.seconds, m.reap, env.nowNs);
+    case "physdev":
+      // The modelled nodes have no bridge ports: no packet came in through one.
+      return m.isInNeg;
+    case "set":
+      return (env.ipsets?.test(m.name, m.dirs, p) ?? false) !== m.neg;
   }
 }
 

@@ -6,6 +6,7 @@
 import type { MonotonicClock, SeededRandom } from "@svclab/sim";
 import type { ConntrackTimeouts } from "../netfilter/conntrack";
 import type { RecentLimits } from "../netfilter/recent";
+import type { IpvsTimeouts } from "../ipvs/ipvs";
 
 export interface KubeProxyOptions {
   readonly nodeName: string;
@@ -33,6 +34,10 @@ export interface KubeProxyOptions {
   readonly preferSameTrafficDistribution?: boolean;
   readonly conntrackTimeouts?: Partial<ConntrackTimeouts>;
   readonly recentLimits?: Partial<RecentLimits>;
+  /** IPVS mode: `ipvs.tcpTimeout` / `tcpFinTimeout` / `udpTimeout` (ipvsadm --set) and the state timeouts. */
+  readonly ipvsTimeouts?: Partial<IpvsTimeouts>;
+  /** IPVS mode: net.ipv4.vs.expire_quiescent_template, which kube-proxy sets to 1 at start. */
+  readonly expireQuiescentTemplate?: boolean;
   /** Source address MASQUERADE chooses for a packet to `dst` (default: the primary node IP). */
   readonly masqueradeAddress?: (dst: string) => string;
   readonly random: SeededRandom;
