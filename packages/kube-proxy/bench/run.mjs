@@ -18,11 +18,11 @@ if (!existsSync(join(here, "..", "dist", "index.js"))) {
   process.exit(1);
 }
 const require = createRequire(import.meta.url);
-const { IptablesProxier, NftablesProxier } = require("../dist/index.js");
+const { IptablesProxier, NftablesProxier, IpvsProxier } = require("../dist/index.js");
 const { SeededRandom, VirtualClock, formatIPv4 } = require("@svclab/sim");
 
 const SIZES = (process.env.BENCH_SIZES ?? "10,100,1000,10000").split(",").map(Number);
-const MODES = { iptables: IptablesProxier, nftables: NftablesProxier };
+const MODES = { iptables: IptablesProxier, nftables: NftablesProxier, ipvs: IpvsProxier };
 const ROUNDS = 5;
 
 const median = (xs) => {

@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { formatIPv4 } from "@svclab/sim";
 import { IptablesProxier } from "./iptables/proxier";
+import { IpvsProxier } from "./ipvs/proxier";
 import { NftablesProxier } from "./nftables/proxier";
 import type { ServiceProxy } from "./proxy/provider";
 import { fakeOptions, makeService, makeSlice } from "./test-support/fixtures";
 
 // Where the modes differ in cost: iptables scans KUBE-SERVICES rule by rule,
-// nftables dispatches with one verdict-map lookup.
+// nftables dispatches with one verdict-map lookup, IPVS with ip-set and
+// virtual-server hash lookups behind a fixed handful of iptables rules.
 function withServices(p: ServiceProxy, n: number): ServiceProxy {
   for (let i = 0; i < n; i++) {
     p.onServiceAdd(makeService("ns", `s${i}`, { clusterIP: formatIPv4(0xac1e0000 + 10 + i), ports: [{ name: "p80", port: 80, protocol: "TCP" }] }));
@@ -40,6 +42,14 @@ describe("rules evaluated per new connection", () => {
   it("stays flat in nftables mode", () => {
     const small = cost(withServices(new NftablesProxier(fakeOptions()), 10), 10);
     const big = cost(withServices(new NftablesProxier(fakeOptions()), 200), 200);
+    expect(small.backend).toBeDefined();
+    expect(big.backend).toBeDefined();
+    expect(big.rulesEvaluated).toBe(small.rulesEvaluated);
+  });
+
+  it("stays flat in IPVS mode", () => {
+    const small = cost(withServices(new IpvsProxier(fakeOptions()), 10), 10);
+    const big = cost(withServices(new IpvsProxier(fakeOptions()), 200), 200);
     expect(small.backend).toBeDefined();
     expect(big.backend).toBeDefined();
     expect(big.rulesEvaluated).toBe(small.rulesEvaluated);
