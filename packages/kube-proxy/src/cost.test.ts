@@ -39,17 +39,12 @@ describe("rules evaluated per new connection", () => {
     expect(big.rulesEvaluated - small.rulesEvaluated).toBeGreaterThanOrEqual(190);
   });
 
-  it("stays flat in nftables mode", () => {
-    const small = cost(withServices(new NftablesProxier(fakeOptions()), 10), 10);
-    const big = cost(withServices(new NftablesProxier(fakeOptions()), 200), 200);
-    expect(small.backend).toBeDefined();
-    expect(big.backend).toBeDefined();
-    expect(big.rulesEvaluated).toBe(small.rulesEvaluated);
-  });
-
-  it("stays flat in IPVS mode", () => {
-    const small = cost(withServices(new IpvsProxier(fakeOptions()), 10), 10);
-    const big = cost(withServices(new IpvsProxier(fakeOptions()), 200), 200);
+  it.each([
+    ["nftables", NftablesProxier],
+    ["IPVS", IpvsProxier],
+  ] as const)("stays flat in %s mode", (_mode, Mode) => {
+    const small = cost(withServices(new Mode(fakeOptions()), 10), 10);
+    const big = cost(withServices(new Mode(fakeOptions()), 200), 200);
     expect(small.backend).toBeDefined();
     expect(big.backend).toBeDefined();
     expect(big.rulesEvaluated).toBe(small.rulesEvaluated);
