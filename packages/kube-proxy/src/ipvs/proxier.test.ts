@@ -2,7 +2,16 @@ import { describe, expect, it } from "vitest";
 import type { Endpoint } from "kubernetes-types/discovery/v1";
 import type { Service } from "kubernetes-types/core/v1";
 import { IpvsProxier } from "./proxier";
-import { fakeOptions, makeService, makeSlice, TEST_EXTERNAL_CLIENT, TEST_NODE_IP, TEST_NODE_IPS, TEST_NODE_NAME } from "../test-support/fixtures";
+import {
+  fakeOptions,
+  makeService,
+  makeSlice,
+  TEST_EXTERNAL_CLIENT,
+  TEST_EXTERNAL_CLIENT_BLOCKED,
+  TEST_NODE_IP,
+  TEST_NODE_IPS,
+  TEST_NODE_NAME,
+} from "../test-support/fixtures";
 
 // Cases from kubernetes/kubernetes pkg/proxy/ipvs/proxier_test.go, checked on
 // what the fake IPVS / ipset / iptables handles hold after a sync, and then
@@ -150,5 +159,52 @@ describe("IPVS proxier (pkg/proxy/ipvs/proxier_test.go)", () => {
       ["Name: KUBE-NODE-PORT-TCP", "Type: bitmap:port", "Header: range 0-65535 comment", "References: 1", "Number of entries: 1", "Members:", "3001", ""].join("\n"),
     );
     expect(p.iptablesSave("nat")).toContain("-A KUBE-SERVICES ! -s 10.0.0.0/8 -m comment --comment \"Kubernetes service cluster ip + port for masquerade purpose\" -m set --match-set KUBE-CLUSTER-IP dst,dst -j KUBE-MARK-MASQ");
+  });
+
+  it("TestLoadBalancerSourceRanges: KUBE-LOAD-BALANCER-FW sends LB traffic through the source-range firewall", () => {
+    const svc = makeService(
+      "ns1",
+      "svc1",
+      { type: "LoadBalancer", clusterIP: "10.20.30.41", ports: [{ name: "p80", port: 80, protocol: "TCP", nodePort: 3001 }], loadBalancerSourceRanges: ["203.0.113.0/25"] },
+      { loadBalancer: { ingress: [{ ip: "1.2.3.4" }] } },
+    );
+    const p = proxierWith(svc, [ep("10.180.0.1", TEST_NODE_NAME)]);
+    expect(p.ipsets.entries("KUBE-LOAD-BALANCER")).toEqual(["1.2.3.4,tcp:80"]);
+    expect(p.ipsets.entries("KUBE-LOAD-BALANCER-FW")).toEqual(["1.2.3.4,tcp:80"]);
+    expect(p.ipsets.entries("KUBE-LOAD-BALANCER-SOURCE-CIDR")).toEqual(["1.2.3.4,tcp:80,203.0.113.0/25"]);
+    expect(p.kubeIpvs0Addresses()).toEqual(["1.2.3.4", "10.20.30.41"]);
+    const ok = p.connect({ src: TEST_EXTERNAL_CLIENT, srcPort: 40000, dst: "1.2.3.4", dstPort: 80 });
+    expect([ok.verdict, ok.backend, ok.masqueraded]).toEqual(["ACCEPT", "10.180.0.1:80", true]);
+    const blocked = p.connect({ src: TEST_EXTERNAL_CLIENT_BLOCKED, srcPort: 40000, dst: "1.2.3.4", dstPort: 80 });
+    expect([blocked.verdict, blocked.decidedBy?.text]).toEqual(["DROP", "-A KUBE-SOURCE-RANGES-FIREWALL -j DROP"]);
+  });
+
+  it("TestExternalIPs: external IPs get virtual servers and KUBE-EXTERNAL-IP; eTP Local ones KUBE-EXTERNAL-IP-LOCAL", () => {
+    const spec = (etp: "Cluster" | "Local"): Service =>
+      makeService("ns1", "svc1", { type: "NodePort", clusterIP: "10.20.30.41", externalIPs: ["50.60.70.81"], externalTrafficPolicy: etp, ports: [{ name: "p80", port: 80, protocol: "TCP", nodePort: 3001 }] });
+    const cluster = proxierWith(spec("Cluster"), [ep("10.180.0.1", TEST_NODE_NAME), ep("10.180.2.1", "node2")]);
+    expect(cluster.ipsets.entries("KUBE-EXTERNAL-IP")).toEqual(["50.60.70.81,tcp:80"]);
+    expect(vsBlock(cluster, "TCP  50.60.70.81:80")).toHaveLength(3);
+    const d = cluster.connect({ src: TEST_EXTERNAL_CLIENT, srcPort: 40000, dst: "50.60.70.81", dstPort: 80 });
+    expect([d.verdict, d.masqueraded]).toEqual(["ACCEPT", true]);
+    const local = proxierWith(spec("Local"), [ep("10.180.0.1", TEST_NODE_NAME), ep("10.180.2.1", "node2")]);
+    expect(local.ipsets.entries("KUBE-EXTERNAL-IP")).toEqual([]);
+    expect(local.ipsets.entries("KUBE-EXTERNAL-IP-LOCAL")).toEqual(["50.60.70.81,tcp:80"]);
+    expect(vsBlock(local, "TCP  50.60.70.81:80")).toEqual(["TCP  50.60.70.81:80 rr", "-> 10.180.0.1:80 Masq 1 0 0"]);
+    const l = local.connect({ src: TEST_EXTERNAL_CLIENT, srcPort: 40000, dst: "50.60.70.81", dstPort: 80 });
+    expect([l.backend, l.masqueraded]).toEqual(["10.180.0.1:80", false]);
+  });
+
+  it("affinity outlives timeoutSeconds while a connection it placed is in TIME_WAIT (kubernetes#89358)", () => {
+    const p = proxierWith(
+      makeService("ns1", "svc1", { clusterIP: "10.20.30.41", sessionAffinity: "ClientIP", sessionAffinityConfig: { clientIP: { timeoutSeconds: 10 } }, ports: [{ name: "p80", port: 80, protocol: "TCP" }] }),
+      [ep("10.180.0.1", TEST_NODE_NAME), ep("10.180.1.1", "node2")],
+    );
+    const first = p.connect({ src: "10.0.0.2", srcPort: 40000, dst: "10.20.30.41", dstPort: 80 });
+    p.close(first.flow!);
+    p.opts.clock.advance(60); // past timeoutSeconds, inside TIME_WAIT's 120 s
+    p.gc();
+    const again = p.connect({ src: "10.0.0.2", srcPort: 40001, dst: "10.20.30.41", dstPort: 80 });
+    expect([again.backend, again.decidedBy?.text.endsWith("(template)")]).toEqual([first.backend, true]);
   });
 });
