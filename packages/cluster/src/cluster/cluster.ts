@@ -19,7 +19,7 @@ import {
   resolveResource,
 } from "@svclab/manifest";
 import { NodeDataplane, type ReconcileError } from "@svclab/dataplane";
-import { EventLoop, SeededRandom, VirtualClock } from "@svclab/sim";
+import { EventLoop, SeededRandom, VirtualClock, compareInstants, instantAfter } from "@svclab/sim";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { ApiServer, type DeleteOptions, type ListOptions, type WriteResult } from "../api/server";
@@ -108,7 +108,7 @@ export class Cluster {
     this.startMs = Date.parse(opts.startTime ?? DEFAULT_START);
     if (Number.isNaN(this.startMs)) throw new Error(`invalid startTime ${opts.startTime}`);
     const rng = new SeededRandom(opts.seed ?? 1);
-    const wall = () => new Date(this.startMs + Math.floor(this.clock.nowNs() / 1e6));
+    const wall = () => new Date(this.startMs + this.clock.nowMs());
     const api = (this.api = new ApiServer(rng.fork("apiserver"), wall));
     const ipRng = rng.fork("service-ips");
     const ips = new IPAllocator(t.serviceCIDR, (n) => ipRng.intBelow(n));
@@ -188,7 +188,7 @@ export class Cluster {
 
   /** The virtual wall clock (what creationTimestamps show). */
   wallTime(): Date {
-    return new Date(this.startMs + Math.floor(this.clock.nowNs() / 1e6));
+    return new Date(this.startMs + this.clock.nowMs());
   }
 
   /** Lets `seconds` of virtual time pass: pods start, probes run, affinity and conntrack entries age. */
@@ -198,11 +198,11 @@ export class Cluster {
 
   /** Advances time until `predicate` holds; throws after `timeoutSeconds`. */
   waitFor(predicate: () => boolean, opts: WaitOptions = {}): void {
-    const deadline = this.clock.nowNs() + (opts.timeoutSeconds ?? 300) * 1e9;
+    const deadline = instantAfter(this.clock.now(), opts.timeoutSeconds ?? 300);
     this.loop.drain();
     while (!predicate()) {
-      const next = this.loop.nextTimerNs();
-      if (next === undefined || next > deadline) {
+      const next = this.loop.nextTimer();
+      if (next === undefined || compareInstants(next, deadline) > 0) {
         throw new Error(`timed out after ${opts.timeoutSeconds ?? 300} s waiting for the condition`);
       }
       this.loop.runUntil(next);
