@@ -44,7 +44,8 @@ export interface KubeletEnv {
 interface PodState {
   sandbox: PodSandbox | undefined;
   startedAt: string;
-  timers: TimerHandle[];
+  /** Pending timers only: each leaves the set when it fires, so a pod's state stays flat however long it runs. */
+  timers: Set<TimerHandle>;
   stopping: boolean;
   transitions: Map<string, { status: string; time: string }>;
 }
@@ -89,11 +90,11 @@ export class Kubelet {
       return;
     }
     if (state !== undefined) return;
-    state = { sandbox: undefined, startedAt: rfc3339(this.env.wallClock()), timers: [], stopping: false, transitions: new Map() };
+    state = { sandbox: undefined, startedAt: rfc3339(this.env.wallClock()), timers: new Set(), stopping: false, transitions: new Map() };
     this.pods.set(key, state);
     this.writeStatus(key, pod);
     const s = state;
-    s.timers.push(this.env.loop.after(POD_STARTUP_SECONDS, () => this.start(key, s)));
+    this.after(s, POD_STARTUP_SECONDS, () => this.start(key, s));
   }
 
   private start(key: string, state: PodState): void {
@@ -135,10 +136,10 @@ export class Kubelet {
         sandbox.listen(c);
         this.startReadiness(key, state, spec, c);
       } else if (c.state.kind === "image-pull-error") {
-        state.timers.push(this.env.loop.after(PULL_BACKOFF_SECONDS, () => {
+        this.after(state, PULL_BACKOFF_SECONDS, () => {
           c.state = { kind: "image-pull-error", reason: "ImagePullBackOff" };
           this.writeStatus(key);
-        }));
+        });
       } else if (c.state.kind === "crash-loop") {
         this.scheduleRestart(key, state, c, CRASH_BACKOFF_START);
       }
@@ -147,13 +148,22 @@ export class Kubelet {
     this.writeStatus(key);
   }
 
+  /** A timer owned by the pod: cancelled when the pod stops, forgotten when it fires. */
+  private after(state: PodState, seconds: number, run: () => void): void {
+    const handle = this.env.loop.after(seconds, () => {
+      state.timers.delete(handle);
+      run();
+    });
+    state.timers.add(handle);
+  }
+
   private scheduleRestart(key: string, state: PodState, c: ContainerRuntime, delay: number): void {
-    state.timers.push(this.env.loop.after(delay, () => {
+    this.after(state, delay, () => {
       if (c.state.kind !== "crash-loop" || state.stopping) return;
       c.state = { kind: "crash-loop", restarts: c.state.restarts + 1, finishedAt: rfc3339(this.env.wallClock()) };
       this.writeStatus(key);
       this.scheduleRestart(key, state, c, Math.min(delay * 2, CRASH_BACKOFF_MAX));
-    }));
+    });
   }
 
   private startReadiness(key: string, state: PodState, spec: Container, c: ContainerRuntime): void {
@@ -174,9 +184,9 @@ export class Kubelet {
       if (ok && successes >= (probe.successThreshold ?? 1)) c.ready = true;
       if (!ok && failures >= (probe.failureThreshold ?? 3)) c.ready = false;
       if (c.ready !== before) this.writeStatus(key);
-      state.timers.push(this.env.loop.after(period, tick));
+      this.after(state, period, tick);
     };
-    state.timers.push(this.env.loop.after(probe.initialDelaySeconds ?? 0, tick));
+    this.after(state, probe.initialDelaySeconds ?? 0, tick);
   }
 
   /** httpGet succeeds on 200-399, tcpSocket on a listening port; exec probes pass. */
@@ -199,7 +209,7 @@ export class Kubelet {
   private stop(key: string, pod: Pod, state: PodState): void {
     state.stopping = true;
     for (const t of state.timers) t.cancel();
-    state.timers = [];
+    state.timers.clear();
     const sandbox = state.sandbox;
     if (sandbox === undefined) {
       this.finish(key, pod);

@@ -19,6 +19,7 @@ import type { EventLoop } from "@svclab/sim";
 import type { PodSandbox } from "../node/sandbox";
 import { tryParseIPv4 } from "../net/ip";
 import type { TraceHop } from "./trace";
+import { EPHEMERAL_HIGH, EPHEMERAL_LOW, EphemeralPorts } from "./ephemeral-ports";
 
 /** A node as the network sees it. */
 export interface NodeHost {
@@ -74,8 +75,6 @@ const DNS_PORT = 53;
 /** glibc's defaults: timeout:5, attempts:2. */
 const RESOLVER_GIVE_UP_SECONDS = 10;
 const APP_TIME = 0.0005;
-const EPHEMERAL_LOW = 32768;
-const EPHEMERAL_HIGH = 60999;
 const HOST_NETNS_COOKIE = 1;
 const USER_AGENT = "curl/8.5.0";
 const NO_TRACE: readonly TraceHop[] = Object.freeze([]);
@@ -111,6 +110,8 @@ export class Network {
   readonly nodes = new Map<number, NodeHost>();
   readonly nodesByName = new Map<string, NodeHost>();
   private readonly revOut = { address: 0, port: 0 };
+  /** @internal TCP source ports of every client, as each one's kernel picks them. */
+  readonly ports: EphemeralPorts;
 
   constructor(
     private readonly loop: EventLoop,
@@ -119,7 +120,9 @@ export class Network {
     private readonly cloud: CloudLoadBalancer,
     private readonly findPod: (namespace: string, name: string) => PodSandbox | undefined,
     readonly externalHost: number,
-  ) {}
+  ) {
+    this.ports = new EphemeralPorts(rng.fork("ephemeral-ports"), () => loop.now());
+  }
 
   addNode(n: NodeHost): void {
     this.nodes.set(n.ip, n);
@@ -196,13 +199,23 @@ export class Network {
     }
     const dst = resolution.address === undefined ? undefined : tryParseIPv4(resolution.address);
     if (dst === undefined) return fail(6, `curl: (6) Could not resolve host: ${u.host}`);
-    const sport = this.rng.intBetween(EPHEMERAL_LOW, EPHEMERAL_HIGH);
+    const sport = this.ports.connect(client.ip, dst, u.port);
+    if (sport === undefined) {
+      // Every port of ip_local_port_range is connected or in TIME_WAIT to this destination: EADDRNOTAVAIL.
+      const ms = Math.round((this.loop.now() - start) * 1000);
+      return fail(7, `curl: (7) Failed to connect to ${u.host} port ${u.port} after ${ms} ms: Couldn't connect to server`);
+    }
+    // A failed connect() leaves no TIME_WAIT behind (the kernel answered with a reset or gave up).
+    const failConnect = (r: CurlResult): CurlResult => {
+      this.ports.abort(client.ip, sport, dst, u.port);
+      return r;
+    };
     trace?.push({ step: "connect", source: `${client.ipText}:${sport}`, destination: `${formatIPv4(dst)}:${u.port}`, ...(client.node ? { clientNode: client.node.name } : {}) });
 
     const outcome = client.node === undefined ? this.fromOutside(client, sport, dst, u.port, trace) : this.fromInside(client, sport, dst, u.port, trace);
     const refused = () => {
       const ms = Math.round((this.loop.now() - start) * 1000);
-      return fail(7, `curl: (7) Failed to connect to ${u.host} port ${u.port} after ${ms} ms: Couldn't connect to server`);
+      return failConnect(fail(7, `curl: (7) Failed to connect to ${u.host} port ${u.port} after ${ms} ms: Couldn't connect to server`));
     };
     if (outcome.kind === "timeout") {
       const own = opts.connectTimeoutSeconds;
@@ -210,11 +223,11 @@ export class Network {
         // curl's own connect timer fires first (its multi handle checks it a millisecond late).
         this.loop.advance(own + 0.001);
         const ms = Math.round((this.loop.now() - start) * 1000);
-        return fail(28, `curl: (28) Connection timed out after ${ms} milliseconds`);
+        return failConnect(fail(28, `curl: (28) Connection timed out after ${ms} milliseconds`));
       }
       this.loop.advance(KERNEL_CONNECT_TIMEOUT_SECONDS);
       const ms = Math.round((this.loop.now() - start) * 1000);
-      return fail(28, `curl: (28) Failed to connect to ${u.host} port ${u.port} after ${ms} ms: Couldn't connect to server`);
+      return failConnect(fail(28, `curl: (28) Failed to connect to ${u.host} port ${u.port} after ${ms} ms: Couldn't connect to server`));
     }
     if (outcome.kind === "refused") {
       this.loop.advance(RTT_NODES);
@@ -493,6 +506,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     this.sandbox?.closeConnection();
+    this.network.ports.close(this.flow.saddr, this.flow.sport, this.flow.daddr, this.url.port);
     const d = this.delivery;
     if (d.via !== undefined && d.revNat !== 0) d.via.lb.closeConnection(this.flow.saddr, this.flow.sport, this.flow.daddr, this.url.port, PROTO_TCP);
   }
