@@ -18,6 +18,7 @@ import { formatIPv4 } from "../net/ip";
 import type { NodeIpam } from "./ipam";
 import { type ContainerRuntime, PodSandbox } from "./sandbox";
 import { keyOf, WorkQueue } from "../controllers/work-queue";
+import type { NodeLease } from "../controllers/node-lifecycle";
 
 /** Virtual seconds from binding to running containers (sandbox, pull, start). */
 export const POD_STARTUP_SECONDS = 1;
@@ -37,6 +38,8 @@ export interface KubeletEnv {
   readonly dnsServer: string;
   /** Called when a sandbox starts or stops, so the network can route to it. */
   readonly onSandbox: (sandbox: PodSandbox, up: boolean) => void;
+  /** The node's Lease, renewed while the kubelet runs. */
+  readonly lease: NodeLease;
 }
 
 interface PodState {
@@ -63,6 +66,9 @@ function hex(rng: SeededRandom, chars: number): string {
 
 export class Kubelet {
   private readonly pods = new Map<string, PodState>();
+  private readonly queue: WorkQueue;
+  /** False while the node is down (`docker stop`): no container runs, nothing is written. */
+  private running = true;
 
   constructor(
     readonly nodeName: string,
@@ -70,14 +76,40 @@ export class Kubelet {
     private readonly ipam: NodeIpam,
     private readonly env: KubeletEnv,
   ) {
-    const queue = new WorkQueue(env.loop, (key) => {
+    this.queue = new WorkQueue(env.loop, (key) => {
+      if (!this.running) return;
       const pod = this.current(key);
       if (pod === undefined || pod.spec?.nodeName !== this.nodeName) this.teardown(key);
       else this.sync(key, pod);
     });
     env.api.watch<Pod>(KINDS.pod, (e) => {
-      if (e.object.spec?.nodeName === this.nodeName) queue.add(keyOf(e.object));
+      if (e.object.spec?.nodeName === this.nodeName) this.queue.add(keyOf(e.object));
     });
+    env.lease.start(env.loop.now());
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /**
+   * The node goes down: every container dies with it, the Lease is no longer
+   * renewed, and the API objects stay as they were until the node lifecycle
+   * controller notices.
+   */
+  stopNode(): void {
+    if (!this.running) return;
+    this.running = false;
+    this.env.lease.stop(this.env.loop.now());
+    for (const key of [...this.pods.keys()]) this.teardown(key);
+  }
+
+  /** The node is back: the kubelet renews its Lease and syncs every pod bound to it from scratch. */
+  startNode(): void {
+    if (this.running) return;
+    this.running = true;
+    this.env.lease.start(this.env.loop.now());
+    for (const pod of this.env.api.list<Pod>(KINDS.pod)) if (pod.spec?.nodeName === this.nodeName) this.queue.add(keyOf(pod));
   }
 
   private sync(key: string, pod: Pod): void {
@@ -231,6 +263,8 @@ export class Kubelet {
 
   /** Containers are gone: release the sandbox and remove the pod object. */
   private finish(key: string, pod: Pod): void {
+    // A grace-period timer of a node that went down: the restarted kubelet syncs the pod again.
+    if (!this.running) return;
     this.teardown(key);
     const ns = pod.metadata?.namespace ?? "";
     const name = pod.metadata?.name ?? "";

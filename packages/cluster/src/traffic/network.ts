@@ -112,6 +112,10 @@ export class Network {
   private readonly revOut = { address: 0, port: 0 };
   /** @internal TCP source ports of every client, as each one's kernel picks them. */
   readonly ports: EphemeralPorts;
+  /** Nodes that are down (`docker stop`): nothing reaches them. */
+  readonly downNodes = new Set<string>();
+  /** Nodes whose pod network is cut off from the other nodes' (pod traffic across nodes is dropped). */
+  readonly partitionedNodes = new Set<string>();
 
   constructor(
     private readonly loop: EventLoop,
@@ -146,6 +150,7 @@ export class Network {
     if ("node" in spec) {
       const node = this.nodesByName.get(spec.node);
       if (node === undefined) throw new Error(`no node named ${spec.node}`);
+      if (this.downNodes.has(node.name)) throw new Error(`node ${spec.node} is not running`);
       return { ip: node.ip, ipText: node.ipText, node, sandbox: undefined, resolv: undefined, cookie: HOST_NETNS_COOKIE };
     }
     const ip = spec.host === undefined ? this.externalHost : tryParseIPv4(spec.host);
@@ -292,6 +297,7 @@ export class Network {
     const port = r.verdictName === "forward" ? r.backendPort : DNS_PORT;
     if (r.verdictName !== "pass") this.datapathHop(trace, node, r, lt);
     const sandbox = this.sandboxes.get(target);
+    if (sandbox !== undefined && this.cutOff(node.name, sandbox.nodeName)) return undefined;
     return sandbox !== undefined && sandbox.accepting && sandbox.udpPorts.has(port) ? sandbox : undefined;
   }
 
@@ -327,6 +333,7 @@ export class Network {
       return { kind: "deliver", target, seen: dst, seenPort: sport, revNat: 0, via: undefined };
     }
     const sandbox = this.sandboxes.get(dst);
+    if (sandbox !== undefined && c.node !== undefined && this.cutOff(c.node.name, sandbox.nodeName)) return { kind: "timeout" };
     if (sandbox !== undefined) return { kind: "deliver", target: { kind: "pod", sandbox, port }, seen: c.ip, seenPort: sport, revNat: 0, via: undefined };
     const node = this.nodes.get(dst);
     if (node === undefined) return { kind: "timeout" };
@@ -348,6 +355,7 @@ export class Network {
 
   /** A packet arriving at a node's interface from outside: the north-south path. */
   private atNode(node: NodeHost, saddr: number, sport: number, dst: number, port: number, trace: TraceHop[] | null): Outcome {
+    if (this.downNodes.has(node.name)) return { kind: "timeout" };
     const lt = trace === null ? null : new LookupTrace();
     const r = node.dataplane.lb.northSouth(saddr, sport, dst, port, PROTO_TCP, true, lt);
     if (r.verdictName !== "pass" || (lt !== null && lt.accesses.length > 0)) this.datapathHop(trace, node, r, lt);
@@ -363,13 +371,19 @@ export class Network {
   private toBackend(addr: number, port: number, seen: number, seenPort: number, revNat: number, via: NodeDataplane | undefined, from: NodeHost, trace: TraceHop[] | null): Outcome {
     const sandbox = this.sandboxes.get(addr);
     if (sandbox !== undefined) {
+      if (this.cutOff(from.name, sandbox.nodeName)) return { kind: "timeout" };
       if (trace !== null && sandbox.nodeName !== from.name) trace.push({ step: "forward", from: from.name, to: sandbox.nodeName, reason: "backend on another node" });
       return { kind: "deliver", target: { kind: "pod", sandbox, port }, seen, seenPort, revNat, via };
     }
     const node = this.nodes.get(addr);
-    if (node !== undefined) return { kind: "deliver", target: { kind: "host", node, port }, seen, seenPort, revNat, via };
+    if (node !== undefined && !this.downNodes.has(node.name)) return { kind: "deliver", target: { kind: "host", node, port }, seen, seenPort, revNat, via };
     // A stale backend whose pod is gone: nothing answers.
     return { kind: "timeout" };
+  }
+
+  /** Pod traffic between these nodes is dropped by a partition. */
+  private cutOff(a: string, b: string): boolean {
+    return a !== b && (this.partitionedNodes.has(a) || this.partitionedNodes.has(b));
   }
 
   private datapathHop(trace: TraceHop[] | null, node: NodeHost, r: LookupResult, lt: LookupTrace | null): void {
