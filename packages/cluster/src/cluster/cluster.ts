@@ -37,6 +37,7 @@ import { NodeIpam } from "../node/ipam";
 import { Kubelet } from "../node/kubelet";
 import { NodeAgent } from "../node/agent";
 import { NodeLifecycleController } from "../controllers/node-lifecycle";
+import { DeploymentHistoryCleaner } from "../controllers/deployment-cleanup";
 import type { PodSandbox } from "../node/sandbox";
 import { ContainerRuntime, type ProcessResult } from "../node/container-runtime";
 import { containerEnv } from "../node/container-env";
@@ -141,6 +142,7 @@ export class Cluster {
 
     new GarbageCollector(api, this.loop, [KINDS.deployment, KINDS.replicaSet, KINDS.service], [KINDS.replicaSet, KINDS.pod, KINDS.endpointSlice]);
     new DeploymentController(api, this.loop, wall);
+    new DeploymentHistoryCleaner(api, this.loop);
     new ReplicaSetController(api, this.loop);
     new Scheduler(api, this.loop, rng.fork("scheduler"), (pod, node) => api.bindPod(pod.metadata?.namespace ?? "", pod.metadata?.name ?? "", node));
     new EndpointSliceController(api, this.loop);
