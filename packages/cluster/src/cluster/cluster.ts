@@ -203,6 +203,11 @@ export class Cluster {
     return this.loop.now();
   }
 
+  /** Timers waiting on the virtual clock (fired and cancelled ones are released): flat in a steady cluster. */
+  pendingTimers(): number {
+    return this.loop.pendingTimers();
+  }
+
   /** The virtual wall clock (what creationTimestamps show). */
   wallTime(): Date {
     return new Date(this.startMs + this.clock.nowMs());
