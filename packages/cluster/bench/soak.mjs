@@ -133,6 +133,7 @@ function soak(mode) {
     heapAfter10DaysMiB: first,
     heapAtEndMiB: last,
     peakHeapMiB: peak,
+    heapEvery10DaysMiB: samples.map((h) => Math.round(h * 10) / 10),
     wallSeconds: (performance.now() - t0) / 1000,
   };
   const fmt = (x) => x.toFixed(1);
