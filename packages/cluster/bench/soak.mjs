@@ -5,8 +5,10 @@
 // check and conntrack GC timers only); the busy one also takes requests by
 // ClusterIP, DNS name, NodePort and LoadBalancer address every simulated
 // hour, and scales, rolls out and relabels every day. Fails (exit 1) when
-// the heap at the end is more than GROWTH_LIMIT_MIB above the heap after the
-// first 10 days, i.e. when memory grows with virtual time.
+// the heap at the end is more than GROWTH_LIMIT_MIB above the heap at the
+// half-way point: bounded caches (the API server's watch cache keeps the last
+// 1000 events of each resource) fill during the first months, a leak keeps
+// growing with virtual time.
 //
 //   node --expose-gc packages/cluster/bench/soak.mjs [--days N] [--mode idle|busy|both]
 import { createCluster } from "../dist/index.js";
@@ -123,6 +125,7 @@ function soak(mode) {
     }
   }
   const first = samples[0];
+  const half = samples[Math.floor((samples.length - 1) / 2)];
   const last = samples[samples.length - 1];
   const r = {
     mode,
@@ -131,6 +134,7 @@ function soak(mode) {
     failed,
     simulatedDays: c.now() / DAY,
     heapAfter10DaysMiB: first,
+    heapHalfWayMiB: half,
     heapAtEndMiB: last,
     peakHeapMiB: peak,
     heapEvery10DaysMiB: samples.map((h) => Math.round(h * 10) / 10),
@@ -139,16 +143,16 @@ function soak(mode) {
   const fmt = (x) => x.toFixed(1);
   console.log(
     `${mode}: ${steps} steps, ${requests} requests (${failed} failed), ${fmt(r.simulatedDays)} simulated days; ` +
-      `heap ${fmt(first)} MiB after ${SAMPLE_DAYS} days, ${fmt(last)} MiB at the end, peak ${fmt(peak)} MiB; ${fmt(r.wallSeconds)} s wall`,
+      `heap ${fmt(first)} MiB after ${SAMPLE_DAYS} days, ${fmt(half)} MiB half-way, ${fmt(last)} MiB at the end, peak ${fmt(peak)} MiB; ${fmt(r.wallSeconds)} s wall`,
   );
   console.log(`SOAK_RESULT ${JSON.stringify(r)}`);
-  return last - first <= GROWTH_LIMIT_MIB;
+  return last - half <= GROWTH_LIMIT_MIB;
 }
 
 const modes = MODE === "both" ? ["idle", "busy"] : [MODE];
 let ok = true;
 for (const m of modes) ok = soak(m) && ok;
 if (!ok) {
-  console.error(`soak: the heap grew by more than ${GROWTH_LIMIT_MIB} MiB over the run`);
+  console.error(`soak: the heap grew by more than ${GROWTH_LIMIT_MIB} MiB over the second half of the run`);
   process.exit(1);
 }
