@@ -12,6 +12,7 @@ import { createCluster, curl, dig, type Cluster, type Tool, type TopologyOptions
 import { Kubectl, inProcessClient, type FileAccess } from "@svclab/kubectl";
 import { CAPTURE_FILES, transcript, type Sink } from "./transcript";
 import { dockerCommand } from "./docker";
+import { sleepCommand } from "./sleep";
 
 export interface SessionOptions {
   /** Seeds every random choice of the cluster (default 1). */
@@ -70,6 +71,7 @@ export class ShellSession {
         hostTool("curl", curl),
         hostTool("dig", dig),
         dockerCommand(() => this.cluster),
+        sleepCommand((seconds) => this.cluster.advance(seconds)),
         ...t.commands,
       ],
       sleep: async (ms) => this.cluster.advance(ms / 1000),
