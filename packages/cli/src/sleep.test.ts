@@ -24,7 +24,7 @@ describe("sleep (GNU coreutils)", () => {
     ["0x10", 16],
   ])("%s is %d seconds", (arg, seconds) => expect(sleepSeconds(arg)).toBe(seconds));
 
-  it.each(["abc", "-1", "1x", "", "1 s", "1hh"])("refuses %j", (arg) => expect(sleepSeconds(arg)).toBeUndefined());
+  it.each(["abc", "-1", "1x", "", "1 s", "1hh", "1H"])("refuses %j", (arg) => expect(sleepSeconds(arg)).toBeUndefined());
 
   it("sleeps the sum of its operands on the virtual clock, past just-bash's 3600 s cap", async () => {
     const r = await session("sleep 10801\nsleep 1.5m 2h 1d\necho done\n");

@@ -16,11 +16,11 @@ const TRY = "Try 'sleep --help' for more information.\n";
 /** Seconds of one GNU sleep operand, or undefined when it is not one. */
 export function sleepSeconds(arg: string): number | undefined {
   // strtod's forms: decimal with exponent, hexadecimal, infinity.
-  const m = /^([+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[+]?0[xX][0-9a-fA-F]+|[+]?(?:inf|infinity))([smhd]?)$/i.exec(arg);
+  const m = /^([+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[+]?0[xX][0-9a-fA-F]+|[+]?[iI][nN][fF](?:[iI][nN][iI][tT][yY])?)([smhd]?)$/.exec(arg);
   if (m === null) return undefined;
   const text = (m[1] as string).replace(/^\+/, "");
   const n = /^inf/i.test(text) ? Infinity : /^0x/i.test(text) ? parseInt(text.slice(2), 16) : Number(text);
-  return n * (UNITS[(m[2] as string).toLowerCase()] ?? 1);
+  return n * (UNITS[m[2] as string] ?? 1);
 }
 
 export function sleepCommand(advance: (seconds: number) => void): Command {
