@@ -38,7 +38,8 @@ interface Subresource {
   readonly verbs: readonly string[];
 }
 
-function subresourcesOf(kind: KindInfo): Subresource[] {
+/** The subresources a kind serves, as discovery lists them. */
+export function subresourcesOf(kind: KindInfo): Subresource[] {
   const own = { group: kind.group, version: kind.version, kind: kind.kind };
   const subs: Subresource[] = [];
   if (kind.kind !== "Endpoints" && kind.kind !== "EndpointSlice") subs.push({ name: "status", kind: own, verbs: ["get", "patch", "update"] });

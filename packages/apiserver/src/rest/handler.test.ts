@@ -39,6 +39,8 @@ describe("status errors", () => {
     ["apply without fieldManager", { method: "PATCH", path: `${PODS}/web`, headers: { "content-type": "application/apply-patch+yaml" }, body: POD }, 422, { message: 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch' }],
     ["name mismatch on PUT", { method: "PUT", path: `${PODS}/other`, body: POD }, 400, { message: "the name of the object (web) does not match the name on the URL (other)" }],
     ["method on a collection", { method: "DELETE", path: PODS }, 405, { reason: "MethodNotAllowed" }],
+    ["wrong verb on a subresource", { method: "DELETE", path: `${PODS}/web/status` }, 405, { reason: "MethodNotAllowed" }],
+    ["subresource the kind lacks", { method: "PATCH", path: `${PODS}/web/scale`, headers: { "content-type": "application/merge-patch+json" }, body: {} }, 404, { message: "the server could not find the requested resource" }],
   ])("%s", async (_, c, status, want) => {
     const s = await withPod();
     const before = s.api.resourceVersion();

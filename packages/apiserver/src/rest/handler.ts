@@ -35,7 +35,7 @@ import type { RestBody, RestExec, RestHandler, RestRequest, RestResponse, RestSt
 import { parseResourcePath, type ResourceRequest } from "./request-info";
 import { selectionPredicate } from "./selectors";
 import { WatchCache, type WireEvent } from "./watch-cache";
-import { AGGREGATED_DISCOVERY, OpenApiV3, SERVER_VERSION, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from "./discovery";
+import { AGGREGATED_DISCOVERY, OpenApiV3, SERVER_VERSION, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions, subresourcesOf } from "./discovery";
 import { bodyFormat, negotiate, patchType, tooLarge, writeParams, type WriteParams } from "./http-errors";
 import type { NodeConnection } from "./kubelet";
 
@@ -167,7 +167,7 @@ export class RestServer implements RestHandler {
     try {
       const big = tooLarge(req.body);
       if (big !== undefined) throw big;
-      return await this.route(req);
+      return this.route(req);
     } catch (e) {
       if (e instanceof StatusError) return json(e.code, e.status);
       // Decoding a body reports kubectl-side texts; the server answers them as a bad request.
@@ -177,7 +177,7 @@ export class RestServer implements RestHandler {
     }
   }
 
-  private async route(req: RestRequest): Promise<RestResponse> {
+  private route(req: RestRequest): RestResponse {
     const path = req.path.length > 1 && req.path.endsWith("/") ? req.path.slice(0, -1) : req.path;
     const get = req.method === "GET";
     if (path === "/version") return get ? json(200, SERVER_VERSION) : json(405, methodNotAllowedError().status);
@@ -208,7 +208,7 @@ export class RestServer implements RestHandler {
     return json(200, doc);
   }
 
-  private async resource(req: RestRequest, r: ResourceRequest): Promise<RestResponse> {
+  private resource(req: RestRequest, r: ResourceRequest): RestResponse {
     const { kind, name } = r;
     const ns = kind.namespaced ? r.namespace : undefined;
     if (r.subresource !== undefined) {
@@ -419,17 +419,27 @@ export class RestServer implements RestHandler {
 
   // ---- subresources ----
 
-  private async subresource(req: RestRequest, kind: KindInfo, namespace: string, name: string, sub: string): Promise<RestResponse> {
+  private subresource(req: RestRequest, kind: KindInfo, namespace: string, name: string, sub: string): RestResponse {
+    // Only what discovery lists has a route.
+    if (!subresourcesOf(kind).some((s) => s.name === sub)) throw resourceNotFoundError();
     const m = req.method;
-    if (sub === "status" && kind.kind !== "Endpoints" && kind.kind !== "EndpointSlice") return this.status(req, kind, namespace, name);
-    if (sub === "scale" && (kind.kind === "Deployment" || kind.kind === "ReplicaSet")) return this.scale(req, kind, namespace, name);
-    if (kind.kind === "Pod") {
-      if (sub === "binding" && m === "POST") return this.binding(req, namespace, name);
-      if ((sub === "exec" || sub === "attach") && (m === "GET" || m === "POST")) return this.exec(req, namespace, name, sub === "attach");
-      if (sub === "log" && m === "GET") return this.log(req, namespace, name);
+    switch (sub) {
+      case "status":
+        return this.status(req, kind, namespace, name);
+      case "scale":
+        return this.scale(req, kind, namespace, name);
+      case "binding":
+        if (m === "POST") return this.binding(req, namespace, name);
+        break;
+      case "exec":
+      case "attach":
+        if (m === "GET" || m === "POST") return this.exec(req, namespace, name, sub === "attach");
+        break;
+      case "log":
+        if (m === "GET") return this.log(req, namespace, name);
+        break;
     }
-    if (["attach", "binding", "exec", "log", "status", "scale"].includes(sub)) throw methodNotAllowedError();
-    throw resourceNotFoundError();
+    throw methodNotAllowedError();
   }
 
   private status(req: RestRequest, kind: KindInfo, namespace: string, name: string): RestBody {
