@@ -1,7 +1,7 @@
 /**
  * A shell session against a fresh simulated cluster: just-bash (heredocs,
- * pipes, loops, `$(...)`, grep, sort, uniq...) with kubectl, curl and dig
- * as commands and `sleep` on the cluster's virtual clock. Top-level curl
+ * pipes, loops, `$(...)`, grep, sort, uniq...) with kubectl, curl, dig and
+ * `docker stop|start` of the kind nodes as commands and `sleep` on the cluster's virtual clock. Top-level curl
  * and dig run on the user's machine (the topology's external host). Files
  * live in memory over a copy-on-write view of a real directory, so scripts
  * can read manifests next to them without writing anywhere.
@@ -11,6 +11,8 @@ import { Bash, OverlayFs, decodeBytesToUtf8, defineCommand, type Command, type I
 import { createCluster, curl, dig, type Cluster, type Tool, type TopologyOptions } from "@svclab/cluster";
 import { Kubectl, inProcessClient, type FileAccess } from "@svclab/kubectl";
 import { CAPTURE_FILES, transcript, type Sink } from "./transcript";
+import { dockerCommand } from "./docker";
+import { sleepCommand } from "./sleep";
 
 export interface SessionOptions {
   /** Seeds every random choice of the cluster (default 1). */
@@ -68,6 +70,8 @@ export class ShellSession {
         defineCommand("kubectl", async (args, ctx) => kubectl.run(args, { files: fileAccess(ctx.fs, ctx.cwd), stdin: decodeBytesToUtf8(ctx.stdin) })),
         hostTool("curl", curl),
         hostTool("dig", dig),
+        dockerCommand(() => this.cluster),
+        sleepCommand((seconds) => this.cluster.advance(seconds)),
         ...t.commands,
       ],
       sleep: async (ms) => this.cluster.advance(ms / 1000),

@@ -3,6 +3,8 @@ import fc from "fast-check";
 import { VirtualClock } from "./clock";
 import { EventLoop } from "./event-loop";
 
+const YEAR = 365 * 86_400;
+
 describe("EventLoop", () => {
   it("fires timers in time order with the clock at their due time", () => {
     fc.assert(
@@ -33,5 +35,54 @@ describe("EventLoop", () => {
     loop.after(2, () => (queued = 1));
     loop.advance(5);
     expect(log).toEqual(["work@2"]);
+  });
+
+  it("releases a timer when it fires or is cancelled: only live ones stay pending", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ delay: fc.integer({ min: 0, max: 100 }), cancel: fc.boolean() }), { maxLength: 60 }),
+        fc.integer({ min: 0, max: 120 }),
+        (timers, until) => {
+          const loop = new EventLoop(new VirtualClock());
+          const fired: number[] = [];
+          const handles = timers.map((t, i) => loop.after(t.delay, () => fired.push(i)));
+          timers.forEach((t, i) => t.cancel && handles[i]?.cancel());
+          loop.advance(until);
+          const live = timers.map((t, i) => ({ ...t, i })).filter((t) => !t.cancel);
+          expect(fired.sort((a, b) => a - b)).toEqual(live.filter((t) => t.delay <= until).map((t) => t.i));
+          expect(loop.pendingTimers()).toBe(live.filter((t) => t.delay > until).length);
+          for (const h of handles) h.cancel(); // cancelling a fired or cancelled timer is harmless
+          expect(loop.pendingTimers()).toBe(0);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it("runs past 2^53 ns: timers days and years out fire at their second", () => {
+    const loop = new EventLoop(new VirtualClock());
+    const fired: number[] = [];
+    loop.after(3000 * 3600, () => fired.push(loop.clock.nowSeconds())); // 125 days
+    loop.after(300 * YEAR, () => fired.push(loop.clock.nowSeconds()));
+    loop.advance(400 * YEAR);
+    expect(fired).toEqual([3000 * 3600, 300 * YEAR]);
+    expect(loop.clock.nowSeconds()).toBe(400 * YEAR);
+    let ticks = 0;
+    const tick = () => {
+      ticks++;
+      if (ticks < 1000) loop.after(0.001, tick);
+    };
+    loop.after(0.001, tick);
+    loop.advance(1);
+    expect(ticks).toBe(1000);
+    expect(loop.clock.now()).toEqual({ sec: 400 * YEAR + 1, nsec: 0 });
+  });
+
+  it("refuses a non-finite or negative advance without moving", () => {
+    const loop = new EventLoop(new VirtualClock(5));
+    expect(() => loop.advance(Number.NaN)).toThrow(RangeError);
+    expect(() => loop.advance(-1)).toThrow(RangeError);
+    expect(() => loop.advance(Infinity)).toThrow(RangeError);
+    expect(loop.now()).toBe(5);
   });
 });

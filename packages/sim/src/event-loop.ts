@@ -4,13 +4,19 @@
  * the clock set to its due time; controller work queued by watch events
  * runs to quiescence between timers, as if reconciling took no time.
  */
-import type { VirtualClock } from "./clock";
+import { type Instant, type VirtualClock, compareInstants, instantAfter } from "./clock";
 
+/**
+ * A pending timer. It leaves the heap the moment it fires or is cancelled and
+ * drops its callback then, so a handle kept by its owner pins nothing.
+ */
 interface Timer {
-  readonly at: number;
+  readonly sec: number;
+  readonly nsec: number;
   readonly seq: number;
-  readonly run: () => void;
-  cancelled: boolean;
+  run: () => void;
+  /** Position in the heap; -1 once fired or cancelled. */
+  index: number;
 }
 
 export interface TimerHandle {
@@ -20,7 +26,7 @@ export interface TimerHandle {
 /** Work that drains a controller queue; returns true when it did something. */
 export type Worker = () => boolean;
 
-const NS = 1e9;
+const RELEASED = (): void => {};
 /** A safety net against controllers that keep re-queuing each other. */
 const MAX_ROUNDS = 10_000;
 
@@ -33,7 +39,7 @@ export class EventLoop {
 
   /** Seconds since the cluster started (fractional). */
   now(): number {
-    return this.clock.nowNs() / NS;
+    return this.clock.nowFractional();
   }
 
   addWorker(w: Worker): void {
@@ -42,9 +48,15 @@ export class EventLoop {
 
   /** Runs `run` after `seconds` of virtual time. */
   after(seconds: number, run: () => void): TimerHandle {
-    const t: Timer = { at: this.clock.nowNs() + Math.round(seconds * NS), seq: this.seq++, run, cancelled: false };
+    const at = instantAfter(this.clock.now(), seconds);
+    const t: Timer = { sec: at.sec, nsec: at.nsec, seq: this.seq++, run, index: -1 };
     this.push(t);
-    return { cancel: () => void (t.cancelled = true) };
+    return { cancel: () => this.remove(t) };
+  }
+
+  /** Timers waiting to fire (cancelled and fired ones are gone). */
+  pendingTimers(): number {
+    return this.heap.length;
   }
 
   /** Runs controllers until none has work left. */
@@ -59,62 +71,90 @@ export class EventLoop {
 
   /** Advances virtual time by `seconds`, firing due timers in order. */
   advance(seconds: number): void {
-    if (!(seconds >= 0)) throw new RangeError(`cannot advance the clock by ${seconds} seconds`);
-    this.runUntil(this.clock.nowNs() + Math.round(seconds * NS));
+    if (!(seconds >= 0) || !Number.isFinite(seconds)) throw new RangeError(`cannot advance the clock by ${seconds} seconds`);
+    this.runUntil(instantAfter(this.clock.now(), seconds));
   }
 
-  /** Fires timers up to `deadlineNs`, then leaves the clock at that time. */
-  runUntil(deadlineNs: number): void {
+  /** Fires timers up to `deadline`, then leaves the clock at that time. */
+  runUntil(deadline: Instant): void {
     this.drain();
     for (;;) {
       const t = this.heap[0];
-      if (t === undefined || t.at > deadlineNs) break;
-      this.pop();
-      if (t.cancelled) continue;
-      if (t.at > this.clock.nowNs()) this.clock.setNs(t.at);
-      t.run();
+      if (t === undefined || t.sec > deadline.sec || (t.sec === deadline.sec && t.nsec > deadline.nsec)) break;
+      const run = t.run;
+      this.remove(t);
+      this.moveClockTo(t);
+      run();
       this.drain();
     }
-    if (deadlineNs > this.clock.nowNs()) this.clock.setNs(deadlineNs);
+    this.moveClockTo(deadline);
   }
 
-  /** Due time of the next live timer, in ns, if any. */
-  nextTimerNs(): number | undefined {
-    while (this.heap[0]?.cancelled) this.pop();
-    return this.heap[0]?.at;
+  private moveClockTo(t: Instant): void {
+    if (compareInstants(t, this.clock.now()) > 0) this.clock.setInstant(t);
+  }
+
+  /** Due time of the next timer, if any. */
+  nextTimer(): Instant | undefined {
+    const t = this.heap[0];
+    return t === undefined ? undefined : { sec: t.sec, nsec: t.nsec };
   }
 
   private push(t: Timer): void {
+    t.index = this.heap.length;
+    this.heap.push(t);
+    this.siftUp(t.index);
+  }
+
+  /** Takes `t` out of the heap (a no-op once it has fired or been cancelled). */
+  private remove(t: Timer): void {
+    const i = t.index;
+    if (i < 0) return;
+    t.index = -1;
+    t.run = RELEASED;
     const h = this.heap;
-    h.push(t);
-    let i = h.length - 1;
+    const last = h.pop() as Timer;
+    if (i === h.length) return;
+    h[i] = last;
+    last.index = i;
+    this.siftDown(i);
+    this.siftUp(last.index);
+  }
+
+  private siftUp(i: number): void {
+    const h = this.heap;
+    const t = h[i] as Timer;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!before(t, h[p] as Timer)) break;
-      h[i] = h[p] as Timer;
+      const parent = h[p] as Timer;
+      if (!before(t, parent)) break;
+      h[i] = parent;
+      parent.index = i;
       i = p;
     }
     h[i] = t;
+    t.index = i;
   }
 
-  private pop(): void {
+  private siftDown(i: number): void {
     const h = this.heap;
-    const last = h.pop() as Timer;
-    if (h.length === 0) return;
-    let i = 0;
+    const t = h[i] as Timer;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= h.length) break;
       const r = l + 1;
       const c = r < h.length && before(h[r] as Timer, h[l] as Timer) ? r : l;
-      if (!before(h[c] as Timer, last)) break;
-      h[i] = h[c] as Timer;
+      const child = h[c] as Timer;
+      if (!before(child, t)) break;
+      h[i] = child;
+      child.index = i;
       i = c;
     }
-    h[i] = last;
+    h[i] = t;
+    t.index = i;
   }
 }
 
 function before(a: Timer, b: Timer): boolean {
-  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  return a.sec < b.sec || (a.sec === b.sec && (a.nsec < b.nsec || (a.nsec === b.nsec && a.seq < b.seq)));
 }

@@ -3,8 +3,8 @@
  * the virtual clock through the event loop, every random choice draws from a
  * seeded stream, and addresses travel as host-order u32 numbers.
  */
-export { VirtualClock } from "./clock";
-export type { MonotonicClock } from "./clock";
+export { VirtualClock, instantAfter, compareInstants } from "./clock";
+export type { MonotonicClock, Instant } from "./clock";
 export { EventLoop } from "./event-loop";
 export type { TimerHandle, Worker } from "./event-loop";
 export { SeededRandom } from "./random";

@@ -5,7 +5,7 @@
  * the package's entry point; every method keeps the cluster consistent
  * (controllers run to quiescence after each call).
  */
-import type { Pod, Service } from "kubernetes-types/core/v1";
+import type { Node, Pod, Service } from "kubernetes-types/core/v1";
 import type { Deployment } from "kubernetes-types/apps/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import {
@@ -19,7 +19,7 @@ import {
   resolveResource,
 } from "@svclab/manifest";
 import { NodeDataplane, type ReconcileError } from "@svclab/dataplane";
-import { EventLoop, SeededRandom, VirtualClock } from "@svclab/sim";
+import { EventLoop, SeededRandom, VirtualClock, compareInstants, instantAfter } from "@svclab/sim";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { ApiServer, RestServer, KINDS, SERVED_KINDS, IPAllocator, PortAllocator, ServiceRegistry, podHooks, type DeleteOptions, type ListOptions, type WriteResult, type StoredObject, type WatchHandler, type NodeConnection, type RestHandler } from "@svclab/apiserver";
@@ -36,6 +36,8 @@ import { ClusterDns, type DnsQuery, type Resolution } from "../dns/coredns";
 import { NodeIpam } from "../node/ipam";
 import { Kubelet } from "../node/kubelet";
 import { NodeAgent } from "../node/agent";
+import { NodeLifecycleController } from "../controllers/node-lifecycle";
+import { DeploymentHistoryCleaner } from "../controllers/deployment-cleanup";
 import type { PodSandbox } from "../node/sandbox";
 import { ContainerRuntime, type ProcessResult } from "../node/container-runtime";
 import { containerEnv } from "../node/container-env";
@@ -91,6 +93,8 @@ export interface ExecTarget {
 }
 
 const DEFAULT_START = "2024-01-01T00:00:00Z";
+/** How long a restarted cilium-agent takes to sync again, unless told otherwise. */
+const AGENT_RESTART_SECONDS = 5;
 /** LoadBalancer addresses the simulated cloud can hand out. */
 const LB_POOL_SIZE = 64;
 
@@ -105,6 +109,7 @@ export class Cluster {
   /** Wall-clock time at virtual time 0; moves back when `advancePinned` re-bases the clock. */
   private startMs: number;
   private readonly agents = new Map<string, NodeAgent>();
+  private readonly kubelets = new Map<string, Kubelet>();
   private readonly sandboxesByPod = new Map<string, PodSandbox>();
   private readonly runtime = new ContainerRuntime(this);
   private readonly rest: RestServer;
@@ -115,7 +120,7 @@ export class Cluster {
     this.startMs = Date.parse(opts.startTime ?? DEFAULT_START);
     if (Number.isNaN(this.startMs)) throw new Error(`invalid startTime ${opts.startTime}`);
     const rng = new SeededRandom(opts.seed ?? 1);
-    const wall = () => new Date(this.startMs + Math.floor(this.clock.nowNs() / 1e6));
+    const wall = () => new Date(this.startMs + this.clock.nowMs());
     const api = (this.api = new ApiServer(rng.fork("apiserver"), wall));
     // Before anything is written, so the watch cache's history starts with the cluster.
     this.rest = new RestServer(api, { now: wall, kubelet: this.kubeletConnection(), timers: this.loop });
@@ -141,12 +146,14 @@ export class Cluster {
 
     new GarbageCollector(api, this.loop, [KINDS.deployment, KINDS.replicaSet, KINDS.service], [KINDS.replicaSet, KINDS.pod, KINDS.endpointSlice]);
     new DeploymentController(api, this.loop, wall);
+    new DeploymentHistoryCleaner(api, this.loop);
     new ReplicaSetController(api, this.loop);
     new Scheduler(api, this.loop, rng.fork("scheduler"), (pod, node) => api.bindPod(pod.metadata?.namespace ?? "", pod.metadata?.name ?? "", node));
     new EndpointSliceController(api, this.loop);
     new EndpointSliceMirroringController(api, this.loop);
     new NamespaceController(api, this.loop);
 
+    const nodeLifecycle = new NodeLifecycleController(api, this.loop, wall);
     const dnsServer = kubeDnsIP(t);
     for (const n of t.nodes) {
       const ipText = formatIPv4(n.internalIP);
@@ -164,7 +171,7 @@ export class Cluster {
       const agent = new NodeAgent(n.name, dataplane, api, this.loop, wall, n.role === "control-plane");
       this.agents.set(n.name, agent);
       this.network.addNode({ name: n.name, ip: n.internalIP, ipText, dataplane, listener: (port) => agent.listener(port) });
-      new Kubelet(n.name, n.internalIP, new NodeIpam(n.podCIDR), {
+      const kubelet = new Kubelet(n.name, n.internalIP, new NodeIpam(n.podCIDR), {
         api,
         loop: this.loop,
         rng: rng.fork(`kubelet/${n.name}`),
@@ -176,7 +183,9 @@ export class Cluster {
           else if (this.sandboxesByPod.get(s.key) === s) this.sandboxesByPod.delete(s.key);
           this.network.setSandbox(s, up);
         },
+        lease: nodeLifecycle.lease(n.name),
       });
+      this.kubelets.set(n.name, kubelet);
     }
     // Socket LB translates a pod's connect() to any node's address on a NodePort (sock4_wildcard_lookup).
     for (const n of t.nodes) {
@@ -195,9 +204,14 @@ export class Cluster {
     return this.loop.now();
   }
 
+  /** Timers waiting on the virtual clock (fired and cancelled ones are released): flat in a steady cluster. */
+  pendingTimers(): number {
+    return this.loop.pendingTimers();
+  }
+
   /** The virtual wall clock (what creationTimestamps show). */
   wallTime(): Date {
-    return new Date(this.startMs + Math.floor(this.clock.nowNs() / 1e6));
+    return new Date(this.startMs + this.clock.nowMs());
   }
 
   /** Lets `seconds` of virtual time pass: pods start, probes run, affinity and conntrack entries age. */
@@ -236,11 +250,11 @@ export class Cluster {
     return {
       now: () => this.wallTime(),
       waitUntil: async (done, timeoutSeconds) => {
-        const deadline = this.clock.nowNs() + timeoutSeconds * 1e9;
+        const deadline = instantAfter(this.clock.now(), timeoutSeconds);
         this.loop.drain();
         while (!(await done())) {
-          const next = this.loop.nextTimerNs();
-          if (next === undefined || next > deadline) return done();
+          const next = this.loop.nextTimer();
+          if (next === undefined || compareInstants(next, deadline) > 0) return done();
           this.loop.runUntil(next);
         }
         return true;
@@ -250,11 +264,11 @@ export class Cluster {
 
   /** Advances time until `predicate` holds; throws after `timeoutSeconds`. */
   waitFor(predicate: () => boolean, opts: WaitOptions = {}): void {
-    const deadline = this.clock.nowNs() + (opts.timeoutSeconds ?? 300) * 1e9;
+    const deadline = instantAfter(this.clock.now(), opts.timeoutSeconds ?? 300);
     this.loop.drain();
     while (!predicate()) {
-      const next = this.loop.nextTimerNs();
-      if (next === undefined || next > deadline) {
+      const next = this.loop.nextTimer();
+      if (next === undefined || compareInstants(next, deadline) > 0) {
         throw new Error(`timed out after ${opts.timeoutSeconds ?? 300} s waiting for the condition`);
       }
       this.loop.runUntil(next);
@@ -272,7 +286,15 @@ export class Cluster {
   }
 
   private isSettled(): boolean {
+    // A node that came back is Ready again at the node lifecycle controller's next look.
+    for (const n of this.topology.nodes) {
+      if (this.network.downNodes.has(n.name)) continue;
+      const node = this.api.tryGet<Node>(KINDS.node, "", n.name);
+      if (node?.status?.conditions?.find((c) => c.type === "Ready")?.status !== "True") return false;
+    }
     for (const pod of this.api.list<Pod>(KINDS.pod)) {
+      // A pod on a node that is down stays as the API last saw it, as for real.
+      if (this.network.downNodes.has(pod.spec?.nodeName ?? "")) continue;
       if (pod.metadata?.deletionTimestamp !== undefined) return false;
       if (isPodReady(pod) || pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") continue;
       const stuck = (pod.status?.containerStatuses ?? []).some((c) => ["ImagePullBackOff", "CrashLoopBackOff"].includes(c.state?.waiting?.reason ?? ""));
@@ -293,7 +315,7 @@ export class Cluster {
       const name = svc.metadata?.name ?? "";
       const healthy = new Set(this.cloud.healthyNodes(ns, name));
       for (const [node, agent] of this.agents) {
-        if (!this.topology.nodes.some((n) => n.name === node && n.role === "worker")) continue;
+        if (!this.topology.nodes.some((n) => n.name === node && n.role === "worker") || this.network.downNodes.has(node)) continue;
         if ((agent.localReadyEndpoints(ns, name) > 0) !== healthy.has(node)) return false;
       }
     }
@@ -468,6 +490,72 @@ export class Cluster {
     return this.runtime.exec(ref, argv, stdin);
   }
 
+  // ---- faults ----
+
+  /**
+   * A node goes down, as `docker stop kind-worker2` does to a kind node: its
+   * containers die, its kubelet stops renewing the node Lease, its Cilium agent
+   * stops, and nothing reaches its addresses. The API objects stay as they are
+   * until the node lifecycle controller notices (Ready Unknown after the 40 s
+   * node-monitor-grace-period, then the unreachable taints, pods not Ready and
+   * evicted after their 300 s toleration). Advance time to see it happen.
+   */
+  stopNode(name: string): void {
+    const { kubelet, agent } = this.nodeParts(name);
+    this.network.downNodes.add(name);
+    kubelet.stopNode();
+    agent.stop();
+    this.loop.drain();
+  }
+
+  /** The node is back (`docker start kind-worker2`): agent and kubelet start, pods bound to it start again. */
+  startNode(name: string): void {
+    const { kubelet, agent } = this.nodeParts(name);
+    this.network.downNodes.delete(name);
+    agent.start();
+    kubelet.startNode();
+    this.loop.drain();
+  }
+
+  /** Whether a node is running (not stopped with stopNode). */
+  nodeRunning(name: string): boolean {
+    return this.nodeParts(name).kubelet.isRunning;
+  }
+
+  /**
+   * The node's Cilium agent restarts: for `downSeconds` it applies no
+   * Kubernetes change while the datapath keeps forwarding with the pinned
+   * maps; then it syncs again and removes what was deleted meanwhile.
+   */
+  restartAgent(name: string, opts: { downSeconds?: number } = {}): void {
+    const { agent } = this.nodeParts(name);
+    agent.stop();
+    const down = opts.downSeconds ?? AGENT_RESTART_SECONDS;
+    this.loop.after(down, () => {
+      if (!this.network.downNodes.has(name)) agent.start();
+    });
+    this.loop.drain();
+  }
+
+  /** Cuts a node's pod network off from the other nodes' (its pods are unreachable from elsewhere, and reach nothing elsewhere). */
+  partitionNode(name: string): void {
+    this.nodeParts(name);
+    this.network.partitionedNodes.add(name);
+  }
+
+  /** Ends a partition made with partitionNode. */
+  healPartition(name: string): void {
+    this.nodeParts(name);
+    this.network.partitionedNodes.delete(name);
+  }
+
+  private nodeParts(name: string): { kubelet: Kubelet; agent: NodeAgent } {
+    const kubelet = this.kubelets.get(name);
+    const agent = this.agents.get(name);
+    if (kubelet === undefined || agent === undefined) throw new Error(`no node named ${name}`);
+    return { kubelet, agent };
+  }
+
   /**
    * The API server's REST handler, as clients reach it (kubectl's
    * in-process transport, `svclab serve`'s HTTP front). The controllers
@@ -534,6 +622,7 @@ export class Cluster {
   }
 
   private probeNode(node: string, port: number, path: string): boolean {
+    if (this.network.downNodes.has(node)) return false;
     const listener = this.agents.get(node)?.listener(port);
     if (listener === undefined) return false;
     const n = this.topology.nodes.find((x) => x.name === node);

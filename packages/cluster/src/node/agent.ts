@@ -31,6 +31,11 @@ export class NodeAgent {
   private dirty = false;
   /** Objects the writer refused since the last reconcile (bad address, frontend owned by another service). */
   private rejected: ReconcileError[] = [];
+  /** False while the agent is down: the datapath keeps forwarding with the maps as they are (pinned in bpffs). */
+  private running = true;
+  /** What the reflector was last given, so a restarted agent can drop what went away while it was down. */
+  private readonly reflectedServices = new Map<string, Service>();
+  private readonly reflectedSlices = new Map<string, EndpointSlice>();
 
   constructor(
     readonly nodeName: string,
@@ -43,19 +48,47 @@ export class NodeAgent {
   ) {
     for (const svc of api.list<Service>(KINDS.service)) this.onService(svc, false);
     for (const slice of api.list<EndpointSlice>(KINDS.endpointSlice)) this.onSlice(slice, false);
-    api.watch<Service>(KINDS.service, (e) => this.onService(e.type === "DELETED" ? e.old ?? e.object : e.object, e.type === "DELETED"));
-    api.watch<EndpointSlice>(KINDS.endpointSlice, (e) => this.onSlice(e.object, e.type === "DELETED"));
+    api.watch<Service>(KINDS.service, (e) => this.running && this.onService(e.type === "DELETED" ? e.old ?? e.object : e.object, e.type === "DELETED"));
+    api.watch<EndpointSlice>(KINDS.endpointSlice, (e) => this.running && this.onSlice(e.object, e.type === "DELETED"));
     loop.addWorker(() => this.reconcile());
     const gc = () => {
-      dataplane.maps.conntrack.gc(loop.clock.nowSeconds());
+      if (this.running) dataplane.maps.conntrack.gc(loop.clock.nowSeconds());
       loop.after(CT_GC_INTERVAL_SECONDS, gc);
     };
     loop.after(CT_GC_INTERVAL_SECONDS, gc);
   }
 
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** The agent stops (its pod restarts, or the node is down); the BPF maps stay as they are. */
+  stop(): void {
+    this.running = false;
+  }
+
+  /**
+   * The agent is back: as Cilium restores its service and backend state from
+   * the pinned maps and then syncs with Kubernetes, it re-reads every Service
+   * and EndpointSlice and removes what was deleted while it was down; entries
+   * of live flows (conntrack, affinity) are kept.
+   */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const services = new Set(this.api.list<Service>(KINDS.service).map((s) => `${s.metadata?.namespace}/${s.metadata?.name}`));
+    const slices = new Set(this.api.list<EndpointSlice>(KINDS.endpointSlice).map((s) => `${s.metadata?.namespace}/${s.metadata?.name}`));
+    for (const [key, slice] of this.reflectedSlices) if (!slices.has(key)) this.onSlice(slice, true);
+    for (const [key, svc] of this.reflectedServices) if (!services.has(key)) this.onService(svc, true);
+    for (const svc of this.api.list<Service>(KINDS.service)) this.onService(svc, false);
+    for (const slice of this.api.list<EndpointSlice>(KINDS.endpointSlice)) this.onSlice(slice, false);
+  }
+
   private onService(svc: Service, deleted: boolean): void {
     const key = `${svc.metadata?.namespace}/${svc.metadata?.name}`;
     for (const [port, k] of this.healthPorts) if (k === key) this.healthPorts.delete(port);
+    if (deleted) this.reflectedServices.delete(key);
+    else this.reflectedServices.set(key, svc);
     if (deleted) {
       this.reflect(key, () => this.dataplane.reflector.deleteService(svc.metadata?.namespace ?? "", svc.metadata?.name ?? ""));
       return;
@@ -69,6 +102,9 @@ export class NodeAgent {
     const service = slice.metadata?.labels?.[SERVICE_NAME_LABEL];
     if (!service) return;
     const key = `${slice.metadata?.namespace}/${service}`;
+    const sliceKey = `${slice.metadata?.namespace}/${slice.metadata?.name}`;
+    if (deleted) this.reflectedSlices.delete(sliceKey);
+    else this.reflectedSlices.set(sliceKey, slice);
     if (deleted) this.reflect(key, () => this.dataplane.reflector.deleteEndpointSlice(slice));
     else this.reflect(key, () => this.dataplane.reflector.upsertEndpointSlice(slice));
   }
@@ -99,6 +135,8 @@ export class NodeAgent {
       // Go's TLS server answers a plain-HTTP request this way.
       return { name: "kube-apiserver", handler: () => response(400, {}, "Client sent an HTTP request to an HTTPS server.\n") };
     }
+    // The health servers live in the agent: down with it.
+    if (!this.running) return undefined;
     if (port === PROXY_HEALTHZ_PORT) {
       return {
         name: "proxy healthz",

@@ -18,6 +18,7 @@ import { formatIPv4 } from "../net/ip";
 import type { NodeIpam } from "./ipam";
 import { type ContainerRuntime, PodSandbox } from "./sandbox";
 import { keyOf, WorkQueue } from "../controllers/work-queue";
+import type { NodeLease } from "../controllers/node-lifecycle";
 
 /** Virtual seconds from binding to running containers (sandbox, pull, start). */
 export const POD_STARTUP_SECONDS = 1;
@@ -37,12 +38,15 @@ export interface KubeletEnv {
   readonly dnsServer: string;
   /** Called when a sandbox starts or stops, so the network can route to it. */
   readonly onSandbox: (sandbox: PodSandbox, up: boolean) => void;
+  /** The node's Lease, renewed while the kubelet runs. */
+  readonly lease: NodeLease;
 }
 
 interface PodState {
   sandbox: PodSandbox | undefined;
   startedAt: string;
-  timers: TimerHandle[];
+  /** Pending timers only: each leaves the set when it fires, so a pod's state stays flat however long it runs. */
+  timers: Set<TimerHandle>;
   stopping: boolean;
   transitions: Map<string, { status: string; time: string }>;
 }
@@ -62,6 +66,9 @@ function hex(rng: SeededRandom, chars: number): string {
 
 export class Kubelet {
   private readonly pods = new Map<string, PodState>();
+  private readonly queue: WorkQueue;
+  /** False while the node is down (`docker stop`): no container runs, nothing is written. */
+  private running = true;
 
   constructor(
     readonly nodeName: string,
@@ -69,14 +76,40 @@ export class Kubelet {
     private readonly ipam: NodeIpam,
     private readonly env: KubeletEnv,
   ) {
-    const queue = new WorkQueue(env.loop, (key) => {
+    this.queue = new WorkQueue(env.loop, (key) => {
+      if (!this.running) return;
       const pod = this.current(key);
       if (pod === undefined || pod.spec?.nodeName !== this.nodeName) this.teardown(key);
       else this.sync(key, pod);
     });
     env.api.watch<Pod>(KINDS.pod, (e) => {
-      if (e.object.spec?.nodeName === this.nodeName) queue.add(keyOf(e.object));
+      if (e.object.spec?.nodeName === this.nodeName) this.queue.add(keyOf(e.object));
     });
+    env.lease.start(env.loop.now());
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /**
+   * The node goes down: every container dies with it, the Lease is no longer
+   * renewed, and the API objects stay as they were until the node lifecycle
+   * controller notices.
+   */
+  stopNode(): void {
+    if (!this.running) return;
+    this.running = false;
+    this.env.lease.stop(this.env.loop.now());
+    for (const key of [...this.pods.keys()]) this.teardown(key);
+  }
+
+  /** The node is back: the kubelet renews its Lease and syncs every pod bound to it from scratch. */
+  startNode(): void {
+    if (this.running) return;
+    this.running = true;
+    this.env.lease.start(this.env.loop.now());
+    for (const pod of this.env.api.list<Pod>(KINDS.pod)) if (pod.spec?.nodeName === this.nodeName) this.queue.add(keyOf(pod));
   }
 
   private sync(key: string, pod: Pod): void {
@@ -87,11 +120,11 @@ export class Kubelet {
       return;
     }
     if (state !== undefined) return;
-    state = { sandbox: undefined, startedAt: rfc3339(this.env.wallClock()), timers: [], stopping: false, transitions: new Map() };
+    state = { sandbox: undefined, startedAt: rfc3339(this.env.wallClock()), timers: new Set(), stopping: false, transitions: new Map() };
     this.pods.set(key, state);
     this.writeStatus(key, pod);
     const s = state;
-    s.timers.push(this.env.loop.after(POD_STARTUP_SECONDS, () => this.start(key, s)));
+    this.after(s, POD_STARTUP_SECONDS, () => this.start(key, s));
   }
 
   private start(key: string, state: PodState): void {
@@ -133,10 +166,10 @@ export class Kubelet {
         sandbox.listen(c);
         this.startReadiness(key, state, spec, c);
       } else if (c.state.kind === "image-pull-error") {
-        state.timers.push(this.env.loop.after(PULL_BACKOFF_SECONDS, () => {
+        this.after(state, PULL_BACKOFF_SECONDS, () => {
           c.state = { kind: "image-pull-error", reason: "ImagePullBackOff" };
           this.writeStatus(key);
-        }));
+        });
       } else if (c.state.kind === "crash-loop") {
         this.scheduleRestart(key, state, c, CRASH_BACKOFF_START);
       }
@@ -145,13 +178,22 @@ export class Kubelet {
     this.writeStatus(key);
   }
 
+  /** A timer owned by the pod: cancelled when the pod stops, forgotten when it fires. */
+  private after(state: PodState, seconds: number, run: () => void): void {
+    const handle = this.env.loop.after(seconds, () => {
+      state.timers.delete(handle);
+      run();
+    });
+    state.timers.add(handle);
+  }
+
   private scheduleRestart(key: string, state: PodState, c: ContainerRuntime, delay: number): void {
-    state.timers.push(this.env.loop.after(delay, () => {
+    this.after(state, delay, () => {
       if (c.state.kind !== "crash-loop" || state.stopping) return;
       c.state = { kind: "crash-loop", restarts: c.state.restarts + 1, finishedAt: rfc3339(this.env.wallClock()) };
       this.writeStatus(key);
       this.scheduleRestart(key, state, c, Math.min(delay * 2, CRASH_BACKOFF_MAX));
-    }));
+    });
   }
 
   private startReadiness(key: string, state: PodState, spec: Container, c: ContainerRuntime): void {
@@ -172,9 +214,9 @@ export class Kubelet {
       if (ok && successes >= (probe.successThreshold ?? 1)) c.ready = true;
       if (!ok && failures >= (probe.failureThreshold ?? 3)) c.ready = false;
       if (c.ready !== before) this.writeStatus(key);
-      state.timers.push(this.env.loop.after(period, tick));
+      this.after(state, period, tick);
     };
-    state.timers.push(this.env.loop.after(probe.initialDelaySeconds ?? 0, tick));
+    this.after(state, probe.initialDelaySeconds ?? 0, tick);
   }
 
   /** httpGet succeeds on 200-399, tcpSocket on a listening port; exec probes pass. */
@@ -197,7 +239,7 @@ export class Kubelet {
   private stop(key: string, pod: Pod, state: PodState): void {
     state.stopping = true;
     for (const t of state.timers) t.cancel();
-    state.timers = [];
+    state.timers.clear();
     const sandbox = state.sandbox;
     if (sandbox === undefined) {
       this.finish(key, pod);
@@ -221,6 +263,8 @@ export class Kubelet {
 
   /** Containers are gone: release the sandbox and remove the pod object. */
   private finish(key: string, pod: Pod): void {
+    // A grace-period timer of a node that went down: the restarted kubelet syncs the pod again.
+    if (!this.running) return;
     this.teardown(key);
     const ns = pod.metadata?.namespace ?? "";
     const name = pod.metadata?.name ?? "";

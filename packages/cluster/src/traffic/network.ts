@@ -19,6 +19,7 @@ import type { EventLoop } from "@svclab/sim";
 import type { PodSandbox } from "../node/sandbox";
 import { tryParseIPv4 } from "../net/ip";
 import type { TraceHop } from "./trace";
+import { EPHEMERAL_HIGH, EPHEMERAL_LOW, EphemeralPorts } from "./ephemeral-ports";
 
 /** A node as the network sees it. */
 export interface NodeHost {
@@ -74,8 +75,6 @@ const DNS_PORT = 53;
 /** glibc's defaults: timeout:5, attempts:2. */
 const RESOLVER_GIVE_UP_SECONDS = 10;
 const APP_TIME = 0.0005;
-const EPHEMERAL_LOW = 32768;
-const EPHEMERAL_HIGH = 60999;
 const HOST_NETNS_COOKIE = 1;
 const USER_AGENT = "curl/8.5.0";
 const NO_TRACE: readonly TraceHop[] = Object.freeze([]);
@@ -111,6 +110,12 @@ export class Network {
   readonly nodes = new Map<number, NodeHost>();
   readonly nodesByName = new Map<string, NodeHost>();
   private readonly revOut = { address: 0, port: 0 };
+  /** @internal TCP source ports of every client, as each one's kernel picks them. */
+  readonly ports: EphemeralPorts;
+  /** Nodes that are down (`docker stop`): nothing reaches them. */
+  readonly downNodes = new Set<string>();
+  /** Nodes whose pod network is cut off from the other nodes' (pod traffic across nodes is dropped). */
+  readonly partitionedNodes = new Set<string>();
 
   constructor(
     private readonly loop: EventLoop,
@@ -119,7 +124,9 @@ export class Network {
     private readonly cloud: CloudLoadBalancer,
     private readonly findPod: (namespace: string, name: string) => PodSandbox | undefined,
     readonly externalHost: number,
-  ) {}
+  ) {
+    this.ports = new EphemeralPorts(rng.fork("ephemeral-ports"), () => loop.now());
+  }
 
   addNode(n: NodeHost): void {
     this.nodes.set(n.ip, n);
@@ -143,6 +150,7 @@ export class Network {
     if ("node" in spec) {
       const node = this.nodesByName.get(spec.node);
       if (node === undefined) throw new Error(`no node named ${spec.node}`);
+      if (this.downNodes.has(node.name)) throw new Error(`node ${spec.node} is not running`);
       return { ip: node.ip, ipText: node.ipText, node, sandbox: undefined, resolv: undefined, cookie: HOST_NETNS_COOKIE };
     }
     const ip = spec.host === undefined ? this.externalHost : tryParseIPv4(spec.host);
@@ -196,13 +204,23 @@ export class Network {
     }
     const dst = resolution.address === undefined ? undefined : tryParseIPv4(resolution.address);
     if (dst === undefined) return fail(6, `curl: (6) Could not resolve host: ${u.host}`);
-    const sport = this.rng.intBetween(EPHEMERAL_LOW, EPHEMERAL_HIGH);
+    const sport = this.ports.connect(client.ip, dst, u.port);
+    if (sport === undefined) {
+      // Every port of ip_local_port_range is connected or in TIME_WAIT to this destination: EADDRNOTAVAIL.
+      const ms = Math.round((this.loop.now() - start) * 1000);
+      return fail(7, `curl: (7) Failed to connect to ${u.host} port ${u.port} after ${ms} ms: Couldn't connect to server`);
+    }
+    // A failed connect() leaves no TIME_WAIT behind (the kernel answered with a reset or gave up).
+    const failConnect = (r: CurlResult): CurlResult => {
+      this.ports.abort(client.ip, sport, dst, u.port);
+      return r;
+    };
     trace?.push({ step: "connect", source: `${client.ipText}:${sport}`, destination: `${formatIPv4(dst)}:${u.port}`, ...(client.node ? { clientNode: client.node.name } : {}) });
 
     const outcome = client.node === undefined ? this.fromOutside(client, sport, dst, u.port, trace) : this.fromInside(client, sport, dst, u.port, trace);
     const refused = () => {
       const ms = Math.round((this.loop.now() - start) * 1000);
-      return fail(7, `curl: (7) Failed to connect to ${u.host} port ${u.port} after ${ms} ms: Couldn't connect to server`);
+      return failConnect(fail(7, `curl: (7) Failed to connect to ${u.host} port ${u.port} after ${ms} ms: Couldn't connect to server`));
     };
     if (outcome.kind === "timeout") {
       const own = opts.connectTimeoutSeconds;
@@ -210,11 +228,11 @@ export class Network {
         // curl's own connect timer fires first (its multi handle checks it a millisecond late).
         this.loop.advance(own + 0.001);
         const ms = Math.round((this.loop.now() - start) * 1000);
-        return fail(28, `curl: (28) Connection timed out after ${ms} milliseconds`);
+        return failConnect(fail(28, `curl: (28) Connection timed out after ${ms} milliseconds`));
       }
       this.loop.advance(KERNEL_CONNECT_TIMEOUT_SECONDS);
       const ms = Math.round((this.loop.now() - start) * 1000);
-      return fail(28, `curl: (28) Failed to connect to ${u.host} port ${u.port} after ${ms} ms: Couldn't connect to server`);
+      return failConnect(fail(28, `curl: (28) Failed to connect to ${u.host} port ${u.port} after ${ms} ms: Couldn't connect to server`));
     }
     if (outcome.kind === "refused") {
       this.loop.advance(RTT_NODES);
@@ -279,6 +297,7 @@ export class Network {
     const port = r.verdictName === "forward" ? r.backendPort : DNS_PORT;
     if (r.verdictName !== "pass") this.datapathHop(trace, node, r, lt);
     const sandbox = this.sandboxes.get(target);
+    if (sandbox !== undefined && this.cutOff(node.name, sandbox.nodeName)) return undefined;
     return sandbox !== undefined && sandbox.accepting && sandbox.udpPorts.has(port) ? sandbox : undefined;
   }
 
@@ -314,6 +333,7 @@ export class Network {
       return { kind: "deliver", target, seen: dst, seenPort: sport, revNat: 0, via: undefined };
     }
     const sandbox = this.sandboxes.get(dst);
+    if (sandbox !== undefined && c.node !== undefined && this.cutOff(c.node.name, sandbox.nodeName)) return { kind: "timeout" };
     if (sandbox !== undefined) return { kind: "deliver", target: { kind: "pod", sandbox, port }, seen: c.ip, seenPort: sport, revNat: 0, via: undefined };
     const node = this.nodes.get(dst);
     if (node === undefined) return { kind: "timeout" };
@@ -335,6 +355,7 @@ export class Network {
 
   /** A packet arriving at a node's interface from outside: the north-south path. */
   private atNode(node: NodeHost, saddr: number, sport: number, dst: number, port: number, trace: TraceHop[] | null): Outcome {
+    if (this.downNodes.has(node.name)) return { kind: "timeout" };
     const lt = trace === null ? null : new LookupTrace();
     const r = node.dataplane.lb.northSouth(saddr, sport, dst, port, PROTO_TCP, true, lt);
     if (r.verdictName !== "pass" || (lt !== null && lt.accesses.length > 0)) this.datapathHop(trace, node, r, lt);
@@ -350,13 +371,19 @@ export class Network {
   private toBackend(addr: number, port: number, seen: number, seenPort: number, revNat: number, via: NodeDataplane | undefined, from: NodeHost, trace: TraceHop[] | null): Outcome {
     const sandbox = this.sandboxes.get(addr);
     if (sandbox !== undefined) {
+      if (this.cutOff(from.name, sandbox.nodeName)) return { kind: "timeout" };
       if (trace !== null && sandbox.nodeName !== from.name) trace.push({ step: "forward", from: from.name, to: sandbox.nodeName, reason: "backend on another node" });
       return { kind: "deliver", target: { kind: "pod", sandbox, port }, seen, seenPort, revNat, via };
     }
     const node = this.nodes.get(addr);
-    if (node !== undefined) return { kind: "deliver", target: { kind: "host", node, port }, seen, seenPort, revNat, via };
+    if (node !== undefined && !this.downNodes.has(node.name)) return { kind: "deliver", target: { kind: "host", node, port }, seen, seenPort, revNat, via };
     // A stale backend whose pod is gone: nothing answers.
     return { kind: "timeout" };
+  }
+
+  /** Pod traffic between these nodes is dropped by a partition. */
+  private cutOff(a: string, b: string): boolean {
+    return a !== b && (this.partitionedNodes.has(a) || this.partitionedNodes.has(b));
   }
 
   private datapathHop(trace: TraceHop[] | null, node: NodeHost, r: LookupResult, lt: LookupTrace | null): void {
@@ -493,6 +520,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     this.sandbox?.closeConnection();
+    this.network.ports.close(this.flow.saddr, this.flow.sport, this.flow.daddr, this.url.port);
     const d = this.delivery;
     if (d.via !== undefined && d.revNat !== 0) d.via.lb.closeConnection(this.flow.saddr, this.flow.sport, this.flow.daddr, this.url.port, PROTO_TCP);
   }
