@@ -97,5 +97,5 @@ describe("cluster state for a seed", () => {
     { n: 100, workers: 20, expected: ["6ff51720e2a31588", "3bf0e793d832240b", "392e2975074c2763"] },
   ])("N=$n on $workers workers matches the digests recorded before the indexes", ({ n, workers, expected }) => {
     expect(scenario(n, workers)).toEqual(expected);
-  });
+  }, 60_000);
 });
