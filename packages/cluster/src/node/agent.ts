@@ -18,7 +18,7 @@ import { PROXY_HEALTHZ_PORT } from "../controllers/cloud-load-balancer";
 import { SERVICE_NAME_LABEL } from "../controllers/endpointslice";
 import { healthCheckResponse } from "./health-check";
 import { APISERVER_PORT } from "../cluster/bootstrap";
-import type { EventLoop } from "@svclab/sim";
+import type { EventLoop, WakeWorker } from "@svclab/sim";
 
 /** How often the agent sweeps expired conntrack entries (Cilium adapts it; this is a middle value). */
 export const CT_GC_INTERVAL_SECONDS = 300;
@@ -29,8 +29,8 @@ export class NodeAgent {
   /** Errors the last reconcile reported (a full map, a rejected frontend). */
   lastErrors: ReconcileError[] = [];
 
-  /** Changes seen since the last reconcile: the reflector takes them all, the reconciler runs once. */
-  private dirty = false;
+  /** Wakes the reconciler: the reflector takes every change of a burst, the reconciler runs once. */
+  private readonly wake: WakeWorker;
   /** Objects the writer refused since the last reconcile (bad address, frontend owned by another service). */
   private rejected: ReconcileError[] = [];
 
@@ -43,11 +43,11 @@ export class NodeAgent {
     /** The control-plane node also runs kube-apiserver on 6443. */
     private readonly apiserver: boolean,
   ) {
+    this.wake = loop.addWorker(() => this.reconcile());
     for (const svc of api.list<Service>(KINDS.service)) this.onService(svc, false);
     for (const slice of api.list<EndpointSlice>(KINDS.endpointSlice)) this.onSlice(slice, false);
     api.watch<Service>(KINDS.service, (e) => this.onService(e.type === "DELETED" ? e.old ?? e.object : e.object, e.type === "DELETED"));
     api.watch<EndpointSlice>(KINDS.endpointSlice, (e) => this.onSlice(e.object, e.type === "DELETED"));
-    loop.addWorker(() => this.reconcile());
     const gc = () => {
       dataplane.maps.conntrack.gc(loop.clock.nowSeconds());
       loop.after(CT_GC_INTERVAL_SECONDS, gc);
@@ -77,7 +77,7 @@ export class NodeAgent {
 
   /** Hands a change to Cilium's reflector; a refusal is reported, never thrown into the API write. */
   private reflect(service: string, change: () => void): void {
-    this.dirty = true;
+    this.wake();
     try {
       change();
     } catch (err) {
@@ -86,13 +86,10 @@ export class NodeAgent {
   }
 
   /** Programs the maps once per burst of changes (a worker of the event loop). */
-  private reconcile(): boolean {
-    if (!this.dirty) return false;
-    this.dirty = false;
+  private reconcile(): void {
     const r: ReconcileResult = this.dataplane.reconcile();
     this.lastErrors = [...this.rejected, ...r.errors];
     this.rejected = [];
-    return false;
   }
 
   /** A host socket on `port`, if the node serves one. */
