@@ -31,12 +31,13 @@ import { podHooks } from "../registry/pod-registry";
 import { DeploymentController } from "../controllers/deployment";
 import { ReplicaSetController } from "../controllers/replicaset";
 import { Scheduler } from "../controllers/scheduler";
-import { EndpointSliceController, SERVICE_NAME_LABEL } from "../controllers/endpointslice";
+import { EndpointSliceController } from "../controllers/endpointslice";
 import { GarbageCollector } from "../controllers/garbage-collector";
+import { SharedInformers } from "../controllers/informer";
 import { EndpointSliceMirroringController } from "../controllers/endpointslice-mirroring";
 import { NamespaceController, namespaceHooks } from "../controllers/namespace";
 import { CloudLoadBalancerController } from "../controllers/cloud-load-balancer";
-import { isPodReady } from "../controllers/endpoints-model";
+import { isPodReady, SERVICE_NAME_LABEL } from "../controllers/endpoints-model";
 import { ClusterDns, type DnsQuery, type Resolution } from "../dns/coredns";
 import { NodeIpam } from "../node/ipam";
 import { Kubelet } from "../node/kubelet";
@@ -117,6 +118,9 @@ export class Cluster {
     api.setHooks(KINDS.service, new ServiceRegistry(KINDS.service, ips, ports));
     api.setHooks(KINDS.pod, podHooks);
     api.setHooks(KINDS.namespace, namespaceHooks);
+    // The controllers' caches subscribe before any other watcher, so every handler reads the store's state.
+    const informers = new SharedInformers(api);
+    for (const kind of [KINDS.pod, KINDS.node, KINDS.replicaSet, KINDS.service, KINDS.endpointSlice]) informers.for(kind);
 
     this.dns = new ClusterDns(t.clusterDomain, (ns, name) => this.serviceRecord(ns, name));
     api.watch(KINDS.service, () => this.dns.invalidate());
@@ -130,12 +134,12 @@ export class Cluster {
     this.cloud = new CloudLoadBalancerController(api, this.loop, rng.fork("cloud-lb"), lbPool, (node, port, path) => this.probeNode(node, port, path));
     this.network = new Network(this.loop, this.dns, rng.fork("network"), this.cloud, (ns, name) => this.sandboxesByPod.get(`${ns}/${name}`), t.externalHost);
 
-    new GarbageCollector(api, this.loop, [KINDS.deployment, KINDS.replicaSet, KINDS.service], [KINDS.replicaSet, KINDS.pod, KINDS.endpointSlice]);
-    new DeploymentController(api, this.loop, wall);
-    new ReplicaSetController(api, this.loop);
-    new Scheduler(api, this.loop, rng.fork("scheduler"), (pod, node) => api.bindPod(pod.metadata?.namespace ?? "", pod.metadata?.name ?? "", node));
-    new EndpointSliceController(api, this.loop);
-    new EndpointSliceMirroringController(api, this.loop);
+    new GarbageCollector(api, informers, this.loop, [KINDS.deployment, KINDS.replicaSet, KINDS.service], [KINDS.replicaSet, KINDS.pod, KINDS.endpointSlice]);
+    new DeploymentController(api, informers, this.loop, wall);
+    new ReplicaSetController(api, informers, this.loop);
+    new Scheduler(api, informers, this.loop, rng.fork("scheduler"), (pod, node) => api.bindPod(pod.metadata?.namespace ?? "", pod.metadata?.name ?? "", node));
+    new EndpointSliceController(api, informers, this.loop);
+    new EndpointSliceMirroringController(api, informers, this.loop);
     new NamespaceController(api, this.loop);
 
     const dnsServer = kubeDnsIP(t);
@@ -227,11 +231,15 @@ export class Cluster {
       const unschedulable = pod.status?.conditions?.some((c) => c.type === "PodScheduled" && c.reason === "Unschedulable");
       if (!stuck && !unschedulable && !this.probesHadTheirChance(pod)) return false;
     }
+    // Whether a namespace has a pod that is not Ready, asked once per namespace.
+    const stuckNamespaces = new Map<string, boolean>();
     for (const d of this.api.list<Deployment>(KINDS.deployment)) {
       const want = d.spec?.replicas ?? 1;
       if ((d.status?.observedGeneration ?? 0) < (d.metadata?.generation ?? 1)) return false;
       if ((d.status?.updatedReplicas ?? 0) !== want || (d.status?.replicas ?? 0) !== want) {
-        const stuck = this.api.list<Pod>(KINDS.pod, d.metadata?.namespace).some((p) => !isPodReady(p));
+        const ns = d.metadata?.namespace ?? "";
+        let stuck = stuckNamespaces.get(ns);
+        if (stuck === undefined) stuckNamespaces.set(ns, (stuck = this.api.list<Pod>(KINDS.pod, ns).some((p) => !isPodReady(p))));
         if (!stuck) return false;
       }
     }

@@ -39,6 +39,6 @@ export function splitKey(key: string): [namespace: string, name: string] {
 }
 
 /** The controller owner reference's uid, if any. */
-export function controllerUid(obj: { metadata?: { ownerReferences?: { controller?: boolean; uid: string }[] } }): string | undefined {
+export function controllerUid(obj: { readonly metadata?: { readonly ownerReferences?: readonly { readonly controller?: boolean; readonly uid: string }[] } }): string | undefined {
   return obj.metadata?.ownerReferences?.find((r) => r.controller === true)?.uid;
 }

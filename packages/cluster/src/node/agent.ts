@@ -15,7 +15,7 @@ import { rfc3339 } from "../api/metadata";
 import { response } from "../apps/http";
 import type { HttpHandler } from "../apps/images";
 import { PROXY_HEALTHZ_PORT } from "../controllers/cloud-load-balancer";
-import { SERVICE_NAME_LABEL } from "../controllers/endpointslice";
+import { SERVICE_NAME_LABEL } from "../controllers/endpoints-model";
 import { healthCheckResponse } from "./health-check";
 import { APISERVER_PORT } from "../cluster/bootstrap";
 import type { EventLoop, WakeWorker } from "@svclab/sim";
