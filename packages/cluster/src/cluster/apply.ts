@@ -7,8 +7,7 @@
  * validation. The answer is kubectl's `created` / `configured` / `unchanged`.
  */
 import { type KubeObject, type ManifestDocument, createThreeWayMergePatch, decodeManifest, kindInfoOf, lookupKind, resourceRef } from "@svclab/manifest";
-import type { ApiServer } from "../api/server";
-import { canonicalJson } from "../api/names";
+import { canonicalJson, type ApiServer } from "@svclab/apiserver";
 
 export const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 

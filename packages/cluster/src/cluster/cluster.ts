@@ -22,12 +22,7 @@ import { NodeDataplane, type ReconcileError } from "@svclab/dataplane";
 import { EventLoop, SeededRandom, VirtualClock } from "@svclab/sim";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { ApiServer, type DeleteOptions, type ListOptions, type WriteResult } from "../api/server";
-import { KINDS, SERVED_KINDS } from "../api/kinds";
-import type { StoredObject, WatchHandler } from "../store/storage";
-import { IPAllocator, PortAllocator } from "../registry/allocators";
-import { ServiceRegistry } from "../registry/service-registry";
-import { podHooks } from "../registry/pod-registry";
+import { ApiServer, KINDS, SERVED_KINDS, IPAllocator, PortAllocator, ServiceRegistry, podHooks, type DeleteOptions, type ListOptions, type WriteResult, type StoredObject, type WatchHandler } from "@svclab/apiserver";
 import { DeploymentController } from "../controllers/deployment";
 import { ReplicaSetController } from "../controllers/replicaset";
 import { Scheduler } from "../controllers/scheduler";
@@ -43,6 +38,8 @@ import { NodeIpam } from "../node/ipam";
 import { Kubelet } from "../node/kubelet";
 import { NodeAgent } from "../node/agent";
 import type { PodSandbox } from "../node/sandbox";
+import { ContainerRuntime, type ProcessResult } from "../node/container-runtime";
+import { containerEnv } from "../node/container-env";
 import { Connection, Network, type ClientSpec, type CurlResult, type RequestOptions } from "../traffic/network";
 import { formatIPv4 } from "../net/ip";
 import { resolveTopology, topologyFromConfig, type Topology, type TopologyOptions } from "../topology";
@@ -87,6 +84,13 @@ export interface ClusterNode {
 
 export type ResourceArg = string | KindInfo;
 
+/** A container of a pod, where `exec` runs a process. */
+export interface ExecTarget {
+  readonly namespace: string;
+  readonly pod: string;
+  readonly container: string;
+}
+
 const DEFAULT_START = "2024-01-01T00:00:00Z";
 /** LoadBalancer addresses the simulated cloud can hand out. */
 const LB_POOL_SIZE = 64;
@@ -102,6 +106,7 @@ export class Cluster {
   private readonly startMs: number;
   private readonly agents = new Map<string, NodeAgent>();
   private readonly sandboxesByPod = new Map<string, PodSandbox>();
+  private readonly runtime = new ContainerRuntime(this);
 
   constructor(opts: ClusterOptions = {}) {
     this.topology = resolveTopology(opts);
@@ -406,6 +411,22 @@ export class Cluster {
     const s = this.sandboxesByPod.get(`${from.namespace ?? "default"}/${from.pod}`);
     if (s === undefined) throw new Error(`pod ${from.namespace ?? "default"}/${from.pod} is not running`);
     return this.dns.resolve(name, s.resolvConf);
+  }
+
+  /**
+   * The kubelet's exec (what `kubectl exec` reaches through the API
+   * server): a process in a container of a pod, with the environment the
+   * kubelet gives it (Service variables of the namespace). Containers keep
+   * their files between execs.
+   */
+  async exec(target: ExecTarget, argv: readonly string[], stdin = ""): Promise<ProcessResult> {
+    const pod = this.api.get<Pod>(KINDS.pod, target.namespace, target.pod);
+    const spec = pod.spec?.containers.find((c) => c.name === target.container);
+    if (spec === undefined) throw new Error(`container ${target.container} not found in pod ${target.pod}`);
+    const services = [...this.api.list<Service>(KINDS.service, target.namespace)];
+    if (target.namespace !== "default") services.push(...this.api.list<Service>(KINDS.service, "default").filter((s) => s.metadata?.name === "kubernetes"));
+    const ref = { ...target, uid: pod.metadata?.uid ?? "", image: spec.image ?? "", env: containerEnv(pod, spec, services) };
+    return this.runtime.exec(ref, argv, stdin);
   }
 
   // ---- nodes ----

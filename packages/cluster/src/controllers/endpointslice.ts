@@ -8,8 +8,7 @@
  */
 import type { Endpoints, EndpointAddress, EndpointSubset, Node, Pod, Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
-import type { ApiServer } from "../api/server";
-import { KINDS } from "../api/kinds";
+import { KINDS, type ApiServer } from "@svclab/apiserver";
 import type { EventLoop } from "@svclab/sim";
 import { desiredEndpointGroups, MANAGED_BY_LABEL, SERVICE_NAME_LABEL, type EndpointGroup } from "./endpoints-model";
 import {

@@ -5,7 +5,7 @@
  * dependent kind, as the collector's dependency graph holds them.
  */
 import type { KindInfo, KubeObject } from "@svclab/manifest";
-import type { ApiServer } from "../api/server";
+import type { ApiServer } from "@svclab/apiserver";
 import type { EventLoop } from "@svclab/sim";
 import { BY_OWNER, byOwner } from "./indexes";
 import type { Informer, SharedInformers } from "./informer";

@@ -11,8 +11,7 @@
  * listed and filtered.
  */
 import type { KindInfo } from "@svclab/manifest";
-import type { ApiServer } from "../api/server";
-import type { StoredObject, WatchEvent } from "../store/storage";
+import type { ApiServer, StoredObject, WatchEvent } from "@svclab/apiserver";
 
 /** What the cache reads of an object: its namespace and name. */
 export interface Cached {
