@@ -13,11 +13,9 @@ import type { EventLoop } from "@svclab/sim";
 import { desiredEndpointGroups, MANAGED_BY_LABEL, SERVICE_NAME_LABEL, type EndpointGroup } from "./endpoints-model";
 import {
   BY_LABEL,
-  BY_NAMESPACE,
   BY_SELECTOR,
   BY_SERVICE,
   byLabel,
-  byNamespace,
   bySelector,
   byService,
   selectedPods,
@@ -56,7 +54,6 @@ export class EndpointSliceController {
     this.services.addIndex(BY_SELECTOR, bySelector);
     this.pods = informers.for<Pod>(KINDS.pod);
     this.pods.addIndex(BY_LABEL, byLabel);
-    this.pods.addIndex(BY_NAMESPACE, byNamespace);
     this.nodes = informers.for<Node>(KINDS.node);
     this.slices = informers.for<EndpointSlice>(KINDS.endpointSlice);
     this.slices.addIndex(BY_SERVICE, byService);

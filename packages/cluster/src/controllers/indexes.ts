@@ -17,7 +17,6 @@ import { controllerUid } from "./work-queue";
 
 export const BY_CONTROLLER = "controller";
 export const BY_OWNER = "owner";
-export const BY_NAMESPACE = "namespace";
 export const BY_LABEL = "label";
 export const BY_SELECTOR = "selector";
 export const BY_SERVICE = "service";
@@ -42,8 +41,6 @@ export const byController = (obj: Meta): string[] => {
 
 export const byOwner = (obj: Meta): string[] => (obj.metadata?.ownerReferences ?? []).map((r) => r.uid);
 
-export const byNamespace = (obj: Meta): string[] => [obj.metadata?.namespace ?? ""];
-
 function labelValue(namespace: string, key: string, value: string): string {
   return `${namespace}${SEP}${key}=${value}`;
 }
@@ -53,13 +50,10 @@ export const byLabel = (obj: Meta): string[] => {
   return Object.entries(obj.metadata?.labels ?? {}).map(([k, v]) => labelValue(ns, k, v));
 };
 
-/** A Service is filed under each pair of its selector; an empty selector (it selects every pod) under its namespace alone. */
+/** A Service is filed under each pair of its selector (an empty selector selects no pod, as matchesSelectorMap says). */
 export const bySelector = (svc: Service): string[] => {
-  const selector = svc.spec?.selector;
-  if (selector === undefined) return [];
   const ns = svc.metadata?.namespace ?? "";
-  const pairs = Object.entries(selector);
-  return pairs.length === 0 ? [ns] : pairs.map(([k, v]) => labelValue(ns, k, v));
+  return Object.entries(svc.spec?.selector ?? {}).map(([k, v]) => labelValue(ns, k, v));
 };
 
 export function serviceSliceValue(namespace: string, managedBy: string, service: string): string {
@@ -95,14 +89,13 @@ export function selectedPods(pods: Informer<Pod>, namespace: string, selector: R
     const n = pods.countByIndex(BY_LABEL, value);
     if (n < size) [smallest, size] = [value, n];
   }
-  if (smallest === undefined) return pods.byIndex(BY_NAMESPACE, namespace);
+  if (smallest === undefined) return [];
   return pods.byIndex(BY_LABEL, smallest).filter((p) => matchesSelectorMap(selector, p.metadata?.labels ?? {}));
 }
 
 /** The Services of a namespace whose selector matches any of the label sets, in list order. */
 export function selectingServices(services: Informer<Service>, namespace: string, labelSets: readonly Record<string, string>[]): Service[] {
   const candidates = new Map<string, Service>();
-  for (const svc of services.byIndex(BY_SELECTOR, namespace)) candidates.set(objectKey(svc), svc);
   for (const labels of labelSets) {
     for (const [k, v] of Object.entries(labels)) {
       for (const svc of services.byIndex(BY_SELECTOR, labelValue(namespace, k, v))) candidates.set(objectKey(svc), svc);
