@@ -6,7 +6,7 @@
  * `RestHandler` and relay its answers.
  */
 export { ApiServer } from "./api/server";
-export type { DeleteOptions, ListOptions, PatchOptions, WriteResult, ResourceHooks, Transaction } from "./api/server";
+export type { DeleteOptions, ListOptions, PatchOptions, WriteOptions, WriteResult, ResourceHooks, Transaction } from "./api/server";
 export { KINDS, SERVED_KINDS } from "./api/kinds";
 export { forbiddenError, internalError } from "./api/errors";
 export { newUid, rfc3339 } from "./api/metadata";
@@ -23,6 +23,11 @@ export type { TableColumnDefinition, TableCell } from "./printers/printers";
 export { formatEndpoints, nodeRoles } from "./printers/printers";
 export { age, humanDuration, rfc1123z } from "./printers/duration";
 export { formatLabels, formatSelector, listWithMore } from "./printers/format";
+
+export { RestServer } from "./rest/handler";
+export type { RestServerOptions, Timers } from "./rest/handler";
+export type { NodeConnection, ContainerTarget, ExecResult, LogOptions } from "./rest/kubelet";
+export { SERVER_VERSION } from "./rest/discovery";
 
 export type {
   RestRequest,

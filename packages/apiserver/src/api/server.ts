@@ -17,7 +17,7 @@ import {
   alreadyExistsError,
   badRequestError,
   conflictError,
-  decodeManifest,
+  decodeWithFieldValidation,
   invalidError,
   matchesLabelSelector,
   notFoundError,
@@ -55,6 +55,7 @@ export interface ResourceHooks<T extends object = KubeObject> {
 
 export interface DeleteOptions {
   gracePeriodSeconds?: number;
+  dryRun?: boolean;
 }
 
 export interface ListOptions {
@@ -62,10 +63,15 @@ export interface ListOptions {
   labelSelector?: string;
 }
 
-export interface PatchOptions {
-  /** `kubectl patch` sends none (Warn); `kubectl apply` sends Strict. */
+/** What every write request may say (`?dryRun=All`, `?fieldValidation=`). */
+export interface WriteOptions {
+  /** Run admission and report the outcome without storing anything or keeping allocations. */
+  dryRun?: boolean;
+  /** Unknown fields: Strict rejects them, Warn (the server's default for requests) drops them with a warning. */
   fieldValidation?: FieldValidation;
 }
+
+export interface PatchOptions extends WriteOptions {}
 
 export interface WriteResult<T extends object = KubeObject> {
   readonly object: T;
@@ -93,6 +99,11 @@ export class ApiServer {
     private readonly wallClock: () => Date,
   ) {
     for (const k of SERVED_KINDS) this.stores.set(resourceKey(k), new ResourceStore<Obj>(() => String(++this.version)));
+  }
+
+  /** The store's current revision: what a list reports as its resourceVersion. */
+  resourceVersion(): string {
+    return String(this.version);
   }
 
   setHooks<T extends object>(kind: KindInfo, hooks: ResourceHooks<T>): void {
@@ -133,6 +144,11 @@ export class ApiServer {
 
   /** POST: decode, default, allocate, validate, store. `raw` is the object as JSON. */
   create<T extends object>(kind: KindInfo, raw: unknown, namespace?: string): T {
+    return this.createWithOptions<T>(kind, raw, namespace, { fieldValidation: "Strict" }).object;
+  }
+
+  /** POST with the request's options (a dry run returns the object it would store, without a resourceVersion). */
+  createWithOptions<T extends object>(kind: KindInfo, raw: unknown, namespace: string | undefined, opts: WriteOptions): WriteResult<T> {
     const requestNs = kind.namespaced ? namespace ?? ((raw as Obj).metadata?.namespace || "default") : "";
     if (kind.namespaced) {
       const ns = this.tryGet<Obj>(KINDS.namespace, "", requestNs);
@@ -144,7 +160,8 @@ export class ApiServer {
     }
     let txn = noTransaction;
     const hooks = this.hooksOf(kind);
-    const decoded = decodeManifest(raw) as Obj;
+    const { object: decodedObject, warnings } = decodeWithFieldValidation(raw, opts.fieldValidation ?? "Strict");
+    const decoded = decodedObject as Obj;
     const meta = (decoded.metadata ??= {});
     if (kind.namespaced && meta.namespace && meta.namespace !== requestNs) {
       throw badRequestError("the namespace of the provided object does not match the namespace sent on the request");
@@ -164,16 +181,18 @@ export class ApiServer {
       txn.revert();
       throw e;
     }
-    txn.commit();
+    if (opts.dryRun) txn.revert();
+    else txn.commit();
     const stored = (obj.metadata ??= {});
     stored.uid = newUid(this.rng);
     stored.creationTimestamp = rfc3339(this.wallClock());
     delete stored.resourceVersion;
-    return this.store(kind).insert(obj) as unknown as T;
+    if (opts.dryRun) return { object: obj as unknown as T, changed: true, warnings };
+    return { object: this.store(kind).insert(obj) as unknown as T, changed: true, warnings };
   }
 
   /** PUT: replaces spec and metadata; status keeps its stored value (it has its own subresource). */
-  update<T extends object>(kind: KindInfo, raw: unknown): WriteResult<T> {
+  update<T extends object>(kind: KindInfo, raw: unknown, opts: WriteOptions = {}): WriteResult<T> {
     const rawObj = raw as Obj;
     const old = this.get<Obj>(kind, rawObj.metadata?.namespace || "default", rawObj.metadata?.name ?? "");
     const rv = rawObj.metadata?.resourceVersion;
@@ -183,8 +202,11 @@ export class ApiServer {
     const hooks = this.hooksOf(kind);
     let txn = noTransaction;
     let next: Obj;
+    let warnings: string[] = [];
     try {
-      next = admitDecodedUpdate(decodeManifest(raw), old, {
+      const decoded = decodeWithFieldValidation(raw, opts.fieldValidation ?? "Strict");
+      warnings = decoded.warnings;
+      next = admitDecodedUpdate(decoded.object, old, {
         allocate: (o) => {
           txn = hooks.allocate?.(o, old) ?? noTransaction;
           return o;
@@ -194,17 +216,18 @@ export class ApiServer {
       txn.revert();
       throw e;
     }
-    return this.commit(kind, this.withSystemFields(next, old), old, txn, []);
+    return this.commit(kind, this.withSystemFields(next, old), old, txn, warnings, opts.dryRun);
   }
 
   /** PUT .../status: only the status changes. */
-  updateStatus<T extends object>(kind: KindInfo, obj: T): T {
+  updateStatus<T extends object>(kind: KindInfo, obj: T, opts: WriteOptions = {}): T {
     const meta = (obj as Obj).metadata;
     const old = this.get<Obj>(kind, meta?.namespace ?? "", meta?.name ?? "");
     const next = { ...old, status: (obj as StoredObject).status } as Obj;
     if (semanticEqual(next.status, old.status)) return old as unknown as T;
     const errs = validateObjectUpdate(next, old);
     if (errs.length > 0) throw invalidError(kind, old.metadata?.name ?? "", errs);
+    if (opts.dryRun) return next as unknown as T;
     return this.store(kind).replace(next, old) as unknown as T;
   }
 
@@ -226,7 +249,7 @@ export class ApiServer {
       txn.revert();
       throw e;
     }
-    return this.commit(kind, this.withSystemFields(result.object as Obj, old), old, txn, result.warnings);
+    return this.commit(kind, this.withSystemFields(result.object as Obj, old), old, txn, result.warnings, opts.dryRun);
   }
 
   /**
@@ -252,10 +275,12 @@ export class ApiServer {
     const old = this.get<Obj>(kind, namespace, name);
     const hooks = this.hooksOf(kind);
     hooks.beforeDelete?.(old);
+    // A dry run reports what the delete would leave behind and keeps everything.
+    const keep = (next: Obj): T => (opts.dryRun ? next : this.store(kind).replace(next, old)) as unknown as T;
     if (hooks.pendingDeletion !== undefined) {
       if (old.metadata?.deletionTimestamp !== undefined) return old as unknown as T;
       const pending = hooks.pendingDeletion(old, rfc3339(this.wallClock()));
-      if (pending !== undefined) return this.store(kind).replace(pending as Obj, old) as unknown as T;
+      if (pending !== undefined) return keep(pending as Obj);
     }
     const grace = hooks.gracePeriod?.(old, opts.gracePeriodSeconds) ?? 0;
     if (grace > 0) {
@@ -264,8 +289,9 @@ export class ApiServer {
       if (meta.deletionTimestamp !== undefined && (meta.deletionGracePeriodSeconds ?? 0) <= grace) return old as unknown as T;
       const deadline = new Date(this.wallClock().getTime() + grace * 1000);
       const next = { ...old, metadata: { ...meta, deletionTimestamp: rfc3339(deadline), deletionGracePeriodSeconds: grace } };
-      return this.store(kind).replace(next, old) as unknown as T;
+      return keep(next);
     }
+    if (opts.dryRun) return old as unknown as T;
     this.store(kind).remove(old);
     hooks.afterDelete?.(old);
     return old as unknown as T;
@@ -296,10 +322,14 @@ export class ApiServer {
     return { ...next, metadata: meta };
   }
 
-  private commit<T extends object>(kind: KindInfo, next: Obj, old: Obj, txn: Transaction, warnings: readonly string[]): WriteResult<T> {
+  private commit<T extends object>(kind: KindInfo, next: Obj, old: Obj, txn: Transaction, warnings: readonly string[], dryRun = false): WriteResult<T> {
     if (semanticEqual(next, old)) {
       txn.revert();
       return { object: old as unknown as T, changed: false, warnings };
+    }
+    if (dryRun) {
+      txn.revert();
+      return { object: next as unknown as T, changed: true, warnings };
     }
     txn.commit();
     return { object: this.store(kind).replace(next, old) as unknown as T, changed: true, warnings };
