@@ -105,7 +105,8 @@ export class Cluster {
   private readonly cloud: CloudLoadBalancerController;
   private readonly startMs: number;
   private readonly agents = new Map<string, NodeAgent>();
-  private readonly sandboxesByPod = new Map<string, PodSandbox>();
+  /** Running sandboxes by namespace, then pod name: a request from a pod looks it up without building a key. */
+  private readonly sandboxesByPod = new Map<string, Map<string, PodSandbox>>();
   private readonly runtime = new ContainerRuntime(this);
   private readonly rest: RestServer;
 
@@ -140,7 +141,7 @@ export class Cluster {
       if (ip !== t.externalHost) lbPool.push(ip);
     }
     this.cloud = new CloudLoadBalancerController(api, this.loop, rng.fork("cloud-lb"), lbPool, (node, port, path) => this.probeNode(node, port, path));
-    this.network = new Network(this.loop, this.dns, rng.fork("network"), this.cloud, (ns, name) => this.sandboxesByPod.get(`${ns}/${name}`), t.externalHost);
+    this.network = new Network(this.loop, this.dns, rng.fork("network"), this.cloud, (ns, name) => this.sandboxesByPod.get(ns)?.get(name), t.externalHost);
 
     new GarbageCollector(api, informers, this.loop, [KINDS.deployment, KINDS.replicaSet, KINDS.service], [KINDS.replicaSet, KINDS.pod, KINDS.endpointSlice]);
     new DeploymentController(api, informers, this.loop, wall);
@@ -175,8 +176,11 @@ export class Cluster {
         clusterDomain: t.clusterDomain,
         dnsServer,
         onSandbox: (s, up) => {
-          if (up) this.sandboxesByPod.set(s.key, s);
-          else if (this.sandboxesByPod.get(s.key) === s) this.sandboxesByPod.delete(s.key);
+          let inNamespace = this.sandboxesByPod.get(s.namespace);
+          if (up) {
+            if (inNamespace === undefined) this.sandboxesByPod.set(s.namespace, (inNamespace = new Map()));
+            inNamespace.set(s.name, s);
+          } else if (inNamespace?.get(s.name) === s) inNamespace.delete(s.name);
           this.network.setSandbox(s, up);
         },
       });
@@ -433,7 +437,7 @@ export class Cluster {
 
   /** What a pod's resolver answers for a name (search path and ndots applied). */
   resolve(name: string, from: { pod: string; namespace?: string }): Resolution {
-    const s = this.sandboxesByPod.get(`${from.namespace ?? "default"}/${from.pod}`);
+    const s = this.sandboxesByPod.get(from.namespace ?? "default")?.get(from.pod);
     if (s === undefined) throw new Error(`pod ${from.namespace ?? "default"}/${from.pod} is not running`);
     return this.dns.resolve(name, s.resolvConf);
   }
