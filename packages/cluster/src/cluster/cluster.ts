@@ -28,11 +28,12 @@ import { ReplicaSetController } from "../controllers/replicaset";
 import { Scheduler } from "../controllers/scheduler";
 import { EndpointSliceController } from "../controllers/endpointslice";
 import { GarbageCollector } from "../controllers/garbage-collector";
-import { SharedInformers } from "../controllers/informer";
+import { type Informer, SharedInformers } from "../controllers/informer";
 import { EndpointSliceMirroringController } from "../controllers/endpointslice-mirroring";
 import { NamespaceController, namespaceHooks } from "../controllers/namespace";
 import { CloudLoadBalancerController } from "../controllers/cloud-load-balancer";
-import { isPodReady, SERVICE_NAME_LABEL } from "../controllers/endpoints-model";
+import { isPodReady } from "../controllers/endpoints-model";
+import { BY_SERVICE_NAME, byServiceName, serviceSlices } from "../controllers/indexes";
 import { ClusterDns, type DnsQuery, type Resolution } from "../dns/coredns";
 import { NodeIpam } from "../node/ipam";
 import { Kubelet } from "../node/kubelet";
@@ -105,6 +106,8 @@ export class Cluster {
   private readonly cloud: CloudLoadBalancerController;
   private readonly startMs: number;
   private readonly agents = new Map<string, NodeAgent>();
+  /** EndpointSlices by Service name: what DNS and the node agents' health checks read. */
+  private readonly slices: Informer<EndpointSlice>;
   /** Running sandboxes by namespace, then pod name: a request from a pod looks it up without building a key. */
   private readonly sandboxesByPod = new Map<string, Map<string, PodSandbox>>();
   private readonly runtime = new ContainerRuntime(this);
@@ -130,6 +133,8 @@ export class Cluster {
     // The controllers' caches subscribe before any other watcher, so every handler reads the store's state.
     const informers = new SharedInformers(api);
     for (const kind of [KINDS.pod, KINDS.node, KINDS.replicaSet, KINDS.service, KINDS.endpointSlice]) informers.for(kind);
+    const slices = (this.slices = informers.for<EndpointSlice>(KINDS.endpointSlice));
+    slices.addIndex(BY_SERVICE_NAME, byServiceName);
 
     this.dns = new ClusterDns(t.clusterDomain, (ns, name) => this.serviceRecord(ns, name));
     api.watch(KINDS.service, () => this.dns.invalidate());
@@ -165,7 +170,7 @@ export class Cluster {
         clock: this.clock,
         rng: rng.fork(`datapath/${n.name}`),
       });
-      const agent = new NodeAgent(n.name, dataplane, api, this.loop, wall, n.role === "control-plane");
+      const agent = new NodeAgent(n.name, dataplane, api, slices, this.loop, wall, n.role === "control-plane");
       this.agents.set(n.name, agent);
       this.network.addNode({ name: n.name, ip: n.internalIP, ipText, dataplane, listener: (port) => agent.listener(port) });
       new Kubelet(n.name, n.internalIP, new NodeIpam(n.podCIDR), {
@@ -516,8 +521,7 @@ export class Cluster {
     if (svc.spec?.type === "ExternalName") return { externalName: svc.spec.externalName ?? "" };
     if (svc.spec?.clusterIP && svc.spec.clusterIP !== "None") return { clusterIP: svc.spec.clusterIP };
     const endpoints: string[] = [];
-    for (const slice of this.api.list<EndpointSlice>(KINDS.endpointSlice, ns)) {
-      if (slice.metadata?.labels?.[SERVICE_NAME_LABEL] !== name) continue;
+    for (const slice of serviceSlices(this.slices, ns, name)) {
       for (const ep of slice.endpoints ?? []) if (ep.conditions?.ready !== false) endpoints.push(...ep.addresses);
     }
     return { endpoints };

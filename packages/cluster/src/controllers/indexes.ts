@@ -20,6 +20,7 @@ export const BY_OWNER = "owner";
 export const BY_LABEL = "label";
 export const BY_SELECTOR = "selector";
 export const BY_SERVICE = "service";
+export const BY_SERVICE_NAME = "service-name";
 export const BY_NODE = "node";
 export const BY_NODE_AND_CONTROLLER = "node-controller";
 
@@ -66,6 +67,17 @@ export const byService = (slice: EndpointSlice): string[] => {
   if (!service) return [];
   return [serviceSliceValue(slice.metadata?.namespace ?? "", labels?.[MANAGED_BY_LABEL] ?? "", service)];
 };
+
+/** Every slice of a Service, whoever manages it (what the proxies and DNS read). */
+export const byServiceName = (slice: EndpointSlice): string[] => {
+  const service = slice.metadata?.labels?.[SERVICE_NAME_LABEL];
+  return service ? [`${slice.metadata?.namespace ?? ""}${SEP}${service}`] : [];
+};
+
+/** The slices labelled with the Service's name, in list order. */
+export function serviceSlices(slices: Informer<EndpointSlice>, namespace: string, service: string): EndpointSlice[] {
+  return slices.byIndex(BY_SERVICE_NAME, `${namespace}${SEP}${service}`);
+}
 
 /** Pods holding a place on their node: bound and not finished or being deleted. */
 export const byNode = (pod: Pod): string[] => (pod.spec?.nodeName && isPodActive(pod) ? [pod.spec.nodeName] : []);

@@ -14,6 +14,8 @@ import { response } from "../apps/http";
 import type { HttpHandler } from "../apps/images";
 import { PROXY_HEALTHZ_PORT } from "../controllers/cloud-load-balancer";
 import { SERVICE_NAME_LABEL } from "../controllers/endpoints-model";
+import { serviceSlices } from "../controllers/indexes";
+import type { Informer } from "../controllers/informer";
 import { healthCheckResponse } from "./health-check";
 import { APISERVER_PORT } from "../cluster/bootstrap";
 import type { EventLoop, WakeWorker } from "@svclab/sim";
@@ -35,7 +37,9 @@ export class NodeAgent {
   constructor(
     readonly nodeName: string,
     readonly dataplane: NodeDataplane,
-    private readonly api: ApiServer,
+    api: ApiServer,
+    /** The shared slice cache, indexed by Service name. */
+    private readonly slices: Informer<EndpointSlice>,
     loop: EventLoop,
     private readonly wallClock: () => Date,
     /** The control-plane node also runs kube-apiserver on 6443. */
@@ -116,8 +120,7 @@ export class NodeAgent {
   /** Ready endpoints of the Service on this node, as kube-proxy counts them. */
   localReadyEndpoints(namespace: string, name: string): number {
     const addresses = new Set<string>();
-    for (const slice of this.api.list<EndpointSlice>(KINDS.endpointSlice, namespace)) {
-      if (slice.metadata?.labels?.[SERVICE_NAME_LABEL] !== name) continue;
+    for (const slice of serviceSlices(this.slices, namespace, name)) {
       for (const ep of slice.endpoints ?? []) {
         if (ep.nodeName === this.nodeName && ep.conditions?.ready !== false) for (const a of ep.addresses) addresses.add(a);
       }
