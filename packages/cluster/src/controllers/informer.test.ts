@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { Pod, Service } from "kubernetes-types/core/v1";
+import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { matchesSelectorMap } from "@svclab/manifest";
 import { ApiServer, KINDS, podHooks } from "@svclab/apiserver";
 import { SeededRandom } from "@svclab/sim";
@@ -24,6 +25,12 @@ import {
   selectingServices,
   BY_LABEL,
   BY_SELECTOR,
+  BY_SERVICE,
+  BY_SERVICE_NAME,
+  byService,
+  byServiceName,
+  serviceSlices,
+  serviceSliceValue,
 } from "./indexes";
 import { isPodActive } from "./pod-state";
 import { controllerUid } from "./work-queue";
@@ -42,7 +49,8 @@ type Op =
   | { op: "delete"; ns: string; name: string; now: boolean }
   | { op: "createService"; ns: string; name: string; selector: Record<string, string> | undefined }
   | { op: "reselect"; ns: string; name: string; selector: Record<string, string> | undefined }
-  | { op: "deleteService"; ns: string; name: string };
+  | { op: "deleteService"; ns: string; name: string }
+  | { op: "writeSlice"; ns: string; name: string; service: string | undefined; managedBy: string };
 
 const podName = fc.constantFrom("p0", "p1", "p2", "p3", "p4", "p5");
 const svcName = fc.constantFrom("s0", "s1", "s2");
@@ -57,6 +65,13 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant("createService" as const), ns, name: svcName, selector }),
   fc.record({ op: fc.constant("reselect" as const), ns, name: svcName, selector }),
   fc.record({ op: fc.constant("deleteService" as const), ns, name: svcName }),
+  fc.record({
+    op: fc.constant("writeSlice" as const),
+    ns,
+    name: fc.constantFrom("e0", "e1", "e2"),
+    service: fc.option(svcName, { nil: undefined }),
+    managedBy: fc.constantFrom("endpointslice-controller.k8s.io", "endpointslicemirroring-controller.k8s.io"),
+  }),
 );
 
 function apply(api: ApiServer, o: Op): void {
@@ -97,6 +112,17 @@ function apply(api: ApiServer, o: Op): void {
       return;
     case "deleteService":
       if (svc !== undefined) api.delete(KINDS.service, o.ns, o.name);
+      return;
+    case "writeSlice": {
+      const slice = api.tryGet<EndpointSlice>(KINDS.endpointSlice, o.ns, o.name);
+      if (slice !== undefined && o.service === undefined) {
+        api.delete(KINDS.endpointSlice, o.ns, o.name);
+        return;
+      }
+      const labels = { "endpointslice.kubernetes.io/managed-by": o.managedBy, ...(o.service ? { "kubernetes.io/service-name": o.service } : {}) };
+      if (slice === undefined) api.create(KINDS.endpointSlice, { apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", metadata: { name: o.name, namespace: o.ns, labels }, addressType: "IPv4", endpoints: [] });
+      else api.update(KINDS.endpointSlice, { ...slice, metadata: { ...slice.metadata, labels } });
+    }
   }
 }
 
@@ -112,6 +138,8 @@ describe("informer indexes", () => {
         const informers = new SharedInformers(api);
         const pods = informers.for<Pod>(KINDS.pod);
         const services = informers.for<Service>(KINDS.service);
+        const slices = informers.for<EndpointSlice>(KINDS.endpointSlice);
+        slices.addIndex(BY_SERVICE, byService);
         // Half the indexes exist before the changes, half are built over a warm cache.
         pods.addIndex(BY_CONTROLLER, byController);
         pods.addIndex(BY_LABEL, byLabel);
@@ -121,6 +149,7 @@ describe("informer indexes", () => {
         pods.addIndex(BY_OWNER, byOwner);
         pods.addIndex(BY_NODE, byNode);
         pods.addIndex(BY_NODE_AND_CONTROLLER, byNodeAndController);
+        slices.addIndex(BY_SERVICE_NAME, byServiceName);
         for (const o of ops.slice(half)) apply(api, o);
 
         const allPods = api.list<Pod>(KINDS.pod);
@@ -137,6 +166,16 @@ describe("informer indexes", () => {
           }
         }
         for (const namespace of NAMESPACES) {
+          const nsSlices = api.list<EndpointSlice>(KINDS.endpointSlice, namespace);
+          for (const service of ["s0", "s1", "s2"]) {
+            const named = nsSlices.filter((s) => s.metadata?.labels?.["kubernetes.io/service-name"] === service);
+            expect(names(serviceSlices(slices, namespace, service))).toEqual(names(named));
+            for (const managedBy of ["endpointslice-controller.k8s.io", "endpointslicemirroring-controller.k8s.io"]) {
+              expect(names(slices.byIndex(BY_SERVICE, serviceSliceValue(namespace, managedBy, service)))).toEqual(
+                names(named.filter((s) => s.metadata?.labels?.["endpointslice.kubernetes.io/managed-by"] === managedBy)),
+              );
+            }
+          }
           const inNs = api.list<Pod>(KINDS.pod, namespace);
           for (const svc of api.list<Service>(KINDS.service, namespace)) {
             const sel = svc.spec?.selector;
