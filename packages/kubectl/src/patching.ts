@@ -16,9 +16,15 @@ export function single(args: readonly string[], what: string): ResourceRef & { n
   return { kind: ref.kind, name: ref.name };
 }
 
-export async function patchOne(ctx: CommandContext, kind: KindInfo, name: string, type: PatchType, patch: unknown, subresource?: string): Promise<boolean> {
+/** Where the PATCH goes and who sends it: kubectl's field manager per command (`kubectl-patch`, `kubectl-label`...). */
+export interface PatchTarget {
+  readonly subresource?: string;
+  readonly fieldManager?: string;
+}
+
+export async function patchOne(ctx: CommandContext, kind: KindInfo, name: string, type: PatchType, patch: unknown, target: PatchTarget = {}): Promise<boolean> {
   const ns = kind.namespaced ? ctx.namespace : "";
-  const r = await ctx.client.patch(kind, name, patch, { namespace: ns, type, ...(subresource === undefined ? {} : { subresource }) });
+  const r = await ctx.client.patch(kind, name, patch, { namespace: ns, type, ...target });
   for (const w of r.warnings ?? []) ctx.out.err(`Warning: ${w}`);
   return r.changed;
 }

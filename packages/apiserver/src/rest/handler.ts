@@ -136,7 +136,8 @@ function objectKey(kind: KindInfo, namespace: string, name: string): string {
 
 export class RestServer implements RestHandler {
   private readonly cache: WatchCache;
-  private readonly openapi = new OpenApiV3();
+  /** Built on first use: most clusters (notebooks, `svclab run`) never serve OpenAPI. */
+  private openapiDocs: OpenApiV3 | undefined;
   /**
    * Server-side apply's record of each field manager's last applied
    * configuration per object, standing in for metadata.managedFields: an
@@ -187,9 +188,10 @@ export class RestServer implements RestHandler {
       if (negotiate(req.headers.accept, { discovery: true }) === "discovery") return json(200, aggregatedDiscovery(core), { "content-type": AGGREGATED_DISCOVERY });
       return json(200, core ? apiVersions() : apiGroupList());
     }
-    if (path === "/openapi/v3") return json(200, this.openapi.index());
-    if (path.startsWith("/openapi/v3/")) {
-      const doc = this.openapi.document(path.slice("/openapi/v3/".length));
+    if (path === "/openapi/v3" || path.startsWith("/openapi/v3/")) {
+      this.openapiDocs ??= new OpenApiV3();
+      if (path === "/openapi/v3") return json(200, this.openapiDocs.index());
+      const doc = this.openapiDocs.document(path.slice("/openapi/v3/".length));
       return doc === undefined ? NOT_FOUND_PAGE() : { kind: "body", status: 200, headers: { "content-type": JSON_TYPE }, body: doc };
     }
     let m: RegExpExecArray | null;

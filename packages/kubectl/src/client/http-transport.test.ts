@@ -1,59 +1,29 @@
-// The HTTP transport against the in-process API server, served by a
-// minimal node:http adapter on loopback (the real front is
-// @svclab/apiserver's HTTP server): both transports must print the same.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+// The HTTP transport against the in-process API server, served on loopback
+// by a minimal node:http adapter: both transports must print the same.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCluster, type Cluster } from "@svclab/cluster";
-import type { RestHandler } from "@svclab/apiserver";
 import { Kubectl } from "../kubectl";
 import { SAMPLE_DEPLOYMENT } from "../test-support/manifests";
+import { serveOnLoopback } from "../test-support/serve";
 import { inProcessClient } from "./cluster-client";
 import { httpClient, httpTransport, kubeconfigCluster } from "./http-transport";
 
 const TOKEN = "test-token";
 
-/** Just enough of an API server front for the test: bearer token, bodies and streams. */
-function serve(handler: RestHandler): Server {
-  return createServer((req, res) => {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (c: string) => void (body += c));
-    req.on("end", async () => {
-      if (req.headers.authorization !== `Bearer ${TOKEN}`) {
-        res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "Unauthorized", reason: "Unauthorized", code: 401 }));
-        return;
-      }
-      const url = new URL(req.url ?? "/", "http://127.0.0.1");
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k] = v;
-      const r = await handler.handle({ method: req.method ?? "GET", path: url.pathname, query: url.searchParams, headers, body });
-      if (r.kind === "body") res.writeHead(r.status, r.headers).end(r.body);
-      else if (r.kind === "stream") {
-        res.writeHead(r.status, r.headers);
-        const close = r.open({ write: (c) => void res.write(c), end: () => res.end() });
-        res.on("close", close);
-      } else res.writeHead(400).end();
-    });
-  });
-}
-
 const io = { files: { readFile: async () => undefined, readDir: async () => undefined }, stdin: "" };
 
 describe("HTTP transport", () => {
   let cluster: Cluster;
-  let server: Server;
   let url: string;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
     cluster = createCluster({ seed: 3 });
     cluster.apply(SAMPLE_DEPLOYMENT);
     cluster.settle();
-    server = serve(cluster.restHandler());
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ url, close } = await serveOnLoopback(cluster.restHandler(), TOKEN));
   });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  afterAll(() => close());
 
   it.each(["get pods -o wide", "get deploy,rs", "get svc -A", "get pod nope", "describe deploy sample-deployment", "get pods -o name"])("prints `kubectl %s` as the in-process transport does", async (cmd) => {
     const argv = cmd.split(" ");

@@ -45,7 +45,7 @@ export const label: KubectlCommand = {
           }
         }
         const name = obj.metadata?.name ?? "";
-        const changed = await patchOne(ctx, ref.kind, name, "merge", { metadata: { labels: set } });
+        const changed = await patchOne(ctx, ref.kind, name, "merge", { metadata: { labels: set } }, { fieldManager: "kubectl-label" });
         const verb = Object.values(set).every((v) => v === null) ? "unlabeled" : "labeled";
         ctx.out.out(`${qualifiedRef(ref.kind, name)} ${changed ? verb : `not ${verb}`}`);
       }

@@ -31,7 +31,7 @@ export const patch: KubectlCommand = {
     if (text === undefined) throw new KubectlError(["error: must specify --patch or --patch-file containing the contents of the patch"]);
     const { kind, name } = single(p.args, "patch");
     const value = parsePatch(text);
-    const changed = await patchOne(ctx, kind, name, type, value);
+    const changed = await patchOne(ctx, kind, name, type, value, { fieldManager: "kubectl-patch" });
     ctx.out.out(`${qualifiedRef(kind, name)} patched${changed ? "" : " (no change)"}`);
   },
 };

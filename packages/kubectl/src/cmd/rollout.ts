@@ -14,7 +14,7 @@ import { parseResourceArgs, qualifiedRef } from "../resources";
 async function rolloutRestart(args: readonly string[], ctx: CommandContext): Promise<void> {
   const { kind, name } = single(args, "rollout restart");
   const at = ctx.clock.now().toISOString().replace(/\.\d{3}Z$/, "Z");
-  await patchOne(ctx, kind, name, "strategic", { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": at } } } } });
+  await patchOne(ctx, kind, name, "strategic", { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": at } } } } }, { fieldManager: "kubectl-rollout" });
   ctx.out.out(`${qualifiedRef(kind, name)} restarted`);
 }
 

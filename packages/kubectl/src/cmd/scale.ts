@@ -16,7 +16,7 @@ export const scale: KubectlCommand = {
     if (replicas < 0) throw new KubectlError(["error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"]);
     for (const ref of parseResourceArgs(p.args)) {
       if (ref.name === undefined) throw new KubectlError(["error: resource(s) were provided, but no name was specified"]);
-      await patchOne(ctx, ref.kind, ref.name, "merge", { spec: { replicas } }, "scale");
+      await patchOne(ctx, ref.kind, ref.name, "merge", { spec: { replicas } }, { subresource: "scale" });
       ctx.out.out(`${qualifiedRef(ref.kind, ref.name)} scaled`);
     }
   },
