@@ -47,7 +47,7 @@ describe("svclab run", () => {
     ["a bad seed", ["run", "--seed", "x", "s.sh"], { "s.sh": "" }, 2, 'svclab: --seed must be an integer, got "x"\nTry \'svclab --help\' for more information.\n'],
     ["no command", [], {}, 2, "svclab: missing command\nTry 'svclab --help' for more information.\n"],
     ["a missing topology", ["run", "--topology", "t.yaml", "s.sh"], { "s.sh": "" }, 2, "svclab: t.yaml: No such file or directory\nTry 'svclab --help' for more information.\n"],
-    ["an impossible topology", ["run", "--topology", "t.yaml", "s.sh"], { "s.sh": "", "t.yaml": "workers: -1\n" }, 1, "svclab: workers must be a non-negative integer, got -1\n"],
+    ["an impossible topology", ["run", "--topology", "t.yaml", "s.sh"], { "s.sh": "", "t.yaml": "workers: -1\n" }, 1, "svclab: invalid workers -1: must be an integer from 0 to 65536\n"],
   ])("reports %s in one line", async (_, argv, files, code, stderr) => {
     expect(await svclab(argv, files)).toEqual({ stdout: "", stderr, code });
   });

@@ -15,6 +15,7 @@ import { kubeconfigPathForMerge, removeKubeconfigEntries } from "@svclab/apiserv
 import { ShellSession } from "./session";
 import { advanceServedClock, serve, servingBanner } from "./serve/serve";
 import type { Sink } from "./transcript";
+import { SweepUsageError } from "./sweep/sweep";
 
 export interface CliIO {
   readonly stdout: NodeJS.WritableStream;
@@ -35,6 +36,8 @@ Commands:
   clock advance DURATION
                 Let DURATION (11, 11s, 1.5m, 2h, 1d) of virtual time pass on a
                 cluster served with --clock manual
+  sweep FILE.sh Run a script over a range of seeds and report its MEASURE lines
+                (svclab sweep --help)
 
 Options:
   --seed N          Seed every random choice of the cluster (default 1)
@@ -237,10 +240,21 @@ async function serveCommand(opts: CliOptions, io: CliIO): Promise<number> {
   return 0;
 }
 
+/** `svclab sweep`, loaded only when asked for. */
+async function sweep(argv: readonly string[], io: CliIO): Promise<number> {
+  const { sweepMain, SWEEP_USAGE } = await import("./sweep/command");
+  if (argv.includes("-h") || argv.includes("--help")) {
+    io.stdout.write(SWEEP_USAGE);
+    return 0;
+  }
+  return sweepMain(argv, { stdout: io.stdout, cwd: io.cwd, readTopology: (path) => readTopology(path, io.cwd) });
+}
+
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   const err = (msg: string): void => void io.stderr.write(`svclab: ${msg}\n`);
   try {
+    if (argv[0] === "sweep") return await sweep(argv.slice(1), io);
     const opts = parseCliArgs(argv);
     if (opts.command === "help") {
       io.stdout.write(USAGE);
@@ -274,7 +288,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     });
     return script === undefined ? await shell(session, io) : await session.run(script);
   } catch (e) {
-    if (e instanceof CliUsageError) {
+    if (e instanceof CliUsageError || e instanceof SweepUsageError) {
       err(e.message);
       io.stderr.write(`Try 'svclab --help' for more information.\n`);
       return 2;

@@ -3,8 +3,15 @@
  * The default is the book's kind cluster as readers run it today: one
  * tainted control-plane node and three workers on the docker network
  * 172.18.0.0/16, whose gateway (172.18.0.1) is the user's machine.
+ *
+ * Pod ranges are cut as kube-controller-manager's range allocator cuts
+ * them: one `--node-cidr-mask-size` block (default /24) of the cluster's
+ * pod CIDR per node, in node order, so a /16 holds 256 nodes at /24 and 128
+ * at /23. A topology that would run out (more nodes than blocks, a kubelet
+ * `--max-pods` above its block's addresses) is refused here with the
+ * numbers, instead of failing later inside a node.
  */
-import { type Cidr, parseCidr, parseIPv4 } from "./net/ip";
+import { type Cidr, cidrContains, formatCidr, formatIPv4, parseCidr, parseIPv4 } from "./net/ip";
 
 export type NodeRole = "control-plane" | "worker";
 export type LBAlgorithm = "random" | "maglev";
@@ -42,6 +49,10 @@ export interface TopologyOptions {
   /** Node network; node IPs are handed out from .2 upwards, .1 is the external host. */
   readonly nodeNetwork?: string;
   readonly podCIDR?: string;
+  /** kube-controller-manager `--node-cidr-mask-size`: the prefix of each node's pod range (default 24). */
+  readonly nodeCIDRMaskSize?: number;
+  /** kubelet `--max-pods`: pods a node takes before the scheduler says "Too many pods" (default 110). */
+  readonly maxPods?: number;
   readonly serviceCIDR?: string;
   readonly clusterDomain?: string;
   /** The user's machine, an external client (default: the node network's first address). */
@@ -57,6 +68,8 @@ export interface NodeTopology {
   readonly internalIP: number;
   readonly podCIDR: Cidr;
   readonly zone: string | undefined;
+  /** kubelet `--max-pods`: the node's pod capacity. */
+  readonly maxPods: number;
 }
 
 export interface Topology {
@@ -78,57 +91,107 @@ function defaultName(cluster: string, role: NodeRole, index: number): string {
   return `${cluster}-${role}${index === 0 ? "" : index + 1}`;
 }
 
+const ALGORITHMS: readonly LBAlgorithm[] = ["random", "maglev"];
+const MODES: readonly ForwardingMode[] = ["snat", "dsr", "hybrid"];
+const ROLES: readonly NodeRole[] = ["control-plane", "worker"];
+
+function oneOf<T extends string>(flag: string, value: T | undefined, allowed: readonly T[], dflt: T): T {
+  if (value === undefined) return dflt;
+  if (!allowed.includes(value)) throw new Error(`invalid ${flag} ${JSON.stringify(value)}: must be one of ${allowed.join(", ")}`);
+  return value;
+}
+
+function integerIn(flag: string, value: number | undefined, min: number, max: number, dflt: number): number {
+  const v = value ?? dflt;
+  if (!Number.isInteger(v) || v < min || v > max) throw new Error(`invalid ${flag} ${JSON.stringify(v)}: must be an integer from ${min} to ${max}`);
+  return v;
+}
+
+function overlap(a: Cidr, b: Cidr): boolean {
+  return a.base < b.base + b.size && b.base < a.base + a.size;
+}
+
 export function resolveTopology(opts: TopologyOptions = {}): Topology {
   const nodeNetwork = parseCidr(opts.nodeNetwork ?? "172.18.0.0/16");
   const podCIDR = parseCidr(opts.podCIDR ?? "10.244.0.0/16");
   const serviceCIDR = parseCidr(opts.serviceCIDR ?? "10.96.0.0/16");
-  const workers = opts.workers ?? 3;
-  if (!Number.isInteger(workers) || workers < 0) throw new Error(`workers must be a non-negative integer, got ${workers}`);
+  if (overlap(podCIDR, serviceCIDR)) throw new Error(`pod CIDR ${formatCidr(podCIDR)} and service CIDR ${formatCidr(serviceCIDR)} overlap`);
+  const workers = integerIn("workers", opts.workers, 0, nodeNetwork.size, 3);
   const specs: NodeOptions[] = opts.nodes
     ? [...opts.nodes]
     : [{ role: "control-plane" }, ...Array.from({ length: workers }, (): NodeOptions => ({ role: "worker" }))];
   if (specs.length === 0) throw new Error("a cluster needs at least one node");
-  if (podCIDR.prefix > 24) throw new Error(`pod CIDR ${opts.podCIDR} is too small for /24 node ranges`);
+
+  const mask = integerIn("node CIDR mask size (--node-cidr-mask-size)", opts.nodeCIDRMaskSize, 1, 30, 24);
+  if (mask < podCIDR.prefix) {
+    throw new Error(`node CIDR mask size /${mask} is larger than the pod CIDR ${formatCidr(podCIDR)}: it must be /${podCIDR.prefix} or longer`);
+  }
+  const blockSize = 2 ** (32 - mask);
+  const blocks = podCIDR.size / blockSize;
+  const needBlocks = specs.filter((s) => s.podCIDR === undefined).length;
+  if (needBlocks > blocks) {
+    const prefixFor = 32 - Math.ceil(Math.log2(needBlocks * blockSize));
+    throw new Error(
+      `pod CIDR ${formatCidr(podCIDR)} holds ${blocks} node ranges of /${mask} (--node-cidr-mask-size=${mask}); ` +
+        `${needBlocks} nodes need a pod CIDR of /${prefixFor} or wider, or a longer mask size`,
+    );
+  }
+  const maxPods = integerIn("max pods (--max-pods)", opts.maxPods, 1, 1_000_000, 110);
 
   const perRole = { "control-plane": 0, worker: 0 };
   const names = new Set<string>();
+  const nodeIPs = new Set<number>();
+  const externalHost = opts.externalHost ? parseIPv4(opts.externalHost) : nodeNetwork.base + 1;
+  let nextBlock = 0;
   const nodes = specs.map((s, i): NodeTopology => {
-    const role = s.role ?? (i === 0 ? "control-plane" : "worker");
+    const role = oneOf(`nodes[${i}].role`, s.role, ROLES, i === 0 ? "control-plane" : "worker");
     const name = s.name ?? defaultName(opts.clusterName ?? "kind", role, perRole[role]++);
     if (names.has(name)) throw new Error(`duplicate node name ${name}`);
     names.add(name);
-    return {
-      name,
-      role,
-      internalIP: s.internalIP ? parseIPv4(s.internalIP) : nodeNetwork.base + 2 + i,
-      podCIDR: s.podCIDR ? parseCidr(s.podCIDR) : { base: podCIDR.base + i * 256, prefix: 24, size: 256 },
-      zone: s.zone,
-    };
+    const internalIP = s.internalIP ? parseIPv4(s.internalIP) : nodeNetwork.base + 2 + i;
+    if (!cidrContains(nodeNetwork, internalIP) || internalIP === nodeNetwork.base || internalIP === nodeNetwork.base + nodeNetwork.size - 1) {
+      throw new Error(`node ${name}: address ${formatIPv4(internalIP)} is not a host address of the node network ${formatCidr(nodeNetwork)}`);
+    }
+    if (internalIP === externalHost) throw new Error(`node ${name}: address ${formatIPv4(internalIP)} is the external host's`);
+    if (nodeIPs.has(internalIP)) throw new Error(`node ${name}: address ${formatIPv4(internalIP)} is already another node's`);
+    nodeIPs.add(internalIP);
+    const range = s.podCIDR ? parseCidr(s.podCIDR) : { base: podCIDR.base + nextBlock++ * blockSize, prefix: mask, size: blockSize };
+    if (!cidrContains(podCIDR, range.base) || !cidrContains(podCIDR, range.base + range.size - 1)) {
+      throw new Error(`node ${name}: pod range ${formatCidr(range)} is outside the pod CIDR ${formatCidr(podCIDR)}`);
+    }
+    // The node's IPAM keeps the network, router (.1) and broadcast addresses for itself.
+    if (maxPods > range.size - 3) {
+      throw new Error(`node ${name}: max pods ${maxPods} exceeds the ${range.size - 3} pod addresses of its range ${formatCidr(range)}; use a shorter --node-cidr-mask-size`);
+    }
+    return { name, role, internalIP, podCIDR: range, zone: s.zone, maxPods };
   });
 
-  const [lo, hi] = (opts.nodePortRange ?? "30000-32767").split("-").map(Number);
-  if (lo === undefined || hi === undefined || !(lo > 0 && hi >= lo && hi <= 65535)) {
-    throw new Error(`invalid node port range ${opts.nodePortRange}`);
+  const portRange = /^(\d+)-(\d+)$/.exec(opts.nodePortRange ?? "30000-32767");
+  const lo = Number(portRange?.[1]);
+  const hi = Number(portRange?.[2]);
+  if (portRange === null || !(lo > 0 && hi >= lo && hi <= 65535)) {
+    throw new Error(`invalid node port range ${JSON.stringify(opts.nodePortRange)}: expected <low>-<high> within 1-65535`);
   }
   const dp = opts.dataplane ?? {};
   const maglevTableSize = dp.maglevTableSize ?? 16381;
   if (!MAGLEV_SIZES.includes(maglevTableSize)) {
     throw new Error(`maglev table size ${maglevTableSize} is not one of ${MAGLEV_SIZES.join(", ")}`);
   }
+  if (dp.socketLB !== undefined && typeof dp.socketLB !== "boolean") throw new Error(`invalid socket LB setting ${JSON.stringify(dp.socketLB)}: must be true or false`);
   return {
     nodes,
     nodeNetwork,
     podCIDR,
     serviceCIDR,
     clusterDomain: opts.clusterDomain ?? "cluster.local",
-    externalHost: opts.externalHost ? parseIPv4(opts.externalHost) : nodeNetwork.base + 1,
+    externalHost,
     nodePortBase: lo,
     nodePortSize: hi - lo + 1,
     dataplane: {
-      mapSize: dp.mapSize ?? 65536,
-      algorithm: dp.algorithm ?? "random",
+      mapSize: integerIn("LB map size (--bpf-lb-map-max)", dp.mapSize, 1, 2 ** 24, 65536),
+      algorithm: oneOf("LB algorithm (--bpf-lb-algorithm)", dp.algorithm, ALGORITHMS, "random"),
       maglevTableSize,
-      mode: dp.mode ?? "snat",
+      mode: oneOf("LB mode (--bpf-lb-mode)", dp.mode, MODES, "snat"),
       socketLB: dp.socketLB ?? true,
     },
   };

@@ -23,16 +23,10 @@ describe("EventLoop", () => {
 
   it("skips cancelled timers and drains workers between timers", () => {
     const loop = new EventLoop(new VirtualClock());
-    let queued = 0;
     const log: string[] = [];
-    loop.addWorker(() => {
-      if (queued === 0) return false;
-      queued--;
-      log.push(`work@${loop.now()}`);
-      return true;
-    });
-    loop.after(1, () => (queued = 2)).cancel();
-    loop.after(2, () => (queued = 1));
+    const wake = loop.addWorker(() => log.push(`work@${loop.now()}`));
+    loop.after(1, wake).cancel();
+    loop.after(2, wake);
     loop.advance(5);
     expect(log).toEqual(["work@2"]);
   });
@@ -84,5 +78,36 @@ describe("EventLoop", () => {
     expect(() => loop.advance(-1)).toThrow(RangeError);
     expect(() => loop.advance(Infinity)).toThrow(RangeError);
     expect(loop.now()).toBe(5);
+  });
+
+  it("calls only woken workers, in the order they were added, round after round", () => {
+    const loop = new EventLoop(new VirtualClock());
+    const log: string[] = [];
+    const wakes: (() => void)[] = [];
+    const plan: Record<string, number[]> = { w0: [2], w2: [0, 1] };
+    for (let i = 0; i < 3; i++) {
+      wakes.push(
+        loop.addWorker(() => {
+          log.push(`w${i}`);
+          for (const j of plan[`w${i}`]?.splice(0) ?? []) (wakes[j] as () => void)();
+        }),
+      );
+    }
+    (wakes[0] as () => void)();
+    (wakes[0] as () => void)();
+    loop.drain();
+    // w0 wakes w2 (later: same round); w2 wakes w0 and w1 (earlier: next round), each once.
+    expect(log).toEqual(["w0", "w2", "w0", "w1"]);
+    loop.drain();
+    expect(log).toHaveLength(4);
+  });
+
+  it("stops a reconcile loop that never settles", () => {
+    const loop = new EventLoop(new VirtualClock());
+    const wakes: (() => void)[] = [];
+    wakes.push(loop.addWorker(() => (wakes[1] as () => void)()));
+    wakes.push(loop.addWorker(() => (wakes[0] as () => void)()));
+    (wakes[0] as () => void)();
+    expect(() => loop.drain()).toThrow("controllers did not settle");
   });
 });

@@ -6,7 +6,7 @@
 export { VirtualClock, instantAfter, compareInstants } from "./clock";
 export type { MonotonicClock, Instant } from "./clock";
 export { EventLoop } from "./event-loop";
-export type { TimerHandle, Worker } from "./event-loop";
+export type { TimerHandle, Worker, WakeWorker } from "./event-loop";
 export { SeededRandom } from "./random";
 export { parseIPv4, tryParseIPv4, formatIPv4, isIPv4 } from "./ipv4";
 export { fmix32 } from "./fmix32";

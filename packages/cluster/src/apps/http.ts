@@ -28,7 +28,7 @@ export interface ConnectionInfo {
 }
 
 /** UTF-8 length without a round trip through Buffer (bodies are short and mostly ASCII). */
-function utf8Length(s: string): number {
+export function utf8Length(s: string): number {
   let n = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -42,9 +42,14 @@ function utf8Length(s: string): number {
   return n;
 }
 
-export function response(status: number, headers: Readonly<Record<string, string>>, body: string): HttpResponse {
+/**
+ * A response with its Content-Length. An app that builds the body from
+ * parts passes their summed length, so a body that is still a concatenation
+ * (a V8 cons string) is not flattened just to be measured.
+ */
+export function response(status: number, headers: Readonly<Record<string, string>>, body: string, byteLength = utf8Length(body)): HttpResponse {
   const h: Record<string, string> = {};
   for (const k in headers) h[k] = headers[k] as string;
-  h["Content-Length"] = String(utf8Length(body));
+  h["Content-Length"] = String(byteLength);
   return { status, headers: h, body };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { imageRepository, programFor, toolsFor, type ContainerProgram } from "./images";
 import type { ConnectionInfo, HttpRequest } from "./http";
 
@@ -24,6 +25,17 @@ describe("images", () => {
     ["registry.k8s.io/e2e-test-images/agnhost:2.53", "registry.k8s.io/e2e-test-images/agnhost"],
     ["localhost:5000/app:1", "localhost:5000/app"],
   ])("normalises %s", (image, repo) => expect(imageRepository(image)).toBe(repo));
+
+  it("echo-nginx's Content-Length, summed from the body's parts, is the body's UTF-8 length", () => {
+    const p = server(programFor({ name: "c", image: "amsy810/echo-nginx:v2.0" }, { ...app, hostname: "pöd-ü" }));
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme" }), fc.string({ unit: "grapheme" }), fc.option(fc.string({ unit: "grapheme" }), { nil: undefined }), (host, path, xff) => {
+        const res = p.handler({ method: "GET", path, headers: { host, ...(xff === undefined ? {} : { "x-forwarded-for": xff }) } }, conn);
+        expect(res.headers["Content-Length"]).toBe(String(Buffer.byteLength(res.body)));
+      }),
+      { numRuns: 300 },
+    );
+  });
 
   it("echo-nginx answers in the article's format and honours NGINX_PORT", () => {
     const p = server(programFor({ name: "c", image: "amsy810/echo-nginx:v2.0" }, app));

@@ -9,7 +9,7 @@
  * agnhost exits at once; a `sleep` as PID 1 ignores SIGTERM and is killed
  * when the grace period ends.
  */
-import { type ConnectionInfo, type HttpRequest, type HttpResponse, response } from "./http";
+import { type ConnectionInfo, type HttpRequest, type HttpResponse, response, utf8Length } from "./http";
 import { curl } from "./tools/curl";
 import { dig, nslookupBind, nslookupBusybox, nslookupBusybox128 } from "./tools/dns";
 import { wget } from "./tools/wget";
@@ -94,18 +94,22 @@ function nginxHost(req: HttpRequest, fallback: string): string {
 const NGINX_HEADERS = { Server: "nginx/1.25.3" };
 const TEXT = { ...NGINX_HEADERS, "Content-Type": "text/plain" };
 
+/** The bytes of echo-nginx's body outside its five fields. */
+const ECHO_FIXED_BYTES = utf8Length("Host=  Path=  From=  ClientIP=  XFF=\n");
+
 function echoNginx(c: ContainerLike, app: AppEnvironment): ContainerProgram {
   const port = Number(envOf(c).get("NGINX_PORT") ?? "80") || 80;
+  const fromBytes = ECHO_FIXED_BYTES + utf8Length(app.hostname);
   return {
     kind: "server",
     ports: [port],
     onStop: "drain",
-    handler: (req, conn) =>
-      response(
-        200,
-        TEXT,
-        `Host=${nginxHost(req, "localhost")}  Path=${req.path}  From=${app.hostname}  ClientIP=${conn.remoteAddress}  XFF=${req.headers["x-forwarded-for"] ?? ""}\n`,
-      ),
+    handler: (req, conn) => {
+      const host = nginxHost(req, "localhost");
+      const xff = req.headers["x-forwarded-for"] ?? "";
+      const body = `Host=${host}  Path=${req.path}  From=${app.hostname}  ClientIP=${conn.remoteAddress}  XFF=${xff}\n`;
+      return response(200, TEXT, body, fromBytes + utf8Length(host) + utf8Length(req.path) + utf8Length(conn.remoteAddress) + utf8Length(xff));
+    },
   };
 }
 

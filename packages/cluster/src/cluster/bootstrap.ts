@@ -43,6 +43,8 @@ export function nodeObject(n: NodeTopology): Node {
       ...(n.role === "control-plane" ? { taints: [{ key: CONTROL_PLANE_TAINT, effect: "NoSchedule" }] } : {}),
     },
     status: {
+      capacity: { pods: String(n.maxPods) },
+      allocatable: { pods: String(n.maxPods) },
       addresses: [
         { type: "InternalIP", address: formatIPv4(n.internalIP) },
         { type: "Hostname", address: n.name },

@@ -26,12 +26,14 @@ import { ApiServer, RestServer, KINDS, SERVED_KINDS, IPAllocator, PortAllocator,
 import { DeploymentController } from "../controllers/deployment";
 import { ReplicaSetController } from "../controllers/replicaset";
 import { Scheduler } from "../controllers/scheduler";
-import { EndpointSliceController, SERVICE_NAME_LABEL } from "../controllers/endpointslice";
+import { EndpointSliceController } from "../controllers/endpointslice";
 import { GarbageCollector } from "../controllers/garbage-collector";
+import { type Informer, SharedInformers } from "../controllers/informer";
 import { EndpointSliceMirroringController } from "../controllers/endpointslice-mirroring";
 import { NamespaceController, namespaceHooks } from "../controllers/namespace";
 import { CloudLoadBalancerController } from "../controllers/cloud-load-balancer";
 import { isPodReady } from "../controllers/endpoints-model";
+import { BY_SERVICE_NAME, byServiceName, serviceSlices } from "../controllers/indexes";
 import { ClusterDns, type DnsQuery, type Resolution } from "../dns/coredns";
 import { NodeIpam } from "../node/ipam";
 import { Kubelet } from "../node/kubelet";
@@ -110,7 +112,10 @@ export class Cluster {
   private startMs: number;
   private readonly agents = new Map<string, NodeAgent>();
   private readonly kubelets = new Map<string, Kubelet>();
-  private readonly sandboxesByPod = new Map<string, PodSandbox>();
+  /** EndpointSlices by Service name: what DNS and the node agents' health checks read. */
+  private readonly slices: Informer<EndpointSlice>;
+  /** Running sandboxes by namespace, then pod name: a request from a pod looks it up without building a key. */
+  private readonly sandboxesByPod = new Map<string, Map<string, PodSandbox>>();
   private readonly runtime = new ContainerRuntime(this);
   private readonly rest: RestServer;
 
@@ -131,6 +136,11 @@ export class Cluster {
     api.setHooks(KINDS.service, new ServiceRegistry(KINDS.service, ips, ports));
     api.setHooks(KINDS.pod, podHooks);
     api.setHooks(KINDS.namespace, namespaceHooks);
+    // The controllers' caches subscribe before any other watcher, so every handler reads the store's state.
+    const informers = new SharedInformers(api);
+    for (const kind of [KINDS.pod, KINDS.node, KINDS.replicaSet, KINDS.service, KINDS.endpointSlice]) informers.for(kind);
+    const slices = (this.slices = informers.for<EndpointSlice>(KINDS.endpointSlice));
+    slices.addIndex(BY_SERVICE_NAME, byServiceName);
 
     this.dns = new ClusterDns(t.clusterDomain, (ns, name) => this.serviceRecord(ns, name));
     api.watch(KINDS.service, () => this.dns.invalidate());
@@ -142,15 +152,15 @@ export class Cluster {
       if (ip !== t.externalHost) lbPool.push(ip);
     }
     this.cloud = new CloudLoadBalancerController(api, this.loop, rng.fork("cloud-lb"), lbPool, (node, port, path) => this.probeNode(node, port, path));
-    this.network = new Network(this.loop, this.dns, rng.fork("network"), this.cloud, (ns, name) => this.sandboxesByPod.get(`${ns}/${name}`), t.externalHost);
+    this.network = new Network(this.loop, this.dns, rng.fork("network"), this.cloud, (ns, name) => this.sandboxesByPod.get(ns)?.get(name), t.externalHost);
 
-    new GarbageCollector(api, this.loop, [KINDS.deployment, KINDS.replicaSet, KINDS.service], [KINDS.replicaSet, KINDS.pod, KINDS.endpointSlice]);
-    new DeploymentController(api, this.loop, wall);
+    new GarbageCollector(api, informers, this.loop, [KINDS.deployment, KINDS.replicaSet, KINDS.service], [KINDS.replicaSet, KINDS.pod, KINDS.endpointSlice]);
+    new DeploymentController(api, informers, this.loop, wall);
     new DeploymentHistoryCleaner(api, this.loop);
-    new ReplicaSetController(api, this.loop);
-    new Scheduler(api, this.loop, rng.fork("scheduler"), (pod, node) => api.bindPod(pod.metadata?.namespace ?? "", pod.metadata?.name ?? "", node));
-    new EndpointSliceController(api, this.loop);
-    new EndpointSliceMirroringController(api, this.loop);
+    new ReplicaSetController(api, informers, this.loop);
+    new Scheduler(api, informers, this.loop, rng.fork("scheduler"), (pod, node) => api.bindPod(pod.metadata?.namespace ?? "", pod.metadata?.name ?? "", node));
+    new EndpointSliceController(api, informers, this.loop);
+    new EndpointSliceMirroringController(api, informers, this.loop);
     new NamespaceController(api, this.loop);
 
     const nodeLifecycle = new NodeLifecycleController(api, this.loop, wall);
@@ -168,7 +178,7 @@ export class Cluster {
         clock: this.clock,
         rng: rng.fork(`datapath/${n.name}`),
       });
-      const agent = new NodeAgent(n.name, dataplane, api, this.loop, wall, n.role === "control-plane");
+      const agent = new NodeAgent(n.name, dataplane, api, slices, this.loop, wall, n.role === "control-plane");
       this.agents.set(n.name, agent);
       this.network.addNode({ name: n.name, ip: n.internalIP, ipText, dataplane, listener: (port) => agent.listener(port) });
       const kubelet = new Kubelet(n.name, n.internalIP, new NodeIpam(n.podCIDR), {
@@ -179,8 +189,11 @@ export class Cluster {
         clusterDomain: t.clusterDomain,
         dnsServer,
         onSandbox: (s, up) => {
-          if (up) this.sandboxesByPod.set(s.key, s);
-          else if (this.sandboxesByPod.get(s.key) === s) this.sandboxesByPod.delete(s.key);
+          let inNamespace = this.sandboxesByPod.get(s.namespace);
+          if (up) {
+            if (inNamespace === undefined) this.sandboxesByPod.set(s.namespace, (inNamespace = new Map()));
+            inNamespace.set(s.name, s);
+          } else if (inNamespace?.get(s.name) === s) inNamespace.delete(s.name);
           this.network.setSandbox(s, up);
         },
         lease: nodeLifecycle.lease(n.name),
@@ -221,8 +234,10 @@ export class Cluster {
 
   /** Virtual seconds until the next timer is due (a pod starting, a probe, a grace period), if any. */
   nextTimerIn(): number | undefined {
-    const next = this.loop.nextTimerNs();
-    return next === undefined ? undefined : Math.max(0, next - this.clock.nowNs()) / 1e9;
+    const next = this.loop.nextTimer();
+    if (next === undefined) return undefined;
+    const now = this.clock.now();
+    return Math.max(0, next.sec - now.sec + (next.nsec - now.nsec) / 1e9);
   }
 
   /**
@@ -301,11 +316,15 @@ export class Cluster {
       const unschedulable = pod.status?.conditions?.some((c) => c.type === "PodScheduled" && c.reason === "Unschedulable");
       if (!stuck && !unschedulable && !this.probesHadTheirChance(pod)) return false;
     }
+    // Whether a namespace has a pod that is not Ready, asked once per namespace.
+    const stuckNamespaces = new Map<string, boolean>();
     for (const d of this.api.list<Deployment>(KINDS.deployment)) {
       const want = d.spec?.replicas ?? 1;
       if ((d.status?.observedGeneration ?? 0) < (d.metadata?.generation ?? 1)) return false;
       if ((d.status?.updatedReplicas ?? 0) !== want || (d.status?.replicas ?? 0) !== want) {
-        const stuck = this.api.list<Pod>(KINDS.pod, d.metadata?.namespace).some((p) => !isPodReady(p));
+        const ns = d.metadata?.namespace ?? "";
+        let stuck = stuckNamespaces.get(ns);
+        if (stuck === undefined) stuckNamespaces.set(ns, (stuck = this.api.list<Pod>(KINDS.pod, ns).some((p) => !isPodReady(p))));
         if (!stuck) return false;
       }
     }
@@ -469,7 +488,7 @@ export class Cluster {
 
   /** What a pod's resolver answers for a name (search path and ndots applied). */
   resolve(name: string, from: { pod: string; namespace?: string }): Resolution {
-    const s = this.sandboxesByPod.get(`${from.namespace ?? "default"}/${from.pod}`);
+    const s = this.sandboxesByPod.get(from.namespace ?? "default")?.get(from.pod);
     if (s === undefined) throw new Error(`pod ${from.namespace ?? "default"}/${from.pod} is not running`);
     return this.dns.resolve(name, s.resolvConf);
   }
@@ -614,8 +633,7 @@ export class Cluster {
     if (svc.spec?.type === "ExternalName") return { externalName: svc.spec.externalName ?? "" };
     if (svc.spec?.clusterIP && svc.spec.clusterIP !== "None") return { clusterIP: svc.spec.clusterIP };
     const endpoints: string[] = [];
-    for (const slice of this.api.list<EndpointSlice>(KINDS.endpointSlice, ns)) {
-      if (slice.metadata?.labels?.[SERVICE_NAME_LABEL] !== name) continue;
+    for (const slice of serviceSlices(this.slices, ns, name)) {
       for (const ep of slice.endpoints ?? []) if (ep.conditions?.ready !== false) endpoints.push(...ep.addresses);
     }
     return { endpoints };

@@ -60,4 +60,18 @@ describe("topology options", () => {
     c.settle();
     expect(new Set(c.list<Pod>("pods").map((p) => p.spec?.nodeName))).toEqual(new Set(["kind-worker", "kind-worker2"]));
   });
+
+  it("a node at its --max-pods leaves the rest Pending as Unschedulable", () => {
+    const c = createCluster({ seed: 53, workers: 1, maxPods: 4 });
+    c.apply(SAMPLE_DEPLOYMENT.replace("replicas: 3", "replicas: 6"));
+    c.settle();
+    const pods = c.list<Pod>("pods");
+    expect(pods.filter((p) => p.spec?.nodeName === "kind-worker")).toHaveLength(4);
+    const pending = pods.filter((p) => p.spec?.nodeName === undefined);
+    expect(pending).toHaveLength(2);
+    expect(pending[0]?.status?.conditions?.[0]?.message).toBe(
+      "0/2 nodes are available: 1 Too many pods, 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.",
+    );
+    expect(c.get<{ status: { allocatable: { pods: string } } }>("node", "kind-worker").status.allocatable.pods).toBe("4");
+  });
 });

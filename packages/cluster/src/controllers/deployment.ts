@@ -9,7 +9,9 @@ import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { PodTemplateSpec } from "kubernetes-types/core/v1";
 import { KINDS, canonicalJson, computeHash, rfc3339, type ApiServer } from "@svclab/apiserver";
 import type { EventLoop } from "@svclab/sim";
-import { controllerUid, keyOf, splitKey, WorkQueue } from "./work-queue";
+import { BY_CONTROLLER, byController } from "./indexes";
+import type { Informer, SharedInformers } from "./informer";
+import { keyOf, splitKey, WorkQueue } from "./work-queue";
 
 const HASH_LABEL = "pod-template-hash";
 const REVISION = "deployment.kubernetes.io/revision";
@@ -47,12 +49,16 @@ const availableOf = (rs: ReplicaSet) => rs.status?.availableReplicas ?? 0;
 
 export class DeploymentController {
   private readonly queue: WorkQueue;
+  private readonly replicaSets: Informer<ReplicaSet>;
 
   constructor(
     private readonly api: ApiServer,
+    informers: SharedInformers,
     loop: EventLoop,
     private readonly wallClock: () => Date,
   ) {
+    this.replicaSets = informers.for<ReplicaSet>(KINDS.replicaSet);
+    this.replicaSets.addIndex(BY_CONTROLLER, byController);
     this.queue = new WorkQueue(loop, (k) => this.sync(k));
     api.watch<Deployment>(KINDS.deployment, (e) => this.queue.add(keyOf(e.object)));
     api.watch<ReplicaSet>(KINDS.replicaSet, (e) => {
@@ -65,7 +71,7 @@ export class DeploymentController {
     const [ns, name] = splitKey(key);
     const d = this.api.tryGet<Deployment>(KINDS.deployment, ns, name);
     if (d === undefined || d.metadata?.deletionTimestamp !== undefined) return;
-    const owned = this.api.list<ReplicaSet>(KINDS.replicaSet, ns).filter((rs) => controllerUid(rs) === d.metadata?.uid);
+    const owned = this.ownedReplicaSets(d);
     const found = owned.find((rs) => templateKey(rs.spec?.template) === templateKey(d.spec?.template));
     const olds = owned.filter((rs) => rs !== found);
     const revisionOf = (rs: ReplicaSet) => Number(rs.metadata?.annotations?.[REVISION] ?? 0);
@@ -96,6 +102,12 @@ export class DeploymentController {
     }
     this.syncRevisionAnnotation(d, newRS);
     this.updateStatus(d);
+  }
+
+  /** The Deployment's ReplicaSets: its namespace's whose controller reference is its uid, in list order. */
+  private ownedReplicaSets(d: Deployment): ReplicaSet[] {
+    const ns = d.metadata?.namespace ?? "";
+    return this.replicaSets.byIndex(BY_CONTROLLER, d.metadata?.uid ?? "").filter((rs) => rs.metadata?.namespace === ns);
   }
 
   private createReplicaSet(d: Deployment, olds: readonly ReplicaSet[], revision: number, replicas: number): ReplicaSet {
@@ -199,7 +211,7 @@ export class DeploymentController {
   private updateStatus(d: Deployment): void {
     const ns = d.metadata?.namespace ?? "";
     const current = this.api.get<Deployment>(KINDS.deployment, ns, d.metadata?.name ?? "");
-    const owned = this.api.list<ReplicaSet>(KINDS.replicaSet, ns).filter((rs) => controllerUid(rs) === current.metadata?.uid);
+    const owned = this.ownedReplicaSets(current);
     const newRS = owned.find((rs) => templateKey(rs.spec?.template) === templateKey(current.spec?.template));
     const replicas = owned.reduce((n, rs) => n + (rs.status?.replicas ?? 0), 0);
     const ready = owned.reduce((n, rs) => n + (rs.status?.readyReplicas ?? 0), 0);

@@ -9,6 +9,11 @@
 import type { Pod, Service, ServicePort } from "kubernetes-types/core/v1";
 import type { Endpoint, EndpointPort } from "kubernetes-types/discovery/v1";
 
+/** The label tying an EndpointSlice to its Service. */
+export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+/** The label naming the controller that manages a slice. */
+export const MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
+
 export interface EndpointGroup {
   readonly ports: EndpointPort[];
   readonly endpoints: Endpoint[];

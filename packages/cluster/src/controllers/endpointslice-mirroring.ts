@@ -9,20 +9,25 @@ import type { Endpoints, Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice, Endpoint } from "kubernetes-types/discovery/v1";
 import { KINDS, type ApiServer } from "@svclab/apiserver";
 import type { EventLoop } from "@svclab/sim";
-import { SERVICE_NAME_LABEL } from "./endpointslice";
+import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from "./endpoints-model";
+import { BY_SERVICE, byService, serviceSliceValue } from "./indexes";
+import type { Informer, SharedInformers } from "./informer";
 import { keyOf, splitKey, WorkQueue } from "./work-queue";
 
-const MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
 const MIRRORING = "endpointslicemirroring-controller.k8s.io";
 const SKIP_MIRROR_LABEL = "endpointslice.kubernetes.io/skip-mirror";
 
 export class EndpointSliceMirroringController {
   private readonly queue: WorkQueue;
+  private readonly slices: Informer<EndpointSlice>;
 
   constructor(
     private readonly api: ApiServer,
+    informers: SharedInformers,
     loop: EventLoop,
   ) {
+    this.slices = informers.for<EndpointSlice>(KINDS.endpointSlice);
+    this.slices.addIndex(BY_SERVICE, byService);
     this.queue = new WorkQueue(loop, (k) => this.sync(k));
     api.watch<Endpoints>(KINDS.endpoints, (e) => this.queue.add(keyOf(e.object)));
     api.watch<Service>(KINDS.service, (e) => this.queue.add(keyOf(e.object)));
@@ -32,9 +37,7 @@ export class EndpointSliceMirroringController {
     const [ns, name] = splitKey(key);
     const svc = this.api.tryGet<Service>(KINDS.service, ns, name);
     const eps = this.api.tryGet<Endpoints>(KINDS.endpoints, ns, name);
-    const existing = this.api
-      .list<EndpointSlice>(KINDS.endpointSlice, ns)
-      .filter((s) => s.metadata?.labels?.[SERVICE_NAME_LABEL] === name && s.metadata?.labels?.[MANAGED_BY_LABEL] === MIRRORING);
+    const existing = this.slices.byIndex(BY_SERVICE, serviceSliceValue(ns, MIRRORING, name));
     const mirror = svc !== undefined && !svc.spec?.selector && eps !== undefined && eps.metadata?.labels?.[SKIP_MIRROR_LABEL] !== "true";
     const desired = mirror ? this.slicesFor(svc, eps) : [];
     existing.forEach((slice, i) => {

@@ -8,15 +8,24 @@
  */
 import type { Endpoints, EndpointAddress, EndpointSubset, Node, Pod, Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
-import { matchesSelectorMap } from "@svclab/manifest";
 import { KINDS, type ApiServer } from "@svclab/apiserver";
 import type { EventLoop } from "@svclab/sim";
-import { desiredEndpointGroups, type EndpointGroup } from "./endpoints-model";
+import { desiredEndpointGroups, MANAGED_BY_LABEL, SERVICE_NAME_LABEL, type EndpointGroup } from "./endpoints-model";
+import {
+  BY_LABEL,
+  BY_SELECTOR,
+  BY_SERVICE,
+  byLabel,
+  bySelector,
+  byService,
+  selectedPods,
+  selectingServices,
+  serviceSliceValue,
+} from "./indexes";
+import type { Informer, SharedInformers } from "./informer";
 import { keyOf, splitKey, WorkQueue } from "./work-queue";
 import { tryParseIPv4 } from "../net/ip";
 
-export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
-const MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
 const MANAGED_BY = "endpointslice-controller.k8s.io";
 const MAX_ENDPOINTS_PER_SLICE = 100;
 const ZONE_LABEL = "topology.kubernetes.io/zone";
@@ -31,23 +40,32 @@ function sameJson(a: unknown, b: unknown): boolean {
 
 export class EndpointSliceController {
   private readonly queue: WorkQueue;
+  private readonly services: Informer<Service>;
+  private readonly pods: Informer<Pod>;
+  private readonly nodes: Informer<Node>;
+  private readonly slices: Informer<EndpointSlice>;
 
   constructor(
     private readonly api: ApiServer,
+    informers: SharedInformers,
     loop: EventLoop,
   ) {
+    this.services = informers.for<Service>(KINDS.service);
+    this.services.addIndex(BY_SELECTOR, bySelector);
+    this.pods = informers.for<Pod>(KINDS.pod);
+    this.pods.addIndex(BY_LABEL, byLabel);
+    this.nodes = informers.for<Node>(KINDS.node);
+    this.slices = informers.for<EndpointSlice>(KINDS.endpointSlice);
+    this.slices.addIndex(BY_SERVICE, byService);
     this.queue = new WorkQueue(loop, (k) => this.sync(k));
     api.watch<Service>(KINDS.service, (e) => this.queue.add(keyOf(e.object)));
+    // Only the Services whose selector matches the pod, before or after the change (the service-to-pods index).
     api.watch<Pod>(KINDS.pod, (e) => {
-      const ns = e.object.metadata?.namespace ?? "";
       const labelSets = [e.object.metadata?.labels ?? {}, e.old?.metadata?.labels ?? {}];
-      for (const svc of this.api.list<Service>(KINDS.service, ns)) {
-        const sel = svc.spec?.selector;
-        if (sel && labelSets.some((l) => matchesSelectorMap(sel, l))) this.queue.add(keyOf(svc));
-      }
+      for (const svc of selectingServices(this.services, e.object.metadata?.namespace ?? "", labelSets)) this.queue.add(keyOf(svc));
     });
     api.watch<Node>(KINDS.node, () => {
-      for (const svc of this.api.list<Service>(KINDS.service)) this.queue.add(keyOf(svc));
+      for (const svc of this.services.list()) this.queue.add(keyOf(svc));
     });
     api.watch<EndpointSlice>(KINDS.endpointSlice, (e) => {
       const svc = e.object.metadata?.labels?.[SERVICE_NAME_LABEL];
@@ -57,10 +75,8 @@ export class EndpointSliceController {
 
   private sync(key: string): void {
     const [ns, name] = splitKey(key);
-    const svc = this.api.tryGet<Service>(KINDS.service, ns, name);
-    const existing = this.api
-      .list<EndpointSlice>(KINDS.endpointSlice, ns)
-      .filter((s) => s.metadata?.labels?.[SERVICE_NAME_LABEL] === name && s.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY);
+    const svc = this.services.get(ns, name);
+    const existing = this.slices.byIndex(BY_SERVICE, serviceSliceValue(ns, MANAGED_BY, name));
     if (svc === undefined) {
       // Slices go with their owner (garbage collector); the Endpoints object has no owner.
       if (this.api.tryGet(KINDS.endpoints, ns, name) !== undefined) this.api.delete(KINDS.endpoints, ns, name);
@@ -72,12 +88,8 @@ export class EndpointSliceController {
       return;
     }
     const selector = svc.spec.selector;
-    const pods = this.api
-      .list<Pod>(KINDS.pod, ns)
-      .filter((p) => matchesSelectorMap(selector, p.metadata?.labels ?? {}))
-      .sort((a, b) => ((a.metadata?.name ?? "") < (b.metadata?.name ?? "") ? -1 : 1));
-    const zones = new Map(this.api.list<Node>(KINDS.node).map((n) => [n.metadata?.name ?? "", n.metadata?.labels?.[ZONE_LABEL]]));
-    const groups = desiredEndpointGroups(svc, pods, (node) => zones.get(node));
+    const pods = selectedPods(this.pods, ns, selector);
+    const groups = desiredEndpointGroups(svc, pods, (node) => this.nodes.get("", node)?.metadata?.labels?.[ZONE_LABEL]);
     this.syncSlices(svc, groups, existing);
     this.syncEndpoints(svc, groups);
   }

@@ -9,12 +9,10 @@ import type { ReplicaSet } from "kubernetes-types/apps/v1";
 import { KINDS, type ApiServer } from "@svclab/apiserver";
 import type { EventLoop } from "@svclab/sim";
 import { isPodReady } from "./endpoints-model";
-import { controllerUid, keyOf, splitKey, WorkQueue } from "./work-queue";
-
-export function isPodActive(pod: Pod): boolean {
-  const phase = pod.status?.phase;
-  return phase !== "Succeeded" && phase !== "Failed" && pod.metadata?.deletionTimestamp === undefined;
-}
+import { BY_CONTROLLER, byController } from "./indexes";
+import type { Informer, SharedInformers } from "./informer";
+import { isPodActive } from "./pod-state";
+import { keyOf, splitKey, WorkQueue } from "./work-queue";
 
 /** controller.ActivePods ordering: the first pods are the first to delete. */
 function deletionRank(pod: Pod): number[] {
@@ -35,11 +33,17 @@ function compareForDeletion(a: Pod, b: Pod): number {
 
 export class ReplicaSetController {
   private readonly queue: WorkQueue;
+  private readonly replicaSets: Informer<ReplicaSet>;
+  private readonly pods: Informer<Pod>;
 
   constructor(
     private readonly api: ApiServer,
+    informers: SharedInformers,
     loop: EventLoop,
   ) {
+    this.replicaSets = informers.for<ReplicaSet>(KINDS.replicaSet);
+    this.pods = informers.for<Pod>(KINDS.pod);
+    this.pods.addIndex(BY_CONTROLLER, byController);
     this.queue = new WorkQueue(loop, (k) => this.sync(k));
     api.watch<ReplicaSet>(KINDS.replicaSet, (e) => this.queue.add(keyOf(e.object)));
     api.watch<Pod>(KINDS.pod, (e) => {
@@ -50,11 +54,9 @@ export class ReplicaSetController {
 
   private sync(key: string): void {
     const [ns, name] = splitKey(key);
-    const rs = this.api.tryGet<ReplicaSet>(KINDS.replicaSet, ns, name);
+    const rs = this.replicaSets.get(ns, name);
     if (rs === undefined || rs.metadata?.deletionTimestamp !== undefined) return;
-    const uid = rs.metadata?.uid;
-    const owned = this.api.list<Pod>(KINDS.pod, ns).filter((p) => controllerUid(p) === uid);
-    const active = owned.filter(isPodActive);
+    const active = this.ownedPods(rs).filter(isPodActive);
     const want = rs.spec?.replicas ?? 1;
     if (active.length < want) {
       for (let i = active.length; i < want; i++) this.createPod(rs);
@@ -63,6 +65,12 @@ export class ReplicaSetController {
       for (const p of victims) this.api.delete(KINDS.pod, ns, p.metadata?.name ?? "");
     }
     this.updateStatus(rs);
+  }
+
+  /** The ReplicaSet's pods: its namespace's pods whose controller reference is its uid. */
+  private ownedPods(rs: ReplicaSet): Pod[] {
+    const ns = rs.metadata?.namespace ?? "";
+    return this.pods.byIndex(BY_CONTROLLER, rs.metadata?.uid ?? "").filter((p) => p.metadata?.namespace === ns);
   }
 
   private createPod(rs: ReplicaSet): void {
@@ -85,10 +93,9 @@ export class ReplicaSetController {
 
   private updateStatus(rs: ReplicaSet): void {
     const ns = rs.metadata?.namespace ?? "";
-    const current = this.api.tryGet<ReplicaSet>(KINDS.replicaSet, ns, rs.metadata?.name ?? "");
+    const current = this.replicaSets.get(ns, rs.metadata?.name ?? "");
     if (current === undefined) return;
-    const uid = current.metadata?.uid;
-    const active = this.api.list<Pod>(KINDS.pod, ns).filter((p) => controllerUid(p) === uid && isPodActive(p));
+    const active = this.ownedPods(current).filter(isPodActive);
     const ready = active.filter(isPodReady).length;
     const status: NonNullable<ReplicaSet["status"]> = { replicas: active.length };
     // The API omits zero counts (omitempty), except replicas.

@@ -8,20 +8,28 @@ import type { Node, Pod } from "kubernetes-types/core/v1";
 import type { SeededRandom } from "@svclab/sim";
 import { KINDS, type ApiServer } from "@svclab/apiserver";
 import type { EventLoop } from "@svclab/sim";
-import { isPodActive } from "./replicaset";
+import { BY_NODE, BY_NODE_AND_CONTROLLER, byNode, byNodeAndController, nodeControllerValue } from "./indexes";
+import type { Informer, SharedInformers } from "./informer";
 import { selectNode, type NodeLoad } from "./scheduling";
 import { controllerUid, keyOf, splitKey, WorkQueue } from "./work-queue";
 
 export class Scheduler {
   private readonly queue: WorkQueue;
   private readonly unschedulable = new Set<string>();
+  private readonly pods: Informer<Pod>;
+  private readonly nodes: Informer<Node>;
 
   constructor(
     private readonly api: ApiServer,
+    informers: SharedInformers,
     loop: EventLoop,
     private readonly rng: SeededRandom,
     private readonly bind: (pod: Pod, node: string) => void,
   ) {
+    this.pods = informers.for<Pod>(KINDS.pod);
+    this.pods.addIndex(BY_NODE, byNode);
+    this.pods.addIndex(BY_NODE_AND_CONTROLLER, byNodeAndController);
+    this.nodes = informers.for<Node>(KINDS.node);
     this.queue = new WorkQueue(loop, (k) => this.schedule(k));
     api.watch<Pod>(KINDS.pod, (e) => {
       if (e.type === "DELETED") {
@@ -39,16 +47,20 @@ export class Scheduler {
 
   private schedule(key: string): void {
     const [ns, name] = splitKey(key);
-    const pod = this.api.tryGet<Pod>(KINDS.pod, ns, name);
+    const pod = this.pods.get(ns, name);
     if (pod === undefined || pod.spec?.nodeName || pod.metadata?.deletionTimestamp !== undefined) {
       this.unschedulable.delete(key);
       return;
     }
     const owner = controllerUid(pod);
-    const bound = this.api.list<Pod>(KINDS.pod).filter((p) => p.spec?.nodeName && isPodActive(p));
-    const loads: NodeLoad[] = this.api.list<Node>(KINDS.node).map((node) => {
-      const onNode = bound.filter((p) => p.spec?.nodeName === node.metadata?.name);
-      return { node, pods: onNode.length, siblings: owner === undefined ? 0 : onNode.filter((p) => controllerUid(p) === owner).length };
+    // Per-node counters, as the scheduler's cache keeps them: bound active pods, and those of the pod's owner.
+    const loads: NodeLoad[] = this.nodes.list().map((node) => {
+      const nodeName = node.metadata?.name ?? "";
+      return {
+        node,
+        pods: this.pods.countByIndex(BY_NODE, nodeName),
+        siblings: owner === undefined ? 0 : this.pods.countByIndex(BY_NODE_AND_CONTROLLER, nodeControllerValue(nodeName, owner)),
+      };
     });
     const result = selectNode(pod, loads, (n) => this.rng.intBelow(n));
     if ("node" in result) {

@@ -32,6 +32,20 @@ describe("scheduling", () => {
     });
   });
 
+  it("filters nodes at their allocatable pod count (NodeResourcesFit, kubelet --max-pods)", () => {
+    const full = (name: string, pods: number): Node => ({ metadata: { name }, status: { allocatable: { pods: String(pods) } } });
+    const loads = [
+      { node: cp, pods: 2, siblings: 0 },
+      { node: full("w1", 3), pods: 3, siblings: 0 },
+      { node: full("w2", 4), pods: 3, siblings: 3 },
+    ];
+    expect(selectNode(pod, loads, () => 0)).toEqual({ node: "w2" });
+    expect(selectNode(pod, loads.slice(0, 2), () => 0)).toEqual({
+      message:
+        "0/2 nodes are available: 1 Too many pods, 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.",
+    });
+  });
+
   it.each([
     [{ operator: "Exists" }, true],
     [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }, true],

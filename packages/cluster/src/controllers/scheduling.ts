@@ -41,6 +41,12 @@ export interface NodeLoad {
   readonly siblings: number;
 }
 
+/** NodeResourcesFit's pod count check against the node's allocatable pods. */
+function tooManyPods(l: NodeLoad): string | undefined {
+  const allocatable = l.node.status?.allocatable?.pods;
+  return allocatable !== undefined && l.pods >= Number(allocatable) ? "Too many pods" : undefined;
+}
+
 export type SchedulingResult = { readonly node: string } | { readonly message: string };
 
 /**
@@ -51,7 +57,7 @@ export function selectNode(pod: Pod, loads: readonly NodeLoad[], int: (n: number
   const reasons = new Map<string, number>();
   let best: NodeLoad[] = [];
   for (const l of loads) {
-    const reason = unfitReason(pod, l.node);
+    const reason = unfitReason(pod, l.node) ?? tooManyPods(l);
     if (reason !== undefined) {
       reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
       continue;

@@ -1,30 +1,30 @@
 /**
  * client-go's work queue, single-threaded: watch events add keys, a key
- * queued twice is reconciled once, and the event loop drains every queue
- * until the cluster is quiet.
+ * queued twice is reconciled once, and the event loop drains the queues that
+ * have keys until the cluster is quiet.
  */
-import type { EventLoop } from "@svclab/sim";
+import type { EventLoop, WakeWorker } from "@svclab/sim";
 
 export class WorkQueue {
   private pending = new Set<string>();
+  private readonly wake: WakeWorker;
 
   constructor(
     loop: EventLoop,
     private readonly reconcile: (key: string) => void,
   ) {
-    loop.addWorker(() => this.drain());
+    this.wake = loop.addWorker(() => this.drain());
   }
 
   add(key: string): void {
     this.pending.add(key);
+    this.wake();
   }
 
-  private drain(): boolean {
-    if (this.pending.size === 0) return false;
+  private drain(): void {
     const keys = this.pending;
     this.pending = new Set();
     for (const k of keys) this.reconcile(k);
-    return true;
   }
 }
 
@@ -39,6 +39,6 @@ export function splitKey(key: string): [namespace: string, name: string] {
 }
 
 /** The controller owner reference's uid, if any. */
-export function controllerUid(obj: { metadata?: { ownerReferences?: { controller?: boolean; uid: string }[] } }): string | undefined {
+export function controllerUid(obj: { readonly metadata?: { readonly ownerReferences?: readonly { readonly controller?: boolean; readonly uid: string }[] } }): string | undefined {
   return obj.metadata?.ownerReferences?.find((r) => r.controller === true)?.uid;
 }

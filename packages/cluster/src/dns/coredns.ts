@@ -44,8 +44,11 @@ export function podResolvConf(namespace: string, domain: string, nameserver: str
 const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
 export class ClusterDns {
-  /** Answers per (search path, name) until a Service or its endpoints change. */
-  private readonly cache = new Map<string, Resolution>();
+  /**
+   * Answers per resolver configuration (one object per pod sandbox) and
+   * name, until a Service or its endpoints change: a lookup builds no key.
+   */
+  private cache = new WeakMap<ResolvConf, Map<string, Resolution>>();
 
   constructor(
     readonly domain: string,
@@ -54,7 +57,7 @@ export class ClusterDns {
 
   /** Forgets cached answers (call on any Service or EndpointSlice change). */
   invalidate(): void {
-    this.cache.clear();
+    this.cache = new WeakMap();
   }
 
   /** What CoreDNS answers for one fully qualified name (without the trailing dot). */
@@ -86,11 +89,12 @@ export class ClusterDns {
     if (host === "localhost") return { address: "127.0.0.1", queries: [] };
     // Nodes and external hosts do not use cluster DNS, so cluster names do not resolve there.
     if (conf === undefined) return { address: undefined, queries: [] };
-    const key = `${conf.search.join(" ")}|${conf.ndots}|${host}`;
-    const cached = this.cache.get(key);
+    let answers = this.cache.get(conf);
+    if (answers === undefined) this.cache.set(conf, (answers = new Map()));
+    const cached = answers.get(host);
     if (cached !== undefined) return cached;
     const r = this.search(host, conf);
-    this.cache.set(key, r);
+    answers.set(host, r);
     return r;
   }
 

@@ -13,10 +13,12 @@ import { KINDS, rfc3339, type ApiServer } from "@svclab/apiserver";
 import { response } from "../apps/http";
 import type { HttpHandler } from "../apps/images";
 import { PROXY_HEALTHZ_PORT } from "../controllers/cloud-load-balancer";
-import { SERVICE_NAME_LABEL } from "../controllers/endpointslice";
+import { SERVICE_NAME_LABEL } from "../controllers/endpoints-model";
+import { serviceSlices } from "../controllers/indexes";
+import type { Informer } from "../controllers/informer";
 import { healthCheckResponse } from "./health-check";
 import { APISERVER_PORT } from "../cluster/bootstrap";
-import type { EventLoop } from "@svclab/sim";
+import type { EventLoop, WakeWorker } from "@svclab/sim";
 
 /** How often the agent sweeps expired conntrack entries (Cilium adapts it; this is a middle value). */
 export const CT_GC_INTERVAL_SECONDS = 300;
@@ -27,8 +29,8 @@ export class NodeAgent {
   /** Errors the last reconcile reported (a full map, a rejected frontend). */
   lastErrors: ReconcileError[] = [];
 
-  /** Changes seen since the last reconcile: the reflector takes them all, the reconciler runs once. */
-  private dirty = false;
+  /** Wakes the reconciler: the reflector takes every change of a burst, the reconciler runs once. */
+  private readonly wake: WakeWorker;
   /** Objects the writer refused since the last reconcile (bad address, frontend owned by another service). */
   private rejected: ReconcileError[] = [];
   /** False while the agent is down: the datapath keeps forwarding with the maps as they are (pinned in bpffs). */
@@ -41,16 +43,18 @@ export class NodeAgent {
     readonly nodeName: string,
     readonly dataplane: NodeDataplane,
     private readonly api: ApiServer,
+    /** The shared slice cache, indexed by Service name. */
+    private readonly slices: Informer<EndpointSlice>,
     loop: EventLoop,
     private readonly wallClock: () => Date,
     /** The control-plane node also runs kube-apiserver on 6443. */
     private readonly apiserver: boolean,
   ) {
+    this.wake = loop.addWorker(() => this.reconcile());
     for (const svc of api.list<Service>(KINDS.service)) this.onService(svc, false);
     for (const slice of api.list<EndpointSlice>(KINDS.endpointSlice)) this.onSlice(slice, false);
     api.watch<Service>(KINDS.service, (e) => this.running && this.onService(e.type === "DELETED" ? e.old ?? e.object : e.object, e.type === "DELETED"));
     api.watch<EndpointSlice>(KINDS.endpointSlice, (e) => this.running && this.onSlice(e.object, e.type === "DELETED"));
-    loop.addWorker(() => this.reconcile());
     const gc = () => {
       if (this.running) dataplane.maps.conntrack.gc(loop.clock.nowSeconds());
       loop.after(CT_GC_INTERVAL_SECONDS, gc);
@@ -111,7 +115,7 @@ export class NodeAgent {
 
   /** Hands a change to Cilium's reflector; a refusal is reported, never thrown into the API write. */
   private reflect(service: string, change: () => void): void {
-    this.dirty = true;
+    this.wake();
     try {
       change();
     } catch (err) {
@@ -120,13 +124,10 @@ export class NodeAgent {
   }
 
   /** Programs the maps once per burst of changes (a worker of the event loop). */
-  private reconcile(): boolean {
-    if (!this.dirty) return false;
-    this.dirty = false;
+  private reconcile(): void {
     const r: ReconcileResult = this.dataplane.reconcile();
     this.lastErrors = [...this.rejected, ...r.errors];
     this.rejected = [];
-    return false;
   }
 
   /** A host socket on `port`, if the node serves one. */
@@ -157,8 +158,7 @@ export class NodeAgent {
   /** Ready endpoints of the Service on this node, as kube-proxy counts them. */
   localReadyEndpoints(namespace: string, name: string): number {
     const addresses = new Set<string>();
-    for (const slice of this.api.list<EndpointSlice>(KINDS.endpointSlice, namespace)) {
-      if (slice.metadata?.labels?.[SERVICE_NAME_LABEL] !== name) continue;
+    for (const slice of serviceSlices(this.slices, namespace, name)) {
       for (const ep of slice.endpoints ?? []) {
         if (ep.nodeName === this.nodeName && ep.conditions?.ready !== false) for (const a of ep.addresses) addresses.add(a);
       }
