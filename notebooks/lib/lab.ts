@@ -1,0 +1,134 @@
+// The notebooks' terminal: `kubectl("get pods -o wide")`, `curl(url)`,
+// `sleep(s)`, `write(file, yaml)` and `trace()`. Each prints the command line
+// and what a terminal would show, so a notebook reads like the article's
+// transcript, while every answer comes from svclab's kubectl and cluster.
+// Mistakes print the message kubectl or curl would print, never a stack trace.
+import { Kubectl, createCluster, formatTrace, type Cluster, type ClientSpec, type ClusterOptions, type CurlResult, type KubectlResult, type RequestOptions, type TraceHop } from "@svclab/cluster";
+import { shellWords } from "./shell-words";
+
+/** What one command printed, and the requests it sent (with their traces). */
+export interface Run extends KubectlResult {
+  /** The HTTP requests the command made, oldest first (`kubectl exec ... -- curl`, `curl`). */
+  readonly requests: readonly CurlResult[];
+}
+
+export interface CurlOptions extends RequestOptions {
+  /** `curl -i`: print the status line and the response headers too. */
+  readonly include?: boolean;
+}
+
+export class Lab {
+  /** The requests sent so far, oldest first. */
+  readonly requests: CurlResult[] = [];
+  /** The files `write` created, which `kubectl apply -f` reads. */
+  private readonly files = new Map<string, string>();
+  private readonly client: Kubectl;
+
+  constructor(readonly cluster: Cluster) {
+    // kubectl reaches the network through the cluster's curl; recording it
+    // keeps the trace of every request an `exec ... -- curl` made.
+    const requests = this.requests;
+    const recording = new Proxy(cluster, {
+      get(target, property) {
+        if (property === "curl") {
+          return (url: string, from?: ClientSpec, options?: RequestOptions) => {
+            const result = target.curl(url, from, options);
+            requests.push(result);
+            return result;
+          };
+        }
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    this.client = new Kubectl(recording);
+  }
+
+  /** `cat <<EOF > file ... EOF`: keeps the text for `kubectl apply -f file`. */
+  write = (file: string, text: string): void => {
+    const body = text.endsWith("\n") ? text : `${text}\n`;
+    this.files.set(file, body);
+    console.log(`$ cat <<EOF > ${file}\n${body}EOF`);
+  };
+
+  /** Runs one kubectl command line (without the leading `kubectl`) and prints it as a terminal would. */
+  kubectl = async (command: string): Promise<Run> => {
+    console.log(`$ kubectl ${command}`);
+    let argv: string[];
+    try {
+      argv = shellWords(command);
+    } catch (e) {
+      return this.failed(`bash: ${(e as Error).message}`, 2);
+    }
+    const before = this.requests.length;
+    const files = this.files;
+    const result = await this.client.run(argv, {
+      stdin: "",
+      files: {
+        readFile: async (path) => files.get(path),
+        readDir: async () => undefined,
+      },
+    });
+    // A terminal shows both streams; stderr goes to stdout here too, because
+    // the notebook check treats anything on a cell's stderr as a failed cell.
+    const shown = `${result.stdout}${result.stderr}`.trimEnd();
+    if (shown !== "") console.log(shown);
+    return { ...result, requests: this.requests.slice(before) };
+  };
+
+  /**
+   * `curl <url>` from a pod (run as `kubectl exec -it <pod> -- curl`), from a
+   * node (`docker exec <node> curl`, as on a kind node) or from a machine
+   * outside the cluster (a plain `curl`; `{}` is the user's machine).
+   */
+  curl = async (url: string, from: ClientSpec = {}, options: CurlOptions = {}): Promise<Run> => {
+    const { include, ...request } = options;
+    const flags = [include ? "-i" : "", request.connectTimeoutSeconds === undefined ? "" : `--connect-timeout ${request.connectTimeoutSeconds}`].filter((f) => f !== "");
+    const curl = ["curl", ...flags, url].join(" ");
+    if ("pod" in from) return this.kubectl(`exec -it ${from.pod}${from.namespace ? ` -n ${from.namespace}` : ""} -- ${curl}`);
+    console.log(`${"node" in from ? `$ docker exec ${from.node} ` : from.host === undefined ? "$ " : `${from.host}$ `}${curl}`);
+    let result: CurlResult;
+    try {
+      result = this.cluster.curl(url, from, request);
+    } catch (e) {
+      return this.failed(`error: ${(e as Error).message}`, 1);
+    }
+    this.requests.push(result);
+    if (result.exitCode !== 0) console.log(result.stderr.trimEnd());
+    else if (include && result.response) console.log(`${statusLine(result.response.status)}\n${Object.entries(result.response.headers).map(([k, v]) => `${k}: ${v}`).join("\n")}\n\n${result.stdout.trimEnd()}`);
+    else console.log(result.stdout.trimEnd());
+    return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode, requests: [result] };
+  };
+
+  /** `sleep <seconds>`: virtual time passes, so it costs nothing. */
+  sleep = (seconds: number): void => {
+    console.log(`$ sleep ${seconds}`);
+    this.cluster.advance(seconds);
+  };
+
+  /** Prints the hop-by-hop trace of a request (the latest one by default) and returns its hops. */
+  trace = (request: CurlResult | undefined = this.requests.at(-1)): readonly TraceHop[] => {
+    if (request === undefined) {
+      console.log("(no request sent yet)");
+      return [];
+    }
+    console.log(formatTrace(request.trace));
+    return request.trace;
+  };
+
+  private failed(message: string, exitCode: number): Run {
+    console.log(message);
+    return { stdout: "", stderr: `${message}\n`, exitCode, requests: [] };
+  }
+}
+
+/** A fresh simulated cluster (seeded, on a virtual clock) and its terminal. */
+export function lab(options: ClusterOptions = {}): Lab {
+  return new Lab(createCluster(options));
+}
+
+const REASONS: Record<number, string> = { 200: "OK", 404: "Not Found", 503: "Service Unavailable" };
+
+function statusLine(status: number): string {
+  return `HTTP/1.1 ${status} ${REASONS[status] ?? ""}`.trimEnd();
+}
