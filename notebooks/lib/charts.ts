@@ -111,8 +111,23 @@ export interface TimelineOptions {
   requests: readonly TimelineRequest[];
   /** Spans where an affinity entry was valid, shaded. */
   windows: readonly { from: number; to: number }[];
-  /** Moments marked with a vertical rule and a label (an expiry, a patch). */
-  marks: readonly { at: number; label: string }[];
+  /** Moments marked with a vertical rule, labelled at the top left of the rule (an expiry). */
+  expiries: readonly { at: number; label: string }[];
+  /** Moments marked with a vertical rule, labelled at the bottom right of the rule (a patch). */
+  events: readonly { at: number; label: string }[];
+}
+
+function rules(marks: readonly { at: number; label: string }[], align: "left" | "right", baseline: "top" | "bottom") {
+  return {
+    data: { values: marks.map((m) => ({ ...m })) },
+    layer: [
+      { mark: { type: "rule" as const, strokeDash: [5, 4], color: "#b91c1c", strokeWidth: 1.5 }, encoding: { x: { field: "at", type: "quantitative" as const } } },
+      {
+        mark: { type: "text" as const, align, dx: align === "left" ? 4 : -4, baseline, y: baseline === "top" ? 3 : { expr: "height - 3" }, color: "#b91c1c", fontSize: 12 },
+        encoding: { x: { field: "at", type: "quantitative" as const }, text: { field: "label" } },
+      },
+    ],
+  };
 }
 
 /** Request time against the pod that answered, affinity windows shaded, events marked. */
@@ -134,13 +149,8 @@ export function timeline(options: TimelineOptions): Promise<string> {
           color: { field: "label", type: "nominal", title: null, scale: { range: ["#2563eb"] }, legend: { orient: "bottom" } },
         },
       },
-      {
-        data: { values: options.marks.map((m) => ({ ...m })) },
-        layer: [
-          { mark: { type: "rule", strokeDash: [5, 4], color: "#b91c1c", strokeWidth: 1.5 }, encoding: { x: { field: "at", type: "quantitative" } } },
-          { mark: { type: "text", align: "left", dx: 4, baseline: "top", y: 2, color: "#b91c1c", fontSize: 12 }, encoding: { x: { field: "at", type: "quantitative" }, text: { field: "label" } } },
-        ],
-      },
+      rules(options.expiries, "right", "top"),
+      rules(options.events, "left", "bottom"),
       {
         data: { values: options.requests.map((r) => ({ ...r })) },
         mark: { type: "point", filled: true, size: 140 },

@@ -3,13 +3,17 @@
 // and what a terminal would show, so a notebook reads like the article's
 // transcript, while every answer comes from svclab's kubectl and cluster.
 // Mistakes print the message kubectl or curl would print, never a stack trace.
-import { Kubectl, createCluster, formatTrace, type Cluster, type ClientSpec, type ClusterOptions, type CurlResult, type KubectlResult, type RequestOptions, type TraceHop } from "@svclab/cluster";
+import { Kubectl, createCluster, formatTrace, type Cluster, type ClientSpec, type ClusterOptions, type CurlResult, type HttpResponse, type KubectlResult, type RequestOptions, type TraceHop } from "@svclab/cluster";
 import { shellWords } from "./shell-words";
 
 /** What one command printed, and the requests it sent (with their traces). */
 export interface Run extends KubectlResult {
   /** The HTTP requests the command made, oldest first (`kubectl exec ... -- curl`, `curl`). */
   readonly requests: readonly CurlResult[];
+  /** The hop-by-hop trace of the last request (empty when none was sent). */
+  readonly trace: readonly TraceHop[];
+  /** The HTTP response of the last request, if one came back. */
+  readonly response: HttpResponse | undefined;
 }
 
 export interface CurlOptions extends RequestOptions {
@@ -20,6 +24,8 @@ export interface CurlOptions extends RequestOptions {
 export class Lab {
   /** The requests sent so far, oldest first. */
   readonly requests: CurlResult[] = [];
+  /** When each request was sent, in seconds on the virtual clock. */
+  readonly sentAt = new Map<CurlResult, number>();
   /** The files `write` created, which `kubectl apply -f` reads. */
   private readonly files = new Map<string, string>();
   private readonly client: Kubectl;
@@ -27,13 +33,15 @@ export class Lab {
   constructor(readonly cluster: Cluster) {
     // kubectl reaches the network through the cluster's curl; recording it
     // keeps the trace of every request an `exec ... -- curl` made.
-    const requests = this.requests;
+    const { requests, sentAt } = this;
     const recording = new Proxy(cluster, {
       get(target, property) {
         if (property === "curl") {
           return (url: string, from?: ClientSpec, options?: RequestOptions) => {
+            const at = target.now();
             const result = target.curl(url, from, options);
             requests.push(result);
+            sentAt.set(result, at);
             return result;
           };
         }
@@ -73,7 +81,7 @@ export class Lab {
     // the notebook check treats anything on a cell's stderr as a failed cell.
     const shown = `${result.stdout}${result.stderr}`.trimEnd();
     if (shown !== "") console.log(shown);
-    return { ...result, requests: this.requests.slice(before) };
+    return printedRun({ ...result, requests: this.requests.slice(before) });
   };
 
   /**
@@ -88,16 +96,18 @@ export class Lab {
     if ("pod" in from) return this.kubectl(`exec -it ${from.pod}${from.namespace ? ` -n ${from.namespace}` : ""} -- ${curl}`);
     console.log(`${"node" in from ? `$ docker exec ${from.node} ` : from.host === undefined ? "$ " : `${from.host}$ `}${curl}`);
     let result: CurlResult;
+    const at = this.cluster.now();
     try {
       result = this.cluster.curl(url, from, request);
     } catch (e) {
       return this.failed(`error: ${(e as Error).message}`, 1);
     }
     this.requests.push(result);
+    this.sentAt.set(result, at);
     if (result.exitCode !== 0) console.log(result.stderr.trimEnd());
     else if (include && result.response) console.log(`${statusLine(result.response.status)}\n${Object.entries(result.response.headers).map(([k, v]) => `${k}: ${v}`).join("\n")}\n\n${result.stdout.trimEnd()}`);
     else console.log(result.stdout.trimEnd());
-    return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode, requests: [result] };
+    return printedRun({ stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode, requests: [result] });
   };
 
   /** `sleep <seconds>`: virtual time passes, so it costs nothing. */
@@ -118,8 +128,17 @@ export class Lab {
 
   private failed(message: string, exitCode: number): Run {
     console.log(message);
-    return { stdout: "", stderr: `${message}\n`, exitCode, requests: [] };
+    return printedRun({ stdout: "", stderr: `${message}\n`, exitCode, requests: [] });
   }
+}
+
+// tslab prints the value of a cell's last expression, so a cell ending in
+// `await kubectl("...")` would print the output a second time, as an object.
+// The run has been printed already: it shows as nothing.
+function printedRun(output: KubectlResult & { requests: readonly CurlResult[] }): Run {
+  const last = output.requests.at(-1);
+  const run: Run = { ...output, trace: last?.trace ?? [], response: last?.response };
+  return Object.defineProperty(run, Symbol.for("nodejs.util.inspect.custom"), { value: () => "", enumerable: false });
 }
 
 /** A fresh simulated cluster (seeded, on a virtual clock) and its terminal. */

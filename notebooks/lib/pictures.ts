@@ -21,7 +21,8 @@ interface Rect {
 }
 
 const count = (n: number) => `${n}×`;
-const shortPodName = (name: string) => (/-[a-z0-9]{5}$/.test(name) ? `…${name.slice(name.lastIndexOf("-"))}` : name);
+/** A ReplicaSet's pod by its pod-template hash and suffix (`7dd565444b-m44nd`), other pods by name. */
+export const shortPodName = (name: string) => /-([a-z0-9]{6,10}-[a-z0-9]{5})$/.exec(name)?.[1] ?? name;
 
 function tally<K>(items: readonly K[], key: (k: K) => string): Map<string, { item: K; n: number }> {
   const m = new Map<string, { item: K; n: number }>();
@@ -85,7 +86,7 @@ function topologyPanel(cluster: Cluster, requests: readonly CurlResult[], x0: nu
   // Pods start below a lane where the node-to-pod paths and their labels run.
   const lane = 104;
   const rows = Math.max(1, ...nodes.map((n) => pods.filter((p) => p.spec?.nodeName === n.name).length));
-  const nodeH = lane + rows * (podH + 10);
+  const nodeH = lane + rows * (podH + 28) - 18;
   nodes.forEach((node, i) => {
     const x = x0 + i * (nw + gap);
     headers.set(node.name, { x, y, w: nw, h: 44 });
@@ -94,7 +95,7 @@ function topologyPanel(cluster: Cluster, requests: readonly CurlResult[], x0: nu
       .filter((p) => p.spec?.nodeName === node.name)
       .forEach((pod, k) => {
         const name = pod.metadata?.name ?? "";
-        const r = { x: x + 8, y: y + lane + k * (podH + 10), w: nw - 16, h: podH };
+        const r = { x: x + 8, y: y + lane + k * (podH + 28), w: nw - 16, h: podH };
         podBoxes.set(name, r);
         const hits = answered.get(name)?.n ?? 0;
         const isClient = journeys.some((j) => j.clientPod === name);
@@ -132,7 +133,11 @@ function topologyPanel(cluster: Cluster, requests: readonly CurlResult[], x0: nu
     const clientPod = item.clientPod === undefined ? undefined : podBoxes.get(item.clientPod);
     if (clientPod) {
       // A pod's own node translates at connect(): straight from the client pod to the chosen one.
-      if (clientPod !== to) edges.push(arrow(clientPod.x + clientPod.w, clientPod.y + clientPod.h / 2, to.x, to.y + to.h / 2, GREEN, label));
+      if (clientPod === to) continue;
+      const sameNode = Math.abs(clientPod.x - to.x) < 1;
+      if (sameNode) edges.push(arrow(clientPod.x + clientPod.w * 0.7, clientPod.y, to.x + to.w * 0.7, to.y + to.h, GREEN, label));
+      else if (to.x < clientPod.x) edges.push(arrow(clientPod.x, clientPod.y + clientPod.h / 2, to.x + to.w, to.y + to.h / 2, GREEN, label));
+      else edges.push(arrow(clientPod.x + clientPod.w, clientPod.y + clientPod.h / 2, to.x, to.y + to.h / 2, GREEN, label));
       continue;
     }
     const h = item.entryNode === undefined ? undefined : headers.get(item.entryNode);
