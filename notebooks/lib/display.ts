@@ -11,27 +11,43 @@ import { markdownTable, textTable, type Cell } from "./table";
 
 export type Bundle = Record<string, string>;
 
-/** Sends one output with all the bundle's forms (only inside a tslab kernel). */
-export function display(bundle: Bundle): void {
+/** One output: its forms, and per form the display hints (an image's width and height in CSS pixels). */
+export interface Output {
+  data: Bundle;
+  metadata: Record<string, Record<string, number>>;
+}
+
+/** Sends one output with all its forms (only inside a tslab kernel). */
+export function display(output: Output): void {
   const write = jupyter.lastWriteDisplayData;
   if (write === null) throw new Error("display() works inside a running tslab kernel only");
-  write({ data: bundle, metadata: {}, transient: {} }, false);
+  // tslab types metadata as strings only; Jupyter's display metadata nests (image sizes).
+  write({ data: output.data, metadata: output.metadata as unknown as Record<string, string>, transient: {} }, false);
 }
 
 /** A table as Markdown and as aligned plain text. */
-export function tableBundle(headers: readonly string[], rows: readonly (readonly Cell[])[]): Bundle {
-  return { "text/markdown": markdownTable(headers, rows), "text/plain": textTable(headers, rows) };
+export function tableOutput(headers: readonly string[], rows: readonly (readonly Cell[])[]): Output {
+  return { data: { "text/markdown": markdownTable(headers, rows), "text/plain": textTable(headers, rows) }, metadata: {} };
 }
 
-/** A picture as SVG, its PNG copy (base64, as nbformat stores it) and a one-line text description. */
-export function pictureBundle(svg: string, description: string): Bundle {
-  return { "image/svg+xml": svg, "image/png": Buffer.from(svgToPng(svg)).toString("base64"), "text/plain": description };
+/**
+ * A picture as SVG, its PNG copy (base64, as nbformat stores it) and a
+ * one-line text description. The PNG is drawn at 1.5 times the SVG's size;
+ * its width and height hints make viewers show it at the SVG's size.
+ */
+export function pictureOutput(svg: string, description: string): Output {
+  const size = (name: string) => Number(new RegExp(`^<svg[^>]*?\\s${name}="(\\d+(?:\\.\\d+)?)"`).exec(svg)?.[1] ?? Number.NaN);
+  const [width, height] = [size("width"), size("height")];
+  return {
+    data: { "image/svg+xml": svg, "image/png": Buffer.from(svgToPng(svg)).toString("base64"), "text/plain": description },
+    metadata: Number.isFinite(width) && Number.isFinite(height) ? { "image/png": { width: Math.round(width), height: Math.round(height) } } : {},
+  };
 }
 
 export function showTable(headers: readonly string[], rows: readonly (readonly Cell[])[]): void {
-  display(tableBundle(headers, rows));
+  display(tableOutput(headers, rows));
 }
 
 export function showPicture(svg: string, description: string): void {
-  display(pictureBundle(svg, description));
+  display(pictureOutput(svg, description));
 }
