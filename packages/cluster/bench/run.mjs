@@ -1,9 +1,7 @@
 // Benchmarks against the built dist: simulated requests per second through
 // the full path (DNS, socket LB or NodePort datapath, app, reply), and
-// cluster start + the article's three manifests, and the wall time of
-// `svclab run examples/session-affinity.sh` as a user runs it (process start
-// included), against a bare `node` start in the same run. Run: npm run bench.
-import { spawnSync } from "node:child_process";
+// cluster start + the article's three manifests (the wall time of `svclab
+// run` is packages/cli's bench). Run: npm run bench.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -54,22 +52,3 @@ rate("pod -> ClusterIP (socket LB, affinity), no trace", () => c.curl(clusterIP,
 rate("external -> NodePort (per-packet, SNAT), no trace", () => c.curl("http://172.18.0.3:30084/", {}, { trace: false }), 50000);
 rate("external -> LoadBalancer IP (cloud LB + NodePort path), no trace", () => c.curl("http://172.18.0.6:8080/", {}, { trace: false }), 50000);
 rate("pod -> FQDN with full trace", () => c.curl(fqdn, { pod: "sample-pod" }), 20000);
-
-const cli = join(here, "..", "bin", "svclab.cjs");
-const script = join(here, "..", "..", "..", "examples", "session-affinity.sh");
-function wallMs(args) {
-  const t0 = performance.now();
-  const run = spawnSync(process.execPath, args, { encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`${args.join(" ")} exited with ${run.status}: ${run.stderr}`);
-  return performance.now() - t0;
-}
-const bare = [];
-const article = [];
-for (let i = 0; i < 7; i++) {
-  bare.push(wallMs(["-e", ""]));
-  article.push(wallMs([cli, "run", "--echo", script]));
-}
-console.log(
-  `svclab run --echo examples/session-affinity.sh (process start included): median ${median(article).toFixed(0)} ms ` +
-    `(bare node start ${median(bare).toFixed(0)} ms, ratio ${(median(article) / median(bare)).toFixed(1)}x)`,
-);

@@ -233,9 +233,26 @@ function isDocument(v: unknown): v is ManifestDocument {
 
 /** kubectl + API server decoding of one manifest object (ManifestDocument or raw JSON value). */
 export function decodeManifest(input: ManifestDocument | unknown, opts: DecodeOptions = {}): KubeObject {
+  return decodeWithFieldValidation(input, "Strict", opts).object;
+}
+
+/**
+ * The API server's decoding of a request body under the request's
+ * `fieldValidation`: Strict rejects unknown fields (BadRequest), Warn drops
+ * them with one `unknown field "x"` warning each, Ignore drops them silently.
+ */
+export function decodeWithFieldValidation(
+  input: ManifestDocument | unknown,
+  validation: "Strict" | "Warn" | "Ignore",
+  opts: DecodeOptions = {},
+): { object: KubeObject; warnings: string[] } {
   const raw = isDocument(input) ? input.value : input;
   const file = opts.file ?? (isDocument(input) ? input.file : "");
   const kind = kindOfRaw(raw, file);
-  return decodeAs(kind, raw as JsonObject);
+  const r = strictDecode(kind, raw as JsonObject);
+  if (r.fatal !== undefined) throw decodingError(kind.kind, kind.version, r.fatal);
+  if (r.unknown.length > 0 && validation === "Strict") throw decodingError(kind.kind, kind.version, strictDecodingMessage(r.unknown));
+  const warnings = validation === "Warn" ? r.unknown.map((f) => `unknown field ${goQuote(f)}`) : [];
+  return { object: r.object as KubeObject, warnings };
 }
 

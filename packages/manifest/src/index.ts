@@ -8,7 +8,7 @@ export type { ManifestDocument } from "./yaml";
 export { parseManifests } from "./yaml";
 
 export type { DecodeOptions } from "./decode";
-export { decodeManifest } from "./decode";
+export { decodeManifest, decodeWithFieldValidation } from "./decode";
 
 export {
   applyDefaults,
@@ -58,3 +58,4 @@ export { jsonPatch } from "./patch/json";
 export { toJson, toYaml } from "./print";
 export { matchesLabelSelector, matchesSelectorMap } from "./selector";
 export { jsonEqual as semanticEqual } from "./safe";
+export { LAST_APPLIED, canonicalJson, withLastApplied, applyPatchFor } from "./apply";

@@ -14,6 +14,11 @@ export type StatusReason =
   | "Conflict"
   | "Forbidden"
   | "MethodNotAllowed"
+  | "NotAcceptable"
+  | "UnsupportedMediaType"
+  | "RequestEntityTooLarge"
+  | "Unauthorized"
+  | "Expired"
   | "InternalError";
 
 /** An error the API server answers with a failure Status. */

@@ -10,3 +10,5 @@ export type { TimerHandle, Worker } from "./event-loop";
 export { SeededRandom } from "./random";
 export { parseIPv4, tryParseIPv4, formatIPv4, isIPv4 } from "./ipv4";
 export { fmix32 } from "./fmix32";
+export { parseCidr, formatCidr, cidrContains } from "./cidr";
+export type { Cidr } from "./cidr";

@@ -8,8 +8,7 @@
 import type { Endpoints, Node, Service } from "kubernetes-types/core/v1";
 import type { Deployment } from "kubernetes-types/apps/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
-import type { ApiServer } from "../api/server";
-import { KINDS } from "../api/kinds";
+import { KINDS, type ApiServer } from "@svclab/apiserver";
 import { EXCLUDE_FROM_LB_LABEL } from "../controllers/cloud-load-balancer";
 import { formatCidr, formatIPv4 } from "../net/ip";
 import type { NodeTopology, Topology } from "../topology";

@@ -22,12 +22,7 @@ import { NodeDataplane, type ReconcileError } from "@svclab/dataplane";
 import { EventLoop, SeededRandom, VirtualClock } from "@svclab/sim";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { ApiServer, type DeleteOptions, type ListOptions, type WriteResult } from "../api/server";
-import { KINDS, SERVED_KINDS } from "../api/kinds";
-import type { StoredObject, WatchHandler } from "../store/storage";
-import { IPAllocator, PortAllocator } from "../registry/allocators";
-import { ServiceRegistry } from "../registry/service-registry";
-import { podHooks } from "../registry/pod-registry";
+import { ApiServer, RestServer, KINDS, SERVED_KINDS, IPAllocator, PortAllocator, ServiceRegistry, podHooks, type DeleteOptions, type ListOptions, type WriteResult, type StoredObject, type WatchHandler, type NodeConnection, type RestHandler } from "@svclab/apiserver";
 import { DeploymentController } from "../controllers/deployment";
 import { ReplicaSetController } from "../controllers/replicaset";
 import { Scheduler } from "../controllers/scheduler";
@@ -42,6 +37,8 @@ import { NodeIpam } from "../node/ipam";
 import { Kubelet } from "../node/kubelet";
 import { NodeAgent } from "../node/agent";
 import type { PodSandbox } from "../node/sandbox";
+import { ContainerRuntime, type ProcessResult } from "../node/container-runtime";
+import { containerEnv } from "../node/container-env";
 import { Connection, Network, type ClientSpec, type CurlResult, type RequestOptions } from "../traffic/network";
 import { formatIPv4 } from "../net/ip";
 import { resolveTopology, topologyFromConfig, type Topology, type TopologyOptions } from "../topology";
@@ -86,6 +83,13 @@ export interface ClusterNode {
 
 export type ResourceArg = string | KindInfo;
 
+/** A container of a pod, where `exec` runs a process. */
+export interface ExecTarget {
+  readonly namespace: string;
+  readonly pod: string;
+  readonly container: string;
+}
+
 const DEFAULT_START = "2024-01-01T00:00:00Z";
 /** LoadBalancer addresses the simulated cloud can hand out. */
 const LB_POOL_SIZE = 64;
@@ -101,6 +105,8 @@ export class Cluster {
   private readonly startMs: number;
   private readonly agents = new Map<string, NodeAgent>();
   private readonly sandboxesByPod = new Map<string, PodSandbox>();
+  private readonly runtime = new ContainerRuntime(this);
+  private readonly rest: RestServer;
 
   constructor(opts: ClusterOptions = {}) {
     this.topology = resolveTopology(opts);
@@ -110,6 +116,8 @@ export class Cluster {
     const rng = new SeededRandom(opts.seed ?? 1);
     const wall = () => new Date(this.startMs + Math.floor(this.clock.nowNs() / 1e6));
     const api = (this.api = new ApiServer(rng.fork("apiserver"), wall));
+    // Before anything is written, so the watch cache's history starts with the cluster.
+    this.rest = new RestServer(api, { now: wall, kubelet: this.kubeletConnection(), timers: this.loop });
     const ipRng = rng.fork("service-ips");
     const ips = new IPAllocator(t.serviceCIDR, (n) => ipRng.intBelow(n));
     const portRng = rng.fork("node-ports");
@@ -194,6 +202,28 @@ export class Cluster {
   /** Lets `seconds` of virtual time pass: pods start, probes run, affinity and conntrack entries age. */
   advance(seconds: number): void {
     this.loop.advance(seconds);
+  }
+
+  /**
+   * The clock a client of `restHandler()` reads and waits on (kubectl's
+   * in-process transport): the virtual wall clock, and waiting that lets
+   * virtual time run until `done` holds, as `waitFor` does for a synchronous
+   * predicate. Timing out leaves the clock at the last timer before the deadline.
+   */
+  clientClock(): { now(): Date; waitUntil(done: () => Promise<boolean>, timeoutSeconds: number): Promise<boolean> } {
+    return {
+      now: () => this.wallTime(),
+      waitUntil: async (done, timeoutSeconds) => {
+        const deadline = this.clock.nowNs() + timeoutSeconds * 1e9;
+        this.loop.drain();
+        while (!(await done())) {
+          const next = this.loop.nextTimerNs();
+          if (next === undefined || next > deadline) return done();
+          this.loop.runUntil(next);
+        }
+        return true;
+      },
+    };
   }
 
   /** Advances time until `predicate` holds; throws after `timeoutSeconds`. */
@@ -398,6 +428,47 @@ export class Cluster {
     const s = this.sandboxesByPod.get(`${from.namespace ?? "default"}/${from.pod}`);
     if (s === undefined) throw new Error(`pod ${from.namespace ?? "default"}/${from.pod} is not running`);
     return this.dns.resolve(name, s.resolvConf);
+  }
+
+  /**
+   * The kubelet's exec (what `kubectl exec` reaches through the API
+   * server): a process in a container of a pod, with the environment the
+   * kubelet gives it (Service variables of the namespace). Containers keep
+   * their files between execs.
+   */
+  async exec(target: ExecTarget, argv: readonly string[], stdin = ""): Promise<ProcessResult> {
+    const pod = this.api.get<Pod>(KINDS.pod, target.namespace, target.pod);
+    const spec = pod.spec?.containers.find((c) => c.name === target.container);
+    if (spec === undefined) throw new Error(`container ${target.container} not found in pod ${target.pod}`);
+    const services = [...this.api.list<Service>(KINDS.service, target.namespace)];
+    if (target.namespace !== "default") services.push(...this.api.list<Service>(KINDS.service, "default").filter((s) => s.metadata?.name === "kubernetes"));
+    const ref = { ...target, uid: pod.metadata?.uid ?? "", image: spec.image ?? "", env: containerEnv(pod, spec, services) };
+    return this.runtime.exec(ref, argv, stdin);
+  }
+
+  /**
+   * The API server's REST handler, as clients reach it (kubectl's
+   * in-process transport, `svclab serve`'s HTTP front). The controllers
+   * react to each request before its answer returns, as they do after
+   * every call of this class.
+   */
+  restHandler(): RestHandler {
+    return {
+      handle: async (req) => {
+        const r = await this.rest.handle(req);
+        this.loop.drain();
+        return r;
+      },
+    };
+  }
+
+  /** The kubelets as the API server reaches them: exec in a container, its log. */
+  private kubeletConnection(): NodeConnection {
+    return {
+      exec: (target, command, stdin) => this.exec(target, command, stdin),
+      // The simulated apps write no log lines yet: a container's log is empty.
+      logs: () => "",
+    };
   }
 
   // ---- nodes ----

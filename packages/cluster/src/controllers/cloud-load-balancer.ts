@@ -11,8 +11,7 @@
  */
 import type { Node, Service } from "kubernetes-types/core/v1";
 import type { SeededRandom } from "@svclab/sim";
-import type { ApiServer } from "../api/server";
-import { KINDS } from "../api/kinds";
+import { KINDS, type ApiServer } from "@svclab/apiserver";
 import type { EventLoop, TimerHandle } from "@svclab/sim";
 import { formatIPv4, tryParseIPv4 } from "../net/ip";
 import type { CloudLoadBalancer } from "../traffic/network";

@@ -7,10 +7,7 @@
  */
 import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { PodTemplateSpec } from "kubernetes-types/core/v1";
-import type { ApiServer } from "../api/server";
-import { KINDS } from "../api/kinds";
-import { canonicalJson, computeHash } from "../api/names";
-import { rfc3339 } from "../api/metadata";
+import { KINDS, canonicalJson, computeHash, rfc3339, type ApiServer } from "@svclab/apiserver";
 import type { EventLoop } from "@svclab/sim";
 import { controllerUid, keyOf, splitKey, WorkQueue } from "./work-queue";
 

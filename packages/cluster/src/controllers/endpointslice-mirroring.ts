@@ -7,8 +7,7 @@
  */
 import type { Endpoints, Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice, Endpoint } from "kubernetes-types/discovery/v1";
-import type { ApiServer } from "../api/server";
-import { KINDS } from "../api/kinds";
+import { KINDS, type ApiServer } from "@svclab/apiserver";
 import type { EventLoop } from "@svclab/sim";
 import { SERVICE_NAME_LABEL } from "./endpointslice";
 import { keyOf, splitKey, WorkQueue } from "./work-queue";

@@ -9,8 +9,7 @@
 import type { Endpoints, EndpointAddress, EndpointSubset, Node, Pod, Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { matchesSelectorMap } from "@svclab/manifest";
-import type { ApiServer } from "../api/server";
-import { KINDS } from "../api/kinds";
+import { KINDS, type ApiServer } from "@svclab/apiserver";
 import type { EventLoop } from "@svclab/sim";
 import { desiredEndpointGroups, type EndpointGroup } from "./endpoints-model";
 import { keyOf, splitKey, WorkQueue } from "./work-queue";

@@ -4,7 +4,7 @@
  * gracefully.
  */
 import type { KindInfo, KubeObject } from "@svclab/manifest";
-import type { ApiServer } from "../api/server";
+import type { ApiServer } from "@svclab/apiserver";
 import type { EventLoop } from "@svclab/sim";
 import { WorkQueue } from "./work-queue";
 

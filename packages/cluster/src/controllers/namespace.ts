@@ -6,9 +6,7 @@
  */
 import type { Namespace } from "kubernetes-types/core/v1";
 import type { KindInfo, KubeObject } from "@svclab/manifest";
-import type { ApiServer, ResourceHooks } from "../api/server";
-import { KINDS, SERVED_KINDS } from "../api/kinds";
-import { forbiddenError } from "../api/errors";
+import { KINDS, SERVED_KINDS, forbiddenError, type ApiServer, type ResourceHooks } from "@svclab/apiserver";
 import type { EventLoop } from "@svclab/sim";
 import { WorkQueue } from "./work-queue";
 

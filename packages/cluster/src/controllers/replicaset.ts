@@ -6,8 +6,7 @@
  */
 import type { Pod } from "kubernetes-types/core/v1";
 import type { ReplicaSet } from "kubernetes-types/apps/v1";
-import type { ApiServer } from "../api/server";
-import { KINDS } from "../api/kinds";
+import { KINDS, type ApiServer } from "@svclab/apiserver";
 import type { EventLoop } from "@svclab/sim";
 import { isPodReady } from "./endpoints-model";
 import { controllerUid, keyOf, splitKey, WorkQueue } from "./work-queue";

@@ -6,8 +6,7 @@
  */
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import type { SeededRandom } from "@svclab/sim";
-import type { ApiServer } from "../api/server";
-import { KINDS } from "../api/kinds";
+import { KINDS, type ApiServer } from "@svclab/apiserver";
 import type { EventLoop } from "@svclab/sim";
 import { isPodActive } from "./replicaset";
 import { selectNode, type NodeLoad } from "./scheduling";

@@ -9,9 +9,7 @@
 import type { Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import type { NodeDataplane, ReconcileError, ReconcileResult } from "@svclab/dataplane";
-import type { ApiServer } from "../api/server";
-import { KINDS } from "../api/kinds";
-import { rfc3339 } from "../api/metadata";
+import { KINDS, rfc3339, type ApiServer } from "@svclab/apiserver";
 import { response } from "../apps/http";
 import type { HttpHandler } from "../apps/images";
 import { PROXY_HEALTHZ_PORT } from "../controllers/cloud-load-balancer";

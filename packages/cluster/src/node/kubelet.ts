@@ -10,9 +10,7 @@
  */
 import type { Container, Pod, PodCondition, Probe } from "kubernetes-types/core/v1";
 import type { SeededRandom } from "@svclab/sim";
-import type { ApiServer } from "../api/server";
-import { KINDS } from "../api/kinds";
-import { rfc3339 } from "../api/metadata";
+import { KINDS, rfc3339, type ApiServer } from "@svclab/apiserver";
 import { programFor } from "../apps/images";
 import { podResolvConf } from "../dns/coredns";
 import type { EventLoop, TimerHandle } from "@svclab/sim";

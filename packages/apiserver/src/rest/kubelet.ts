@@ -1,0 +1,33 @@
+/**
+ * What the API server asks of a node's kubelet (pkg/kubelet/client and the
+ * kubelet's exec/containerLogs endpoints), implemented by the cluster: the
+ * API server checks the pod and container, then hands the streams over.
+ */
+
+/** One container of a pod. */
+export interface ContainerTarget {
+  readonly namespace: string;
+  readonly pod: string;
+  readonly container: string;
+}
+
+export interface ExecResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number;
+  /** The runtime could not start the process (containerd's error text). */
+  readonly startError?: string;
+}
+
+export interface LogOptions {
+  readonly tailLines?: number;
+  readonly timestamps?: boolean;
+  readonly previous?: boolean;
+}
+
+export interface NodeConnection {
+  /** Runs a process in a running container; `stdin` is everything the client sent. */
+  exec(target: ContainerTarget, command: readonly string[], stdin: string): Promise<ExecResult>;
+  /** The container's log so far, one line per "\n". */
+  logs(target: ContainerTarget, opts: LogOptions): string;
+}

@@ -1,0 +1,95 @@
+/**
+ * A shell session against a fresh simulated cluster: just-bash (heredocs,
+ * pipes, loops, `$(...)`, grep, sort, uniq...) with kubectl, curl and dig
+ * as commands and `sleep` on the cluster's virtual clock. Top-level curl
+ * and dig run on the user's machine (the topology's external host). Files
+ * live in memory over a copy-on-write view of a real directory, so scripts
+ * can read manifests next to them without writing anywhere.
+ */
+import { posix } from "node:path";
+import { Bash, OverlayFs, decodeBytesToUtf8, defineCommand, type Command, type IFileSystem } from "just-bash";
+import { createCluster, curl, dig, type Cluster, type Tool, type TopologyOptions } from "@svclab/cluster";
+import { Kubectl, inProcessClient, type FileAccess } from "@svclab/kubectl";
+import { CAPTURE_FILES, transcript, type Sink } from "./transcript";
+
+export interface SessionOptions {
+  /** Seeds every random choice of the cluster (default 1). */
+  readonly seed?: number;
+  readonly topology?: TopologyOptions;
+  /** Show each statement as `$ command` before its output. */
+  readonly echo?: boolean;
+  /** A real directory the session sees (copy-on-write) as its working directory. */
+  readonly workdir?: string;
+  /** Where output goes, as it is produced. */
+  readonly sink: Sink;
+}
+
+const HOME = "/home/user/project";
+
+function fileAccess(fs: IFileSystem, cwd: string): FileAccess {
+  const stat = async (p: string): Promise<{ path: string; dir: boolean } | undefined> => {
+    const path = posix.resolve(cwd, p);
+    if (!(await fs.exists(path))) return undefined;
+    return { path, dir: (await fs.stat(path)).isDirectory };
+  };
+  return {
+    async readFile(p) {
+      const s = await stat(p);
+      return s === undefined || s.dir ? undefined : fs.readFile(s.path);
+    },
+    async readDir(p) {
+      const s = await stat(p);
+      return s?.dir ? fs.readdir(s.path) : undefined;
+    },
+  };
+}
+
+export class ShellSession {
+  readonly cluster: Cluster;
+  private readonly bash: Bash;
+  private source = "";
+  /** Shell variables and cwd carried from one `run` to the next (interactive use). */
+  private env: Record<string, string> | undefined;
+
+  constructor(private readonly opts: SessionOptions) {
+    this.cluster = createCluster({ ...opts.topology, seed: opts.seed ?? 1 });
+    const kubectl = new Kubectl(inProcessClient(this.cluster.restHandler(), this.cluster.clientClock()));
+    const hostTool = (name: string, tool: Tool): Command =>
+      defineCommand(name, async (args, ctx) =>
+        tool(args, { cluster: this.cluster, client: {}, writeFile: (p, content) => ctx.fs.writeFile(posix.resolve(ctx.cwd, p), content) }),
+      );
+    const t = transcript(opts.sink, { echo: opts.echo ?? false, source: () => this.source });
+    const fs = opts.workdir === undefined ? undefined : new OverlayFs({ root: opts.workdir, mountPoint: HOME });
+    this.bash = new Bash({
+      ...(fs === undefined ? {} : { fs }),
+      cwd: HOME,
+      env: { HOME, USER: "user", HOSTNAME: "localhost" },
+      customCommands: [
+        defineCommand("kubectl", async (args, ctx) => kubectl.run(args, { files: fileAccess(ctx.fs, ctx.cwd), stdin: decodeBytesToUtf8(ctx.stdin) })),
+        hostTool("curl", curl),
+        hostTool("dig", dig),
+        ...t.commands,
+      ],
+      sleep: async (ms) => this.cluster.advance(ms / 1000),
+    });
+    this.bash.registerTransformPlugin(t.plugin);
+  }
+
+  /** Runs shell source; output goes to the sink as each statement ends. Returns the exit status. */
+  async run(source: string): Promise<number> {
+    this.source = source;
+    const r = await this.bash.exec(source, { rawScript: true, ...(this.env === undefined ? {} : { env: this.env, cwd: this.env.PWD ?? HOME }) });
+    this.env = r.env;
+    // A statement that ended the script (exit, set -e) leaves its output behind.
+    for (const stream of ["stdout", "stderr"] as const) {
+      const file = CAPTURE_FILES[stream];
+      if (await this.bash.fs.exists(file)) {
+        const text = await this.bash.fs.readFile(file);
+        if (text !== "") this.opts.sink(stream, text);
+        await this.bash.fs.writeFile(file, "");
+      }
+      if (r[stream] !== "") this.opts.sink(stream, r[stream]);
+    }
+    return r.exitCode;
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Processes inside a container, for `kubectl exec` and `kubectl run`: the
+ * image decides which network tools exist (the tools image has curl and
+ * dig, busybox has nslookup and wget, curlimages/curl only curl), a shell
+ * (`sh -c '...'`) is just-bash with those tools as commands, and each
+ * container keeps its own filesystem with the resolv.conf and hostname the
+ * kubelet writes. Time spent in `sleep` is the cluster's virtual time.
+ */
+import { createHash } from "node:crypto";
+import { posix } from "node:path";
+import type { Command, InMemoryFs } from "just-bash";
+import { imageRepository } from "../apps/images";
+import { justBash } from "./just-bash";
+import { curl } from "../apps/tools/curl";
+import { dig, nslookupBind, nslookupBusybox, nslookupBusybox128 } from "../apps/tools/dns";
+import { wget } from "../apps/tools/wget";
+import { dnsServer, type Tool, type ToolContext, type ToolHost, type ToolResult } from "../apps/tools/tool";
+
+const TOOLS_BY_IMAGE: Record<string, Record<string, Tool>> = {
+  "amsy810/tools": { curl, dig, nslookup: nslookupBind },
+  "curlimages/curl": { curl },
+  "library/busybox": { nslookup: nslookupBusybox, wget },
+  "library/alpine": { nslookup: nslookupBusybox, wget },
+  "library/nginx": { curl },
+  "amsy810/echo-nginx": { curl },
+  "registry.k8s.io/e2e-test-images/agnhost": { curl, dig, nslookup: nslookupBind },
+  "k8s.gcr.io/e2e-test-images/agnhost": { curl, dig, nslookup: nslookupBind },
+  "registry.k8s.io/e2e-test-images/jessie-dnsutils": { dig, nslookup: nslookupBind },
+};
+
+/** The image's network tools; busybox before 1.29 has the old nslookup. */
+function toolsFor(image: string): Record<string, Tool> {
+  const tools = TOOLS_BY_IMAGE[imageRepository(image)] ?? {};
+  const tag = /:(\d+)\.(\d+)/.exec(image.slice(image.lastIndexOf("/") + 1));
+  const old = imageRepository(image) === "library/busybox" && tag !== null && Number(tag[1]) === 1 && Number(tag[2]) <= 28;
+  return old ? { ...tools, nslookup: nslookupBusybox128 } : tools;
+}
+
+const SHELLS = new Set(["sh", "bash", "ash", "/bin/sh", "/bin/bash", "/bin/ash", "/usr/bin/bash"]);
+
+export interface ContainerRef {
+  readonly namespace: string;
+  readonly pod: string;
+  readonly uid: string;
+  readonly container: string;
+  readonly image: string;
+  /** The container's environment (see containerEnv). */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export interface ProcessResult extends ToolResult {
+  /** The runtime could not start the process (no such executable). */
+  readonly startError?: string;
+}
+
+function basename(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+/** Runs processes in the cluster's containers, one filesystem per container. */
+export class ContainerRuntime {
+  private readonly filesystems = new Map<string, InMemoryFs>();
+  private execs = 0;
+
+  constructor(private readonly cluster: ToolHost) {}
+
+  private fs(ref: ContainerRef): InMemoryFs {
+    const key = `${ref.uid}/${ref.container}`;
+    let fs = this.filesystems.get(key);
+    if (fs === undefined) {
+      const d = this.cluster.topology.clusterDomain;
+      fs = new (justBash().InMemoryFs)({
+        "/etc/hostname": `${ref.pod}\n`,
+        "/etc/resolv.conf": `search ${ref.namespace}.svc.${d} svc.${d} ${d}\nnameserver ${dnsServer(this.cluster)}\noptions ndots:5\n`,
+      });
+      this.filesystems.set(key, fs);
+    }
+    return fs;
+  }
+
+  /** containerd's exec id, as its error messages show it. */
+  private execId(ref: ContainerRef): string {
+    return createHash("sha256").update(`${ref.uid}/${ref.container}/${this.execs++}`).digest("hex");
+  }
+
+  async exec(ref: ContainerRef, argv: readonly string[], stdin: string): Promise<ProcessResult> {
+    const tools = toolsFor(ref.image);
+    const program = argv[0] ?? "";
+    const name = basename(program);
+    const client = { pod: ref.pod, namespace: ref.namespace };
+    const context = (fs: InMemoryFs, cwd: string): ToolContext => ({
+      cluster: this.cluster,
+      client,
+      writeFile: (p, content) => fs.writeFile(posix.resolve(cwd, p), content),
+    });
+    const tool = tools[name];
+    if (tool !== undefined) return tool(argv.slice(1), context(this.fs(ref), "/"));
+    const jb = justBash();
+    const known = SHELLS.has(program) || jb.getCommandNames().includes(name);
+    if (!known) {
+      return {
+        stdout: "",
+        stderr: "",
+        exitCode: 1,
+        startError: `failed to exec in container: failed to start exec ${JSON.stringify(this.execId(ref))}: OCI runtime exec failed: exec failed: unable to start container process: exec: ${JSON.stringify(program)}: executable file not found in $PATH: unknown`,
+      };
+    }
+    const fs = this.fs(ref);
+    const commands: Command[] = Object.entries(tools).map(([n, t]) => jb.defineCommand(n, async (args, ctx) => t(args, context(fs, ctx.cwd))));
+    commands.push(jb.defineCommand("hostname", async () => ({ stdout: `${ref.pod}\n`, stderr: "", exitCode: 0 })));
+    const bash = new jb.Bash({
+      fs,
+      cwd: "/",
+      env: { ...ref.env },
+      customCommands: commands,
+      sleep: async (ms) => this.cluster.advance(ms / 1000),
+    });
+    if (SHELLS.has(program)) {
+      const c = argv.indexOf("-c");
+      const script = c >= 0 ? (argv[c + 1] ?? "") : stdin;
+      const r = await bash.exec(script, { stdin: c >= 0 ? stdin : "", rawScript: true });
+      return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+    }
+    const r = await bash.exec(name, { args: argv.slice(1), stdin, rawScript: true });
+    return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * `kubectl describe TYPE [NAME_PREFIX]` for services, pods, nodes and
+ * deployments. As in kubectl, a name that matches no object exactly
+ * describes every object whose name starts with it.
+ */
+import { KubectlError, StatusError, renderKubectlError, type KubeObject } from "@svclab/manifest";
+import type { Node, Pod, Service } from "kubernetes-types/core/v1";
+import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
+import type { EndpointSlice } from "kubernetes-types/discovery/v1";
+import type { CommandContext, KubectlCommand } from "../command";
+import { stringFlag } from "../flags";
+import { describeDeployment, describeNode, describePod, describeService } from "../print/describe";
+import { KINDS } from "@svclab/apiserver";
+import { parseResourceArgs } from "../resources";
+
+async function describeObject(ctx: CommandContext, obj: KubeObject): Promise<string> {
+  const client = ctx.client;
+  const ns = obj.metadata?.namespace ?? "";
+  const name = obj.metadata?.name ?? "";
+  switch (obj.kind) {
+    case "Service": {
+      const slices = await client.list<EndpointSlice>(KINDS.endpointSlice, { namespace: ns, labelSelector: `kubernetes.io/service-name=${name}` });
+      return describeService(obj as Service, slices);
+    }
+    case "Pod":
+      return describePod(obj as Pod, ctx.clock.now());
+    case "Node": {
+      const pods = (await client.list<Pod>(KINDS.pod, { allNamespaces: true })).filter((p) => p.spec?.nodeName === name);
+      return describeNode(obj as unknown as Node, pods, ctx.clock.now());
+    }
+    case "Deployment":
+      return describeDeployment(obj as Deployment, await client.list<ReplicaSet>(KINDS.replicaSet, { namespace: ns }));
+    default:
+      throw new KubectlError([`error: describe of ${obj.kind ?? "this kind"} is not supported by this simulator`]);
+  }
+}
+
+export const describe: KubectlCommand = {
+  name: "describe",
+  flags: [{ name: "selector", short: "l", type: "string" }],
+  async run(p, ctx) {
+    if (p.args.length === 0) {
+      throw new KubectlError([
+        'error: You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.',
+      ]);
+    }
+    const client = ctx.client;
+    const selector = stringFlag(p, "selector");
+    const objs: KubeObject[] = [];
+    for (const ref of parseResourceArgs(p.args)) {
+      const ns = ref.kind.namespaced ? ctx.namespace : "";
+      const all = (): Promise<KubeObject[]> =>
+        client.list<KubeObject>(ref.kind, { namespace: ns, allNamespaces: !ref.kind.namespaced, ...(selector === undefined ? {} : { labelSelector: selector }) });
+      if (ref.name === undefined) {
+        objs.push(...(await all()));
+        continue;
+      }
+      try {
+        objs.push(await client.get<KubeObject>(ref.kind, ref.name, { namespace: ns }));
+      } catch (e) {
+        if (!(e instanceof StatusError) || e.reason !== "NotFound") throw e;
+        const prefixed = (await all()).filter((o) => (o.metadata?.name ?? "").startsWith(ref.name as string));
+        if (prefixed.length === 0) {
+          ctx.out.fail(renderKubectlError(e));
+          continue;
+        }
+        objs.push(...prefixed);
+      }
+    }
+    if (objs.length === 0 && ctx.out.exitCode === 0) {
+      ctx.out.err(`No resources found in ${ctx.namespace} namespace.`);
+      return;
+    }
+    const texts: string[] = [];
+    for (const o of objs) texts.push(await describeObject(ctx, o));
+    ctx.out.stdout += texts.join("\n\n");
+  },
+};
