@@ -3,7 +3,8 @@
 // and what a terminal would show, so a notebook reads like the article's
 // transcript, while every answer comes from svclab's kubectl and cluster.
 // Mistakes print the message kubectl or curl would print, never a stack trace.
-import { Kubectl, createCluster, formatTrace, type Cluster, type ClientSpec, type ClusterOptions, type CurlResult, type HttpResponse, type KubectlResult, type RequestOptions, type TraceHop } from "@svclab/cluster";
+import { createCluster, curl as curlTool, formatTrace, type Cluster, type ClientSpec, type ClusterOptions, type CurlResult, type HttpResponse, type RequestOptions, type TraceHop } from "@svclab/cluster";
+import { Kubectl, inProcessClient, type KubectlResult } from "@svclab/kubectl";
 import { shellWords } from "./shell-words";
 
 /** What one command printed, and the requests it sent (with their traces). */
@@ -31,25 +32,18 @@ export class Lab {
   private readonly client: Kubectl;
 
   constructor(readonly cluster: Cluster) {
-    // kubectl reaches the network through the cluster's curl; recording it
-    // keeps the trace of every request an `exec ... -- curl` made.
-    const { requests, sentAt } = this;
-    const recording = new Proxy(cluster, {
-      get(target, property) {
-        if (property === "curl") {
-          return (url: string, from?: ClientSpec, options?: RequestOptions) => {
-            const at = target.now();
-            const result = target.curl(url, from, options);
-            requests.push(result);
-            sentAt.set(result, at);
-            return result;
-          };
-        }
-        const value = Reflect.get(target, property, target) as unknown;
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
-    this.client = new Kubectl(recording);
+    // Every request passes through the cluster's curl, also those a
+    // `kubectl exec ... -- curl` makes inside a pod: recording them there
+    // keeps each request's trace, and when it was sent.
+    const send = cluster.curl.bind(cluster);
+    cluster.curl = (url: string, from?: ClientSpec, options?: RequestOptions): CurlResult => {
+      const at = cluster.now();
+      const result = send(url, from, options);
+      this.requests.push(result);
+      this.sentAt.set(result, at);
+      return result;
+    };
+    this.client = new Kubectl(inProcessClient(cluster.restHandler(), cluster.clientClock()));
   }
 
   /** `cat <<EOF > file ... EOF`: keeps the text for `kubectl apply -f file`. */
@@ -90,24 +84,19 @@ export class Lab {
    * outside the cluster (a plain `curl`; `{}` is the user's machine).
    */
   curl = async (url: string, from: ClientSpec = {}, options: CurlOptions = {}): Promise<Run> => {
-    const { include, ...request } = options;
-    const flags = [include ? "-i" : "", request.connectTimeoutSeconds === undefined ? "" : `--connect-timeout ${request.connectTimeoutSeconds}`].filter((f) => f !== "");
-    const curl = ["curl", ...flags, url].join(" ");
-    if ("pod" in from) return this.kubectl(`exec -it ${from.pod}${from.namespace ? ` -n ${from.namespace}` : ""} -- ${curl}`);
-    console.log(`${"node" in from ? `$ docker exec ${from.node} ` : from.host === undefined ? "$ " : `${from.host}$ `}${curl}`);
-    let result: CurlResult;
-    const at = this.cluster.now();
+    const args = [...(options.include ? ["-i"] : []), ...(options.connectTimeoutSeconds === undefined ? [] : ["--connect-timeout", String(options.connectTimeoutSeconds)]), url];
+    if ("pod" in from) return this.kubectl(`exec -it ${from.pod}${from.namespace ? ` -n ${from.namespace}` : ""} -- curl ${args.join(" ")}`);
+    console.log(`${"node" in from ? `$ docker exec ${from.node} ` : from.host === undefined ? "$ " : `${from.host}$ `}curl ${args.join(" ")}`);
+    const before = this.requests.length;
+    let result;
     try {
-      result = this.cluster.curl(url, from, request);
+      result = await curlTool(args, { cluster: this.cluster, client: from, writeFile: async () => undefined });
     } catch (e) {
       return this.failed(`error: ${(e as Error).message}`, 1);
     }
-    this.requests.push(result);
-    this.sentAt.set(result, at);
-    if (result.exitCode !== 0) console.log(result.stderr.trimEnd());
-    else if (include && result.response) console.log(`${statusLine(result.response.status)}\n${Object.entries(result.response.headers).map(([k, v]) => `${k}: ${v}`).join("\n")}\n\n${result.stdout.trimEnd()}`);
-    else console.log(result.stdout.trimEnd());
-    return printedRun({ stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode, requests: [result] });
+    const shown = `${result.stdout}${result.stderr}`.trimEnd();
+    if (shown !== "") console.log(shown);
+    return printedRun({ ...result, requests: this.requests.slice(before) });
   };
 
   /** `sleep <seconds>`: virtual time passes, so it costs nothing. */
@@ -144,10 +133,4 @@ function printedRun(output: KubectlResult & { requests: readonly CurlResult[] })
 /** A fresh simulated cluster (seeded, on a virtual clock) and its terminal. */
 export function lab(options: ClusterOptions = {}): Lab {
   return new Lab(createCluster(options));
-}
-
-const REASONS: Record<number, string> = { 200: "OK", 404: "Not Found", 503: "Service Unavailable" };
-
-function statusLine(status: number): string {
-  return `HTTP/1.1 ${status} ${REASONS[status] ?? ""}`.trimEnd();
 }
