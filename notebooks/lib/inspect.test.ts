@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Pod } from "kubernetes-types/core/v1";
-import { affinityEntries, affinityTable, answeredBy, clientIPSeen, podNames, podTable } from "./inspect";
+import { affinityEntries, affinityTable, answeredBy, clientIPSeen, podNames } from "./inspect";
 import { articleCluster } from "./test-cluster";
 
 describe("inspect", () => {
@@ -26,13 +25,5 @@ describe("inspect", () => {
     expect(affinityEntries(cluster, ["kind-worker2"])).toEqual([]);
     expect(affinityTable(affinityEntries(cluster))).toContain(`| kind-worker | 172.18.0.1 | ${worker.internalIP}:30084 (${entry!.revNat}) |`);
     expect(affinityTable([])).toBe("*(no affinity entries)*");
-  });
-
-  it("tables the pods with their nodes and addresses", () => {
-    const cluster = articleCluster();
-    const table = podTable(cluster, "app=sample-app").split("\n");
-    expect(table[0]).toBe("| NAME | STATUS | NODE | IP |");
-    const pods = cluster.list<Pod>("pods", { labelSelector: "app=sample-app" });
-    expect(table.slice(2)).toEqual(pods.map((p) => `| ${p.metadata?.name} | Running | ${p.spec?.nodeName} | ${p.status?.podIP} |`));
   });
 });

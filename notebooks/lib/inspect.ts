@@ -3,7 +3,8 @@
 // backend address translated back to the pod's name.
 import type { Cluster } from "@svclab/cluster";
 import type { Pod } from "kubernetes-types/core/v1";
-import { markdownTable } from "./table";
+import { showTable } from "./display";
+import { markdownTable, type Cell } from "./table";
 
 /** Pod name by pod IP, for turning backend addresses into names. */
 export function podNames(cluster: Cluster): Map<string, string> {
@@ -12,15 +13,6 @@ export function podNames(cluster: Cluster): Map<string, string> {
     if (pod.status?.podIP) names.set(pod.status.podIP, pod.metadata?.name ?? "");
   }
   return names;
-}
-
-/** `kubectl get pods -o wide`, as a Markdown table: name, phase, node, IP. */
-export function podTable(cluster: Cluster, labelSelector?: string): string {
-  const pods = cluster.list<Pod>("pods", labelSelector ? { labelSelector } : {});
-  return markdownTable(
-    ["NAME", "STATUS", "NODE", "IP"],
-    pods.map((p) => [p.metadata?.name, p.metadata?.deletionTimestamp ? "Terminating" : p.status?.phase, p.spec?.nodeName, p.status?.podIP]),
-  );
 }
 
 export interface AffinityEntry {
@@ -68,13 +60,20 @@ export function affinityEntries(cluster: Cluster, nodes: readonly string[] = clu
   );
 }
 
+const AFFINITY_HEADERS = ["node", "client", "service frontend (rev-NAT id)", "backend (id)", "pod", "last_used", "expiry"];
+const affinityRows = (entries: readonly AffinityEntry[]): Cell[][] =>
+  entries.map((e) => [e.node, e.client, `${e.frontend} (${e.revNat})`, `${e.backend} (${e.backendId})`, e.pod, e.lastUsed, e.expiry]);
+
 /** The affinity entries as a Markdown table. */
 export function affinityTable(entries: readonly AffinityEntry[]): string {
   if (entries.length === 0) return "*(no affinity entries)*";
-  return markdownTable(
-    ["node", "client", "service frontend (rev-NAT id)", "backend (id)", "pod", "last_used", "expiry"],
-    entries.map((e) => [e.node, e.client, `${e.frontend} (${e.revNat})`, `${e.backend} (${e.backendId})`, e.pod, e.lastUsed, e.expiry]),
-  );
+  return markdownTable(AFFINITY_HEADERS, affinityRows(entries));
+}
+
+/** Displays the affinity entries as a table (Markdown and plain text). */
+export function showAffinity(entries: readonly AffinityEntry[]): void {
+  if (entries.length === 0) console.log("(no affinity entries)");
+  else showTable(AFFINITY_HEADERS, affinityRows(entries));
 }
 
 /** The pod that answered an echo-nginx request (`From=` of its body). */

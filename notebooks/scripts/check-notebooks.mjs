@@ -34,11 +34,15 @@ ensureTslabKernel(jupyter);
 const outDir = mkdtempSync(join(tmpdir(), "svclab-notebooks-"));
 const started = performance.now();
 // One nbconvert process runs the notebooks one after another, each in a fresh
-// kernel. Errors are allowed to reach the output so all of them get reported.
+// kernel. Errors are allowed to reach the output, and the config waits out
+// tslab's cancel window after a failed cell, so every cell runs and every
+// failure gets reported.
 const execution = spawnSync(
   "jupyter",
   [
     "nbconvert",
+    "--config",
+    join(notebooksDir, "scripts", "nbconvert_config.py"),
     "--to",
     "notebook",
     "--execute",
@@ -65,7 +69,8 @@ let outdated = false;
 for (const name of notebooks) {
   const committed = JSON.parse(readFileSync(join(notebooksDir, name), "utf8"));
   const executed = JSON.parse(readFileSync(join(outDir, name), "utf8"));
-  const problems = [...formatProblems(committed), ...errors(executed)];
+  // --update checks the format of what it would commit, the check that of what is committed.
+  const problems = [...formatProblems(update ? executed : committed), ...errors(executed)];
   if (problems.length === 0 && update) {
     writeFileSync(join(notebooksDir, name), `${JSON.stringify(forCommit(executed), null, 1)}\n`);
     console.log(`updated ${name}`);

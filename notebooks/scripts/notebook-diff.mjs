@@ -38,22 +38,41 @@ export function normalise(notebook) {
   }));
 }
 
-/**
- * Failed cells, one "cell <id>: ..." line each: error outputs (exceptions,
- * failed claims) and anything written to stderr, which is where tslab reports
- * a cell that does not compile (with no error output at all).
- */
-export function errors(notebook) {
-  return notebook.cells.flatMap((cell) =>
-    (cell.outputs ?? []).flatMap((output) => {
-      if (output.output_type === "error") return [`cell ${cell.id}: ${output.ename}: ${output.evalue}`];
-      if (output.output_type === "stream" && output.name === "stderr") return [`cell ${cell.id}: stderr: ${text(output.text).trim()}`];
-      return [];
-    }),
-  );
+/** The note scripts/nbconvert_config.py leaves on a cell whose execute_reply was not "ok". */
+export const STATUS_KEY = "svclab_status";
+
+/** The line of a tslab stderr dump that names the error (`Error: ...`, a compile error), else its first line. */
+function errorLine(stderr) {
+  const lines = stderr.trim().split("\n");
+  return lines.find((l) => /^[A-Za-z]*Error\b.*:/.test(l)) ?? lines.find((l) => /\d+:\d+ - /.test(l)) ?? lines[0] ?? "";
 }
 
-/** Problems with the notebook's format: nbformat 4.5 with an id on every cell. */
+/**
+ * Problems of an executed notebook, one "cell <id>: ..." line each, for every
+ * cell: error outputs (exceptions, failed claims), anything on stderr (where
+ * tslab reports both compile errors and exceptions), a reply that was not
+ * "ok", and rich outputs without the forms other viewers need (a picture
+ * without its PNG copy, a Markdown table without its plain text).
+ */
+export function errors(notebook) {
+  return notebook.cells.flatMap((cell) => {
+    const where = `cell ${cell.id}`;
+    const found = (cell.outputs ?? []).flatMap((output) => {
+      if (output.output_type === "error") return [`${where}: ${output.ename}: ${output.evalue}`];
+      if (output.output_type === "stream" && output.name === "stderr") return [`${where}: stderr: ${errorLine(text(output.text))}`];
+      const mimes = Object.keys(output.data ?? {});
+      const missing = [];
+      if (mimes.includes("image/svg+xml") && !mimes.includes("image/png")) missing.push(`${where}: a picture without its PNG copy`);
+      if (mimes.includes("text/markdown") && !mimes.includes("text/plain")) missing.push(`${where}: a table without its text/plain form`);
+      return missing;
+    });
+    const status = cell.metadata?.[STATUS_KEY];
+    if (status !== undefined && found.length === 0) found.push(`${where}: the kernel answered "${status}"`);
+    return found;
+  });
+}
+
+/** Problems with the notebook's format: nbformat 4.5, an id on every cell, execution counts shown. */
 export function formatProblems(notebook) {
   const problems = [];
   if (notebook.nbformat !== 4 || (notebook.nbformat_minor ?? 0) < 5) {
@@ -61,6 +80,7 @@ export function formatProblems(notebook) {
   }
   notebook.cells.forEach((cell, index) => {
     if (!cell.id) problems.push(`cell #${index + 1} has no id`);
+    else if (cell.cell_type === "code" && !cell.execution_count) problems.push(`cell ${cell.id} has no execution count (run \`npm run notebooks -- --update\`)`);
   });
   return problems;
 }
@@ -114,10 +134,10 @@ export function differences(committed, executed) {
   return found;
 }
 
-/** The executed notebook as it is committed: without the kernel's timestamps. */
+/** The executed notebook as it is committed: without the kernel's timestamps and the checker's notes. */
 export function forCommit(executed) {
   const cells = executed.cells.map((cell) => {
-    const { execution, ...metadata } = cell.metadata ?? {};
+    const { execution, [STATUS_KEY]: status, ...metadata } = cell.metadata ?? {};
     return { ...cell, metadata };
   });
   return { ...executed, cells };

@@ -49,16 +49,37 @@ test("points into a long line at the first differing column", () => {
   assert.match(message, /^cell chart, output 1: line 1, column 218: expected …".*fill=\\"red.*", got …".*fill=\\"blue.*"$/);
 });
 
-test("lists error cells and format problems", () => {
+test("lists every failing cell, not only the first", () => {
   const failing = code("boom", [{ output_type: "error", ename: "Error", evalue: "not sticky", traceback: [] }]);
-  assert.deepEqual(errors(notebook(failing)), ["cell boom: Error: not sticky"]);
   const uncompiled = code("typo", [{ output_type: "stream", name: "stderr", text: ["1:7 - Cannot find name 'x'.\n"] }]);
-  assert.deepEqual(errors(notebook(uncompiled)), ["cell typo: stderr: 1:7 - Cannot find name 'x'."]);
-  const old = { ...notebook(code(undefined, [])), nbformat_minor: 4 };
-  assert.deepEqual(formatProblems(old), ["nbformat 4.4 (cell ids need 4.5)", "cell #1 has no id"]);
+  // tslab prints an exception's stack on stderr; the error line is what counts.
+  const thrown = code("claim", [{ output_type: "stream", name: "stderr", text: ["evalmachine.<anonymous>:2\n", "claim(x);\n", "^\n", "\n", "Error: claim does not hold: one pod\n", "    at evalmachine.<anonymous>:2:7\n"] }]);
+  const silent = code("abort", [], { metadata: { svclab_status: "abort" } });
+  assert.deepEqual(errors(notebook(failing, code("fine", [stdout("ok\n")]), uncompiled, thrown, silent)), [
+    "cell boom: Error: not sticky",
+    "cell typo: stderr: 1:7 - Cannot find name 'x'.",
+    "cell claim: stderr: Error: claim does not hold: one pod",
+    'cell abort: the kernel answered "abort"',
+  ]);
 });
 
-test("drops the kernel timestamps before committing", () => {
-  const executed = notebook(code("a", [], { metadata: { execution: {}, tags: ["x"] } }));
+test("fails a picture without its PNG copy and a table without its plain text", () => {
+  const data = (d) => ({ output_type: "display_data", metadata: {}, data: d });
+  const nb = notebook(
+    code("chart", [data({ "image/svg+xml": "<svg/>" })]),
+    code("table", [data({ "text/markdown": "| a |" })]),
+    code("both", [data({ "image/svg+xml": "<svg/>", "image/png": "iVBO", "text/plain": "a chart" }), data({ "text/markdown": "| a |", "text/plain": "a" })]),
+  );
+  assert.deepEqual(errors(nb), ["cell chart: a picture without its PNG copy", "cell table: a table without its text/plain form"]);
+});
+
+test("lists format problems: old nbformat, missing ids, missing execution counts", () => {
+  const old = { ...notebook(code(undefined, [])), nbformat_minor: 4 };
+  assert.deepEqual(formatProblems(old), ["nbformat 4.4 (cell ids need 4.5)", "cell #1 has no id"]);
+  assert.deepEqual(formatProblems(notebook(code("a", [], { execution_count: null }))), ["cell a has no execution count (run `npm run notebooks -- --update`)"]);
+});
+
+test("drops the kernel timestamps and the checker's notes before committing", () => {
+  const executed = notebook(code("a", [], { metadata: { execution: {}, svclab_status: "error", tags: ["x"] } }));
   assert.deepEqual(forCommit(executed).cells[0].metadata, { tags: ["x"] });
 });
