@@ -19,8 +19,8 @@ import {
 
 const ep = (ip: string, node: string, conditions: Endpoint["conditions"] = { ready: true }): Endpoint => ({ addresses: [ip], nodeName: node, conditions });
 
-function proxierWith(svc: Service, endpoints: Endpoint[]): IpvsProxier {
-  const p = new IpvsProxier(fakeOptions());
+function proxierWith(svc: Service, endpoints: Endpoint[], opts = fakeOptions()): IpvsProxier {
+  const p = new IpvsProxier(opts);
   p.onServiceAdd(svc);
   p.onEndpointSliceAdd(makeSlice(svc.metadata!.namespace!, svc.metadata!.name!, 1, endpoints));
   p.onServicesSynced();
@@ -135,7 +135,8 @@ describe("IPVS proxier (pkg/proxy/ipvs/proxier_test.go)", () => {
 
   it("graceful termination: a terminating endpoint drains at weight 0 and is deleted when its connections are gone", () => {
     const svc = makeService("ns1", "svc1", { clusterIP: "10.20.30.41", ports: [{ name: "p80", port: 80, protocol: "TCP" }] });
-    const p = proxierWith(svc, [ep("10.180.0.1", TEST_NODE_NAME), ep("10.180.1.1", "node2")]);
+    const opts = fakeOptions();
+    const p = proxierWith(svc, [ep("10.180.0.1", TEST_NODE_NAME), ep("10.180.1.1", "node2")], opts);
     const kept = p.connect({ src: "10.0.0.2", srcPort: 40000, dst: "10.20.30.41", dstPort: 80 });
     expect(kept.backend).toBe("10.180.0.1:80");
     p.onEndpointSliceUpdate(
@@ -148,7 +149,7 @@ describe("IPVS proxier (pkg/proxy/ipvs/proxier_test.go)", () => {
     for (let i = 1; i < 4; i++) expect(p.connect({ src: "10.0.0.2", srcPort: 40000 + i, dst: "10.20.30.41", dstPort: 80 }).backend).toBe("10.180.1.1:80");
     expect(p.packet({ src: "10.0.0.2", srcPort: 40000, dst: "10.20.30.41", dstPort: 80, tcpFlags: "ACK" }).dst).toBe("10.180.0.1");
     p.close(kept.flow!);
-    p.opts.clock.advance(121);
+    opts.clock.advance(121);
     p.gc();
     expect(vsBlock(p, "TCP  10.20.30.41:80").some((l) => l.includes("10.180.0.1"))).toBe(false);
   });
@@ -196,13 +197,15 @@ describe("IPVS proxier (pkg/proxy/ipvs/proxier_test.go)", () => {
   });
 
   it("affinity outlives timeoutSeconds while a connection it placed is in TIME_WAIT (kubernetes#89358)", () => {
+    const opts = fakeOptions();
     const p = proxierWith(
       makeService("ns1", "svc1", { clusterIP: "10.20.30.41", sessionAffinity: "ClientIP", sessionAffinityConfig: { clientIP: { timeoutSeconds: 10 } }, ports: [{ name: "p80", port: 80, protocol: "TCP" }] }),
       [ep("10.180.0.1", TEST_NODE_NAME), ep("10.180.1.1", "node2")],
+      opts,
     );
     const first = p.connect({ src: "10.0.0.2", srcPort: 40000, dst: "10.20.30.41", dstPort: 80 });
     p.close(first.flow!);
-    p.opts.clock.advance(60); // past timeoutSeconds, inside TIME_WAIT's 120 s
+    opts.clock.advance(60); // past timeoutSeconds, inside TIME_WAIT's 120 s
     p.gc();
     const again = p.connect({ src: "10.0.0.2", srcPort: 40001, dst: "10.20.30.41", dstPort: 80 });
     expect([again.backend, again.decidedBy?.text.endsWith("(template)")]).toEqual([first.backend, true]);
