@@ -101,7 +101,20 @@ describe("svclab shell", () => {
 
 describe("parseCliArgs", () => {
   it("accepts options before and after the script", () => {
-    expect(parseCliArgs(["--seed=4", "run", "x.sh", "--echo", "--topology", "t.yaml"])).toEqual({ command: "run", file: "x.sh", seed: 4, topology: "t.yaml", echo: true });
+    expect(parseCliArgs(["--seed=4", "run", "x.sh", "--echo", "--topology", "t.yaml"])).toMatchObject({ command: "run", file: "x.sh", seed: 4, topology: "t.yaml", echo: true });
+  });
+
+  it("reads serve's and clock's options, with kind-like defaults", () => {
+    expect(parseCliArgs(["serve", "--seed", "4", "--clock=manual", "--port", "6443"])).toMatchObject({
+      command: "serve",
+      seed: 4,
+      serve: { name: "svclab", port: 6443, address: "127.0.0.1", clock: "manual", keepKubeconfig: false, delete: false },
+    });
+    expect(parseCliArgs(["clock", "advance", "11s", "--context", "svclab-x"])).toMatchObject({ command: "clock", duration: "11s", serve: { context: "svclab-x" } });
+    expect(() => parseCliArgs(["serve", "--clock", "fast"])).toThrow('--clock must be wall or manual, got "fast"');
+    expect(() => parseCliArgs(["serve", "--name", "My_Cluster"])).toThrow("--name must be a DNS label");
+    expect(() => parseCliArgs(["serve", "--port", "70000"])).toThrow("--port must be a port number");
+    expect(() => parseCliArgs(["clock", "stop"])).toThrow("usage: svclab clock advance DURATION");
   });
 });
 
