@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { testServer } from "../test-support/server";
 import { writeKubeconfig } from "./kubeconfig";
 import { startApiServerHttp, type ApiServerHttp } from "./server";
-import { KubectlHome } from "./test-support/kubectl";
+import { KUBECTL_TEST_TIMEOUT_MS, KubectlHome } from "./test-support/kubectl";
 
 // The real RestServer (no controllers) behind the HTTP front, driven by the
 // real kubectl: what each command prints is kubectl's own rendering of the
@@ -15,7 +15,7 @@ const MANIFEST = path.join(__dirname, "../../../../examples/manifests/sample-ses
 const SVC = "sample-session-affinity";
 const TIMEOUT_30 = '{"spec":{"sessionAffinityConfig":{"clientIP":{"timeoutSeconds":30}}}}';
 
-describe("the real RestServer over plain HTTP, driven by the real kubectl", () => {
+describe("the real RestServer over plain HTTP, driven by the real kubectl", { timeout: KUBECTL_TEST_TIMEOUT_MS }, () => {
   const { rest } = testServer();
   const home = new KubectlHome();
   const logged: string[] = [];
@@ -53,7 +53,7 @@ describe("the real RestServer over plain HTTP, driven by the real kubectl", () =
     expect(result).toEqual({ code: 1, stdout: "", stderr });
   });
 
-  test("kubectl get -w holds a watcher until kubectl goes away", { timeout: 30_000 }, async () => {
+  test("kubectl get -w holds a watcher until kubectl goes away", async () => {
     expect((await home.run(["apply", "-f", MANIFEST])).code).toBe(0);
     const child = home.spawn(["get", "svc", "-w"]);
     await new Promise<void>((resolve, reject) => {
