@@ -210,7 +210,7 @@ describe("the HTTPS front driven by the real kubectl", { timeout: KUBECTL_TEST_T
   ])("kubectl exec web -- $command exits $code", async ({ command, code, stdout, stderr }) => {
     const result = await home.run(["exec", "web", "--", ...command]);
     expect(result).toEqual({ code, stdout, stderr });
-    expect(server.openExecSessions()).toBe(0);
+    await expect.poll(() => server.openExecSessions(), { timeout: 5_000 }).toBe(0);
   });
 
   test("an exec the handler refuses: kubectl falls back to SPDY, is refused again, and prints the Status", async () => {
@@ -424,7 +424,7 @@ describe("exec sessions at the edges", { timeout: KUBECTL_TEST_TIMEOUT_MS }, () 
     expect(opened).toMatchObject({ status: 400 });
     if (!("status" in opened)) throw new Error("upgraded");
     expect(JSON.parse(opened.body)).toMatchObject({ kind: "Status", reason: "BadRequest", code: 400 });
-    expect(server.openExecSessions()).toBe(0);
+    await expect.poll(() => server.openExecSessions(), { timeout: 5_000 }).toBe(0);
   });
 });
 
