@@ -9,7 +9,7 @@
 import { posix } from "node:path";
 import { Bash, OverlayFs, decodeBytesToUtf8, defineCommand, type Command, type IFileSystem } from "just-bash";
 import { createCluster, curl, dig, type Cluster, type Tool, type TopologyOptions } from "@svclab/cluster";
-import { Kubectl, type FileAccess } from "@svclab/kubectl";
+import { Kubectl, inProcessClient, type FileAccess } from "@svclab/kubectl";
 import { CAPTURE_FILES, transcript, type Sink } from "./transcript";
 
 export interface SessionOptions {
@@ -53,7 +53,7 @@ export class ShellSession {
 
   constructor(private readonly opts: SessionOptions) {
     this.cluster = createCluster({ ...opts.topology, seed: opts.seed ?? 1 });
-    const kubectl = new Kubectl(this.cluster);
+    const kubectl = new Kubectl(inProcessClient(this.cluster.restHandler(), this.cluster.clientClock()));
     const hostTool = (name: string, tool: Tool): Command =>
       defineCommand(name, async (args, ctx) =>
         tool(args, { cluster: this.cluster, client: {}, writeFile: (p, content) => ctx.fs.writeFile(posix.resolve(ctx.cwd, p), content) }),

@@ -2,12 +2,14 @@
  * The shape every kubectl subcommand shares: its flags (plus kubectl's
  * global ones) and a run function writing to an Output.
  */
-import type { KubectlCluster } from "./cluster";
+import type { ApiClient } from "./client/api-client";
+import type { ClientClock } from "./client/cluster-client";
 import type { FlagSpec, ParsedArgs } from "./flags";
 import type { KubectlIO, Output } from "./io";
 
 export interface CommandContext {
-  readonly cluster: KubectlCluster;
+  readonly client: ApiClient;
+  readonly clock: ClientClock;
   readonly io: KubectlIO;
   readonly out: Output;
   /** `-n`, else the context's namespace (default). */

@@ -3,11 +3,12 @@ import { createCluster, type Cluster } from "@svclab/cluster";
 import { SAMPLE_DEPLOYMENT, SAMPLE_LB_LOCAL, SAMPLE_POD, SAMPLE_SESSION_AFFINITY, SAMPLE_SESSION_AFFINITY_AS_PRINTED } from "./test-support/manifests";
 import type { KubectlResult } from "./io";
 import { Kubectl } from "./kubectl";
+import { inProcessClient } from "./client/cluster-client";
 
 /** kubectl over a fresh cluster with an in-memory working directory. */
 function session(files: Record<string, string> = {}): { cluster: Cluster; k: (cmd: string, stdin?: string) => Promise<KubectlResult> } {
   const cluster = createCluster({ seed: 7 });
-  const kubectl = new Kubectl(cluster);
+  const kubectl = new Kubectl(inProcessClient(cluster.restHandler(), cluster.clientClock()));
   const access = {
     readFile: async (p: string) => files[p],
     readDir: async (p: string) => {

@@ -4,30 +4,25 @@
  * kubectl's own `error: ...` lines, API Status errors).
  */
 import { KubectlError, StatusError, renderKubectlError } from "@svclab/manifest";
-import type { KubectlCluster } from "./cluster";
+import { ApiClient } from "./client/api-client";
+import type { ClusterClient } from "./client/cluster-client";
 import { GLOBAL_FLAGS, type KubectlCommand } from "./command";
-import { describe } from "./commands/describe";
-import { exec, run } from "./commands/exec";
-import { expose } from "./commands/generate";
-import { get } from "./commands/get";
-import { apply, create, del } from "./commands/manifests";
-import { label, patch, scale } from "./commands/mutate";
-import { rollout, wait } from "./commands/wait";
+import { apply } from "./cmd/apply";
+import { create } from "./cmd/create";
+import { del } from "./cmd/delete";
+import { describe } from "./cmd/describe";
+import { exec } from "./cmd/exec";
+import { expose } from "./cmd/expose";
+import { get } from "./cmd/get";
+import { label } from "./cmd/label";
+import { patch } from "./cmd/patch";
+import { rollout } from "./cmd/rollout";
+import { run } from "./cmd/run";
+import { scale } from "./cmd/scale";
+import { version } from "./cmd/version";
+import { wait } from "./cmd/wait";
 import { UsageError, parseFlags, stringFlag } from "./flags";
 import { Output, type KubectlIO, type KubectlResult } from "./io";
-
-/** The client and server versions `kubectl version` reports (kind's node image). */
-const VERSION = { client: "v1.30.0", server: "v1.30.0", kustomize: "v5.0.4-0.20230601165947-6ce0bf390ce3" };
-
-const version: KubectlCommand = {
-  name: "version",
-  flags: [{ name: "client", type: "bool" }],
-  run(p, ctx) {
-    ctx.out.out(`Client Version: ${VERSION.client}`);
-    ctx.out.out(`Kustomize Version: ${VERSION.kustomize}`);
-    if (p.flags.get("client") !== true) ctx.out.out(`Server Version: ${VERSION.server}`);
-  },
-};
 
 const COMMANDS: readonly KubectlCommand[] = [apply, create, expose, del, get, describe, patch, scale, label, exec, run, wait, rollout, version];
 
@@ -52,9 +47,13 @@ function unknownCommand(name: string): string {
   return text;
 }
 
-/** A kubectl bound to one cluster. */
+/** A kubectl bound to one cluster, through one transport. */
 export class Kubectl {
-  constructor(readonly cluster: KubectlCluster) {}
+  private readonly client: ApiClient;
+
+  constructor(readonly cluster: ClusterClient) {
+    this.client = new ApiClient(cluster);
+  }
 
   async run(argv: readonly string[], io: KubectlIO): Promise<KubectlResult> {
     const out = new Output();
@@ -83,7 +82,7 @@ export class Kubectl {
       }
       const p = parseFlags([...leading, ...argv.slice(i + 1)], [...GLOBAL_FLAGS, ...command.flags]);
       const namespace = stringFlag(p, "namespace");
-      await command.run(p, { cluster: this.cluster, io, out, namespace: namespace ?? "default", namespaceGiven: namespace !== undefined });
+      await command.run(p, { client: this.client, clock: this.cluster.clock, io, out, namespace: namespace ?? "default", namespaceGiven: namespace !== undefined });
     } catch (e) {
       if (e instanceof UsageError) out.fail(`Error: ${e.message}\nSee 'kubectl ${command === undefined ? "" : `${command.name} `}--help' for usage.`);
       else if (e instanceof KubectlError || e instanceof StatusError) out.fail(renderKubectlError(e));

@@ -58,3 +58,4 @@ export { jsonPatch } from "./patch/json";
 export { toJson, toYaml } from "./print";
 export { matchesLabelSelector, matchesSelectorMap } from "./selector";
 export { jsonEqual as semanticEqual } from "./safe";
+export { LAST_APPLIED, canonicalJson, withLastApplied, applyPatchFor } from "./apply";

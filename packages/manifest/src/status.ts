@@ -110,6 +110,8 @@ export function renderKubectlError(err: unknown, ctx: KubectlErrorContext = {}):
   if (err instanceof KubectlError) return err.message;
   if (!(err instanceof StatusError)) return `error: ${err instanceof Error ? err.message : String(err)}`;
   const s = err.status;
+  // cmdutil.StandardErrorMessage: a 401 is the one Status kubectl words itself.
+  if (s.reason === "Unauthorized") return `error: You must be logged in to the server (${s.message})`;
   if (s.reason === "Invalid") {
     const d = s.details;
     let head = "The request is invalid";

@@ -4,6 +4,9 @@
  * template, plus the collision count, rendered with SafeEncodeString) and the
  * 5-character random suffix of `metadata.generateName`.
  */
+import { canonicalJson } from "@svclab/manifest";
+
+export { canonicalJson };
 
 /** k8s.io/apimachinery/pkg/util/rand: no vowels (no words), no 0/1/3 (look-alikes). */
 export const SAFE_ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789";
@@ -37,17 +40,6 @@ function fnv32a(bytes: Uint8Array, hash = 0x811c9dc5): number {
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash >>> 0;
-}
-
-/** JSON with object keys sorted, so equal templates hash equally whatever their key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const obj = value as Record<string, unknown>;
-    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /**

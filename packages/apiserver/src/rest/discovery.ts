@@ -45,6 +45,7 @@ function subresourcesOf(kind: KindInfo): Subresource[] {
   if (kind.kind === "Deployment" || kind.kind === "ReplicaSet") subs.push({ name: "scale", kind: { group: "autoscaling", version: "v1", kind: "Scale" }, verbs: ["get", "patch", "update"] });
   if (kind.kind === "Pod") {
     subs.push({ name: "binding", kind: { group: "", version: "v1", kind: "Binding" }, verbs: ["create"] });
+    subs.push({ name: "attach", kind: { group: "", version: "v1", kind: "PodAttachOptions" }, verbs: ["create", "get"] });
     subs.push({ name: "exec", kind: { group: "", version: "v1", kind: "PodExecOptions" }, verbs: ["create", "get"] });
     subs.push({ name: "log", kind: { group: "", version: "v1", kind: "Pod" }, verbs: ["get"] });
   }

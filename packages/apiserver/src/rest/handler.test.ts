@@ -202,6 +202,11 @@ describe("watch", () => {
     expect(w.events).toEqual([{ type: "ERROR", object: expect.objectContaining({ kind: "Status", reason: "Expired", code: 410, message: expect.stringMatching(/^too old resource version: 2 \(\d+\)$/) }) }]);
     expect(w.ended()).toBe(true);
     expect(s.rest.watchers).toBe(0);
+    // What the history still holds is served, however many events it dropped.
+    const third = (await call(s.rest, { path: `${PODS}/c` })).body.metadata.resourceVersion;
+    const recent = collect((await call(s.rest, { path: PODS, query: { watch: "true", resourceVersion: third } })).response as RestStream);
+    expect(recent.events.map((e) => [e.type, e.object.metadata.name])).toEqual([["ADDED", "d"]]);
+    recent.close();
   });
 
   it("sends one-row Tables to a Table watch, columns first only", async () => {

@@ -92,6 +92,13 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** etcd's key order (`/registry/<resource>/<namespace>/<name>`): namespace, then name, split by "/". */
+function etcdOrder(a: Obj, b: Obj): number {
+  const ka = `${a.metadata?.namespace ?? ""}/${a.metadata?.name ?? ""}`;
+  const kb = `${b.metadata?.namespace ?? ""}/${b.metadata?.name ?? ""}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
 /** A list item as the server lists it: its type is the list's. */
 function listItem(o: Obj): Json {
   const { apiVersion: _apiVersion, kind: _kind, ...rest } = o;
@@ -242,7 +249,7 @@ export class RestServer implements RestHandler {
     const answer = negotiate(req.headers.accept, { table: true });
     const filter = selectionPredicate(kind, q.get("labelSelector"), q.get("fieldSelector"));
     const resourceVersion = this.api.resourceVersion();
-    const all = this.api.list<Obj>(kind, namespace).filter(filter);
+    const all = this.api.list<Obj>(kind, namespace).filter(filter).sort(etcdOrder);
     const limit = Number(q.get("limit") ?? "0");
     const token = q.get("continue");
     const start = token ? decodeContinue(token) : 0;
@@ -416,10 +423,10 @@ export class RestServer implements RestHandler {
     if (sub === "scale" && (kind.kind === "Deployment" || kind.kind === "ReplicaSet")) return this.scale(req, kind, namespace, name);
     if (kind.kind === "Pod") {
       if (sub === "binding" && m === "POST") return this.binding(req, namespace, name);
-      if (sub === "exec" && (m === "GET" || m === "POST")) return this.exec(req, namespace, name);
+      if ((sub === "exec" || sub === "attach") && (m === "GET" || m === "POST")) return this.exec(req, namespace, name, sub === "attach");
       if (sub === "log" && m === "GET") return this.log(req, namespace, name);
     }
-    if (["binding", "exec", "log", "status", "scale"].includes(sub)) throw methodNotAllowedError();
+    if (["attach", "binding", "exec", "log", "status", "scale"].includes(sub)) throw methodNotAllowedError();
     throw resourceNotFoundError();
   }
 
@@ -512,18 +519,25 @@ export class RestServer implements RestHandler {
     return this.opts.kubelet;
   }
 
-  private exec(req: RestRequest, namespace: string, name: string): RestExec {
+  /**
+   * pods/exec runs `command` in a running container; pods/attach joins the
+   * container's own process (its command and args), which the simulated
+   * kubelet runs for the client, so a finished client pod still shows what
+   * it printed.
+   */
+  private exec(req: RestRequest, namespace: string, name: string, attach: boolean): RestExec {
     const kubelet = this.kubelet();
     const q = req.query;
     const pod = this.api.get<Pod>(KINDS.pod, namespace, name);
     const container = this.containerOf(pod, q.get("container"));
-    const command = q.getAll("command");
-    if (command.length === 0) throw badRequestError("you must specify at least one command for the container");
+    const spec = pod.spec?.containers.find((c) => c.name === container);
+    const command = attach ? [...(spec?.command ?? []), ...(spec?.args ?? [])] : q.getAll("command");
+    if (command.length === 0 && !attach) throw badRequestError("you must specify at least one command for the container");
     const [stdin, stdout, stderr, tty] = ["stdin", "stdout", "stderr", "tty"].map((n) => flag(q, n)) as [boolean, boolean, boolean, boolean];
     if (!stdin && !stdout && !stderr) throw badRequestError("you must specify at least 1 of stdin, stdout, stderr");
     if (!pod.spec?.nodeName) throw badRequestError(`pod ${name} does not have a host assigned`);
     const running = pod.status?.containerStatuses?.some((s) => s.name === container && s.state?.running !== undefined) ?? false;
-    if (!running) throw containerNotFoundError(container);
+    if (!running && !attach) throw containerNotFoundError(container);
     const target = { namespace, pod: name, container };
     return {
       kind: "exec",
@@ -534,6 +548,8 @@ export class RestServer implements RestHandler {
       run: async (streams) => {
         let input = "";
         if (stdin) for await (const chunk of streams.stdin) input += chunk;
+        // The image's own entrypoint (no command given) prints nothing here.
+        if (command.length === 0) return 0;
         const r = await kubelet.exec(target, command, input);
         if (r.startError !== undefined) throw internalError(`error executing command in container: ${r.startError}`);
         // A terminal merges the process's stderr into what the client reads.

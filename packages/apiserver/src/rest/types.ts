@@ -62,6 +62,8 @@ export interface ExecStreams {
  * `v5.channel.k8s.io` over HTTP, direct calls in-process) and then calls
  * `run`. The result is the process's exit code; the transport reports it the
  * way the kubelet does (a Success Status for 0, `NonZeroExitCode` otherwise).
+ * When the runtime cannot start the process, `run` rejects with a
+ * StatusError (InternalError), which the transport reports as that Status.
  */
 export interface RestExec {
   readonly kind: "exec";

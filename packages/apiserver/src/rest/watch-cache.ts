@@ -35,7 +35,9 @@ interface Listener {
 }
 
 class ResourceHistory {
-  readonly events: Recorded[] = [];
+  /** Recorded events; those before `start` are evicted (dropped in batches, not one shift per event). */
+  events: Recorded[] = [];
+  start = 0;
   /** Watches from this resourceVersion or later can be served. */
   floor: number;
   readonly listeners = new Set<Listener>();
@@ -76,7 +78,14 @@ export class WatchCache {
       api.watch(kind, (e) => {
         const rec: Recorded = { rv: rvOf(e.object), type: e.type, object: e.object, old: e.old };
         h.events.push(rec);
-        if (h.events.length > this.capacity) h.floor = (h.events.shift() as Recorded).rv;
+        if (h.events.length - h.start > this.capacity) {
+          h.floor = (h.events[h.start] as Recorded).rv;
+          h.start++;
+          if (h.start >= this.capacity) {
+            h.events = h.events.slice(h.start);
+            h.start = 0;
+          }
+        }
         for (const l of [...h.listeners]) {
           const wire = translate(l, rec);
           if (wire !== undefined) l.send(wire);
@@ -110,7 +119,8 @@ export class WatchCache {
         send({ type: "ERROR", object: expiredError(`too old resource version: ${from} (${h.floor})`).status });
         return undefined;
       }
-      for (const e of h.events) {
+      for (let i = h.start; i < h.events.length; i++) {
+        const e = h.events[i] as Recorded;
         if (e.rv <= from) continue;
         const wire = translate(listener, e);
         if (wire !== undefined) send(wire);

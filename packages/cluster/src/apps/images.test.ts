@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { imageRepository, programFor, type ContainerProgram } from "./images";
+import { imageRepository, programFor, toolsFor, type ContainerProgram } from "./images";
 import type { ConnectionInfo, HttpRequest } from "./http";
 
 const app = { hostname: "sample-deployment-7f47966499-459f6", now: () => new Date(0) };
@@ -61,5 +61,18 @@ describe("images", () => {
     expect(programFor({ name: "c", image: "busybox" }, app)?.kind).toBe("exits");
     expect(programFor({ name: "c", image: "busybox", command: ["sleep", "3600"] }, app)?.kind).toBe("idle");
     expect(programFor({ name: "c", image: "amsy810/echo-ngnix:v2.0" }, app)).toBeUndefined();
+  });
+
+  // Every image has a program and its tools in one place: jessie-dnsutils
+  // (the e2e DNS tests' client) used to have tools but no program, so its pod never started.
+  it.each([
+    ["registry.k8s.io/e2e-test-images/jessie-dnsutils:1.7", ["sleep", "3600"], "idle", ["dig", "nslookup"]],
+    ["amsy810/tools:v2.0", [], "idle", ["curl", "dig", "nslookup"]],
+    ["busybox:1.36", [], "exits", ["nslookup", "wget"]],
+    ["curlimages/curl", ["sleep", "infinity"], "idle", ["curl"]],
+    ["nginx", [], "server", ["curl"]],
+  ])("%s runs %j as %s with %j", (image, command, kind, tools) => {
+    expect(programFor({ name: "c", image, command }, app)?.kind).toBe(kind);
+    expect(Object.keys(toolsFor(image)).sort()).toEqual(tools);
   });
 });

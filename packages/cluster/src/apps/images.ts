@@ -1,6 +1,7 @@
 /**
- * What a container image does once it runs, for the images the book, the
- * Kubernetes docs and the e2e tests use. An image the simulator does not know
+ * What a container image does once it runs, and which network tools it
+ * ships, for the images the book, the Kubernetes docs and the e2e tests
+ * use; each image is defined once. An image the simulator does not know
  * cannot be pulled, as a typo'd image in a real cluster.
  *
  * Stop behaviour follows the real images: nginx-based images drain open
@@ -9,6 +10,10 @@
  * when the grace period ends.
  */
 import { type ConnectionInfo, type HttpRequest, type HttpResponse, response } from "./http";
+import { curl } from "./tools/curl";
+import { dig, nslookupBind, nslookupBusybox, nslookupBusybox128 } from "./tools/dns";
+import { wget } from "./tools/wget";
+import type { Tool } from "./tools/tool";
 
 export interface ContainerLike {
   readonly name: string;
@@ -230,29 +235,44 @@ function client(c: ContainerLike, sleepsByDefault: boolean): ContainerProgram {
   return sleeps ? { kind: "idle", onStop: "ignore" } : { kind: "exits", exitCode: 0 };
 }
 
+/** One image: what its container runs, and the network tools a shell in it finds. */
+interface Image {
+  readonly program: (c: ContainerLike, app: AppEnvironment) => ContainerProgram;
+  readonly tools: Readonly<Record<string, Tool>>;
+}
+
+const DNS_TOOLS = { curl, dig, nslookup: nslookupBind };
+const BUSYBOX_TOOLS = { nslookup: nslookupBusybox, wget };
+const agnhostImage: Image = { program: agnhost, tools: DNS_TOOLS };
+const echoserverImage: Image = { program: (_c, app) => echoserver(app), tools: {} };
+
+/** Every image the simulator can pull, by repository (registry and tag dropped). */
+const IMAGES: Readonly<Record<string, Image>> = {
+  "amsy810/echo-nginx": { program: echoNginx, tools: { curl } },
+  "library/nginx": { program: () => nginx(), tools: { curl } },
+  "registry.k8s.io/echoserver": echoserverImage,
+  "k8s.gcr.io/echoserver": echoserverImage,
+  "registry.k8s.io/e2e-test-images/agnhost": agnhostImage,
+  "k8s.gcr.io/e2e-test-images/agnhost": agnhostImage,
+  "registry.k8s.io/coredns/coredns": { program: () => coredns(), tools: {} },
+  "amsy810/tools": { program: (c) => client(c, true), tools: DNS_TOOLS },
+  "curlimages/curl": { program: (c) => client(c, false), tools: { curl } },
+  "library/busybox": { program: (c) => client(c, false), tools: BUSYBOX_TOOLS },
+  "library/alpine": { program: (c) => client(c, false), tools: BUSYBOX_TOOLS },
+  "library/ubuntu": { program: (c) => client(c, false), tools: {} },
+  // The e2e DNS tests' client: dig and nslookup, up only while told to sleep.
+  "registry.k8s.io/e2e-test-images/jessie-dnsutils": { program: (c) => client(c, false), tools: { dig, nslookup: nslookupBind } },
+};
+
 /** The program a container runs, or undefined when its image cannot be pulled. */
 export function programFor(c: ContainerLike, app: AppEnvironment): ContainerProgram | undefined {
-  switch (imageRepository(c.image ?? "")) {
-    case "amsy810/echo-nginx":
-      return echoNginx(c, app);
-    case "library/nginx":
-      return nginx();
-    case "registry.k8s.io/echoserver":
-    case "k8s.gcr.io/echoserver":
-      return echoserver(app);
-    case "registry.k8s.io/e2e-test-images/agnhost":
-    case "k8s.gcr.io/e2e-test-images/agnhost":
-      return agnhost(c, app);
-    case "registry.k8s.io/coredns/coredns":
-      return coredns();
-    case "amsy810/tools":
-      return client(c, true);
-    case "curlimages/curl":
-    case "library/busybox":
-    case "library/ubuntu":
-    case "library/alpine":
-      return client(c, false);
-    default:
-      return undefined;
-  }
+  return IMAGES[imageRepository(c.image ?? "")]?.program(c, app);
+}
+
+/** The image's network tools; busybox before 1.29 has the old nslookup. */
+export function toolsFor(image: string): Readonly<Record<string, Tool>> {
+  const tools = IMAGES[imageRepository(image)]?.tools ?? {};
+  const tag = /:(\d+)\.(\d+)/.exec(image.slice(image.lastIndexOf("/") + 1));
+  const old = imageRepository(image) === "library/busybox" && tag !== null && Number(tag[1]) === 1 && Number(tag[2]) <= 28;
+  return old ? { ...tools, nslookup: nslookupBusybox128 } : tools;
 }

@@ -204,6 +204,28 @@ export class Cluster {
     this.loop.advance(seconds);
   }
 
+  /**
+   * The clock a client of `restHandler()` reads and waits on (kubectl's
+   * in-process transport): the virtual wall clock, and waiting that lets
+   * virtual time run until `done` holds, as `waitFor` does for a synchronous
+   * predicate. Timing out leaves the clock at the last timer before the deadline.
+   */
+  clientClock(): { now(): Date; waitUntil(done: () => Promise<boolean>, timeoutSeconds: number): Promise<boolean> } {
+    return {
+      now: () => this.wallTime(),
+      waitUntil: async (done, timeoutSeconds) => {
+        const deadline = this.clock.nowNs() + timeoutSeconds * 1e9;
+        this.loop.drain();
+        while (!(await done())) {
+          const next = this.loop.nextTimerNs();
+          if (next === undefined || next > deadline) return done();
+          this.loop.runUntil(next);
+        }
+        return true;
+      },
+    };
+  }
+
   /** Advances time until `predicate` holds; throws after `timeoutSeconds`. */
   waitFor(predicate: () => boolean, opts: WaitOptions = {}): void {
     const deadline = this.clock.nowNs() + (opts.timeoutSeconds ?? 300) * 1e9;

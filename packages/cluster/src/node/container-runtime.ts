@@ -9,32 +9,9 @@
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
 import type { Command, InMemoryFs } from "just-bash";
-import { imageRepository } from "../apps/images";
+import { toolsFor } from "../apps/images";
 import { justBash } from "./just-bash";
-import { curl } from "../apps/tools/curl";
-import { dig, nslookupBind, nslookupBusybox, nslookupBusybox128 } from "../apps/tools/dns";
-import { wget } from "../apps/tools/wget";
-import { dnsServer, type Tool, type ToolContext, type ToolHost, type ToolResult } from "../apps/tools/tool";
-
-const TOOLS_BY_IMAGE: Record<string, Record<string, Tool>> = {
-  "amsy810/tools": { curl, dig, nslookup: nslookupBind },
-  "curlimages/curl": { curl },
-  "library/busybox": { nslookup: nslookupBusybox, wget },
-  "library/alpine": { nslookup: nslookupBusybox, wget },
-  "library/nginx": { curl },
-  "amsy810/echo-nginx": { curl },
-  "registry.k8s.io/e2e-test-images/agnhost": { curl, dig, nslookup: nslookupBind },
-  "k8s.gcr.io/e2e-test-images/agnhost": { curl, dig, nslookup: nslookupBind },
-  "registry.k8s.io/e2e-test-images/jessie-dnsutils": { dig, nslookup: nslookupBind },
-};
-
-/** The image's network tools; busybox before 1.29 has the old nslookup. */
-function toolsFor(image: string): Record<string, Tool> {
-  const tools = TOOLS_BY_IMAGE[imageRepository(image)] ?? {};
-  const tag = /:(\d+)\.(\d+)/.exec(image.slice(image.lastIndexOf("/") + 1));
-  const old = imageRepository(image) === "library/busybox" && tag !== null && Number(tag[1]) === 1 && Number(tag[2]) <= 28;
-  return old ? { ...tools, nslookup: nslookupBusybox128 } : tools;
-}
+import { dnsServer, type ToolContext, type ToolHost, type ToolResult } from "../apps/tools/tool";
 
 const SHELLS = new Set(["sh", "bash", "ash", "/bin/sh", "/bin/bash", "/bin/ash", "/usr/bin/bash"]);
 

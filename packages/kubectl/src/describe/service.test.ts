@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
-import { describeService, formatEndpointSlices } from "./describe";
+import { describeService, formatEndpointSlices } from "./service";
 
 const svc: Service = {
   metadata: { name: "sample-lb-local", namespace: "default", labels: { app: "x", tier: "web" } },

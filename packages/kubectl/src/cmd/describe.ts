@@ -9,27 +9,30 @@ import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import type { CommandContext, KubectlCommand } from "../command";
 import { stringFlag } from "../flags";
-import { describeDeployment, describeNode, describePod, describeService } from "../print/describe";
+import { describeDeployment } from "../describe/deployment";
+import { describeNode } from "../describe/node";
+import { describePod } from "../describe/pod";
+import { describeService } from "../describe/service";
 import { KINDS } from "@svclab/apiserver";
 import { parseResourceArgs } from "../resources";
 
-function describeObject(ctx: CommandContext, obj: KubeObject): string {
-  const cluster = ctx.cluster;
+async function describeObject(ctx: CommandContext, obj: KubeObject): Promise<string> {
+  const client = ctx.client;
   const ns = obj.metadata?.namespace ?? "";
   const name = obj.metadata?.name ?? "";
   switch (obj.kind) {
     case "Service": {
-      const slices = cluster.list<EndpointSlice>(KINDS.endpointSlice, { namespace: ns, labelSelector: `kubernetes.io/service-name=${name}` });
+      const slices = await client.list<EndpointSlice>(KINDS.endpointSlice, { namespace: ns, labelSelector: `kubernetes.io/service-name=${name}` });
       return describeService(obj as Service, slices);
     }
     case "Pod":
-      return describePod(obj as Pod, cluster.wallTime());
+      return describePod(obj as Pod, ctx.clock.now());
     case "Node": {
-      const pods = cluster.list<Pod>(KINDS.pod, { allNamespaces: true }).filter((p) => p.spec?.nodeName === name);
-      return describeNode(obj as unknown as Node, pods, cluster.wallTime());
+      const pods = (await client.list<Pod>(KINDS.pod, { allNamespaces: true })).filter((p) => p.spec?.nodeName === name);
+      return describeNode(obj as unknown as Node, pods, ctx.clock.now());
     }
     case "Deployment":
-      return describeDeployment(obj as Deployment, cluster.list<ReplicaSet>(KINDS.replicaSet, { namespace: ns }));
+      return describeDeployment(obj as Deployment, await client.list<ReplicaSet>(KINDS.replicaSet, { namespace: ns }));
     default:
       throw new KubectlError([`error: describe of ${obj.kind ?? "this kind"} is not supported by this simulator`]);
   }
@@ -38,28 +41,28 @@ function describeObject(ctx: CommandContext, obj: KubeObject): string {
 export const describe: KubectlCommand = {
   name: "describe",
   flags: [{ name: "selector", short: "l", type: "string" }],
-  run(p, ctx) {
+  async run(p, ctx) {
     if (p.args.length === 0) {
       throw new KubectlError([
         'error: You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.',
       ]);
     }
-    const cluster = ctx.cluster;
+    const client = ctx.client;
     const selector = stringFlag(p, "selector");
     const objs: KubeObject[] = [];
     for (const ref of parseResourceArgs(p.args)) {
       const ns = ref.kind.namespaced ? ctx.namespace : "";
-      const all = (): KubeObject[] =>
-        cluster.list<KubeObject>(ref.kind, { namespace: ns, allNamespaces: !ref.kind.namespaced, ...(selector === undefined ? {} : { labelSelector: selector }) });
+      const all = (): Promise<KubeObject[]> =>
+        client.list<KubeObject>(ref.kind, { namespace: ns, allNamespaces: !ref.kind.namespaced, ...(selector === undefined ? {} : { labelSelector: selector }) });
       if (ref.name === undefined) {
-        objs.push(...all());
+        objs.push(...(await all()));
         continue;
       }
       try {
-        objs.push(cluster.get<KubeObject>(ref.kind, ref.name, { namespace: ns }));
+        objs.push(await client.get<KubeObject>(ref.kind, ref.name, { namespace: ns }));
       } catch (e) {
         if (!(e instanceof StatusError) || e.reason !== "NotFound") throw e;
-        const prefixed = all().filter((o) => (o.metadata?.name ?? "").startsWith(ref.name as string));
+        const prefixed = (await all()).filter((o) => (o.metadata?.name ?? "").startsWith(ref.name as string));
         if (prefixed.length === 0) {
           ctx.out.fail(renderKubectlError(e));
           continue;
@@ -71,6 +74,8 @@ export const describe: KubectlCommand = {
       ctx.out.err(`No resources found in ${ctx.namespace} namespace.`);
       return;
     }
-    ctx.out.stdout += objs.map((o) => describeObject(ctx, o)).join("\n\n");
+    const texts: string[] = [];
+    for (const o of objs) texts.push(await describeObject(ctx, o));
+    ctx.out.stdout += texts.join("\n\n");
   },
 };

@@ -1,53 +1,14 @@
 /**
- * kubectl's object generators, as the Kubernetes docs' Service tutorials
- * use them: `kubectl create deployment NAME --image=...`, `kubectl create
- * namespace NAME` and `kubectl expose deployment|pod|service NAME
- * --port=... [--target-port=...] [--type=...]`. Each builds the object
- * kubectl would send and creates it.
+ * `kubectl expose`: a Service for a Deployment, ReplicaSet, Pod or Service,
+ * with its selector and ports taken from the object as kubectl's generators
+ * take them.
  */
 import { KubectlError, type KubeObject } from "@svclab/manifest";
 import type { Pod, Service, ServicePort } from "kubernetes-types/core/v1";
 import type { Deployment } from "kubernetes-types/apps/v1";
-import type { CommandContext, KubectlCommand } from "../command";
-import { intFlag, stringFlag, stringsFlag, type ParsedArgs } from "../flags";
+import type { KubectlCommand } from "../command";
+import { stringFlag } from "../flags";
 import { parseResourceArgs } from "../resources";
-
-/** The container name kubectl derives from an image: its last path element, without tag or digest. */
-function containerName(image: string): string {
-  const last = image.split("/").pop() ?? image;
-  return last.split("@")[0]?.split(":")[0] ?? last;
-}
-
-export function createDeployment(p: ParsedArgs, ctx: CommandContext): void {
-  const name = p.args[1];
-  if (name === undefined) throw new KubectlError(["error: exactly one NAME is required, got 0", "See 'kubectl create deployment -h' for help and examples"]);
-  const images = stringsFlag(p, "image");
-  if (images.length === 0) throw new KubectlError([`error: required flag(s) "image" not set`]);
-  const port = intFlag(p, "port");
-  const labels = { app: name };
-  const deployment = {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name, labels },
-    spec: {
-      replicas: intFlag(p, "replicas") ?? 1,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: { containers: images.map((image) => ({ name: containerName(image), image, ...(port === undefined ? {} : { ports: [{ containerPort: port }] }) })) },
-      },
-    },
-  };
-  ctx.cluster.create(deployment, { namespace: ctx.namespace });
-  ctx.out.out(`deployment.apps/${name} created`);
-}
-
-export function createNamespace(p: ParsedArgs, ctx: CommandContext): void {
-  const name = p.args[1];
-  if (name === undefined) throw new KubectlError(["error: exactly one NAME is required, got 0", "See 'kubectl create namespace -h' for help and examples"]);
-  ctx.cluster.create({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
-  ctx.out.out(`namespace/${name} created`);
-}
 
 const SERVICE_TYPES = ["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"];
 
@@ -87,12 +48,12 @@ export const expose: KubectlCommand = {
     { name: "external-ip", type: "string" },
     { name: "session-affinity", type: "string" },
   ],
-  run(p, ctx) {
+  async run(p, ctx) {
     const ref = parseResourceArgs(p.args)[0];
     if (ref === undefined || ref.name === undefined) {
       throw new KubectlError(["error: You must provide one or more resources by argument or filename.", "Example resource specifications include:", "   '-f rsrc.yaml'", "   '--filename=rsrc.json'", "   '<resource> <name>'", "   '<resource>'"]);
     }
-    const obj = ctx.cluster.get<KubeObject>(ref.kind, ref.name, { namespace: ctx.namespace });
+    const obj = await ctx.client.get<KubeObject>(ref.kind, ref.name, { namespace: ctx.namespace });
     const from = exposed(obj);
     const type = stringFlag(p, "type");
     if (type !== undefined && !SERVICE_TYPES.includes(type)) throw new KubectlError([`error: cannot expose a service of type ${JSON.stringify(type)}`]);
@@ -123,7 +84,7 @@ export const expose: KubectlCommand = {
         ...(affinity === undefined ? {} : { sessionAffinity: affinity }),
       },
     };
-    ctx.cluster.create(service, { namespace: ctx.namespace });
+    await ctx.client.createObject(service, { namespace: ctx.namespace });
     ctx.out.out(`service/${name} exposed`);
   },
 };

@@ -1,14 +1,14 @@
 /**
- * `kubectl get`: tables (with -o wide, --show-labels, -A, --no-headers,
- * `type/name` prefixes when several kinds are asked for), -o name, json,
- * yaml and jsonpath, `-l` selectors, and kubectl's "No resources found"
- * notice on stderr.
+ * `kubectl get`: the server's Tables (with -o wide, --show-labels, -A,
+ * --no-headers, `type/name` prefixes when several kinds are asked for),
+ * -o name, json, yaml, jsonpath and custom-columns from the objects, `-l`
+ * selectors, and kubectl's "No resources found" notice on stderr.
  */
 import { KubectlError, StatusError, renderKubectlError, toJson, toYaml, type KindInfo, type KubeObject } from "@svclab/manifest";
 import type { KubectlCommand } from "../command";
 import { boolFlag, stringFlag } from "../flags";
 import { JsonPathError, JsonPathExecutionError, jsonpath } from "../print/jsonpath";
-import { buildTable, hasTablePrinter } from "@svclab/apiserver";
+import type { Table } from "@svclab/apiserver";
 import { customColumns, renderTable, tableRows } from "../print/table";
 import { parseResourceArgs, qualifiedRef } from "../resources";
 
@@ -42,14 +42,16 @@ const REQUIRED = [
 
 interface Found {
   readonly kind: KindInfo;
+  /** The object (for table output, its metadata only). */
   readonly obj: KubeObject;
+  /** For table output: the server's Table of this one object. */
+  readonly table?: Table;
 }
 
-/** etcd's key order: namespace, then name. */
-function byKey(a: KubeObject, b: KubeObject): number {
-  const ka = `${a.metadata?.namespace ?? ""}/${a.metadata?.name ?? ""}`;
-  const kb = `${b.metadata?.namespace ?? ""}/${b.metadata?.name ?? ""}`;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+/** Tables of one kind, in request order, as one table (the first one's columns). */
+function mergeTables(tables: readonly Table[]): Table {
+  const [first] = tables as [Table];
+  return { ...first, rows: tables.flatMap((t) => t.rows) };
 }
 
 export const get: KubectlCommand = {
@@ -61,28 +63,31 @@ export const get: KubectlCommand = {
     { name: "show-labels", type: "bool" },
     { name: "no-headers", type: "bool" },
   ],
-  run(p, ctx) {
+  async run(p, ctx) {
     const format = parseOutput(stringFlag(p, "output"));
     const refs = parseResourceArgs(p.args);
     if (refs.length === 0) throw new KubectlError(REQUIRED);
     const allNamespaces = boolFlag(p, "all-namespaces");
     const selector = stringFlag(p, "selector");
-    const cluster = ctx.cluster;
+    const client = ctx.client;
     const found: Found[] = [];
     const errors: unknown[] = [];
+    const asTable = format.t === "table";
     for (const ref of refs) {
       const ns = ref.kind.namespaced ? ctx.namespace : "";
-      if (ref.name !== undefined) {
-        try {
-          found.push({ kind: ref.kind, obj: cluster.get<KubeObject>(ref.kind, ref.name, { namespace: ns }) });
-        } catch (e) {
-          if (!(e instanceof StatusError)) throw e;
-          errors.push(e);
+      const opts = { namespace: ns, allNamespaces: allNamespaces || !ref.kind.namespaced, ...(selector === undefined ? {} : { labelSelector: selector }) };
+      try {
+        if (asTable) {
+          const table = await client.table(ref.kind, ref.name, opts);
+          found.push(...table.rows.map((row) => ({ kind: ref.kind, obj: row.object as KubeObject, table: { ...table, rows: [row] } })));
+        } else if (ref.name !== undefined) {
+          found.push({ kind: ref.kind, obj: await client.get<KubeObject>(ref.kind, ref.name, { namespace: ns }) });
+        } else {
+          found.push(...(await client.list<KubeObject>(ref.kind, opts)).map((obj) => ({ kind: ref.kind, obj })));
         }
-      } else {
-        const opts = { namespace: ns, allNamespaces: allNamespaces || !ref.kind.namespaced, ...(selector === undefined ? {} : { labelSelector: selector }) };
-        const items = cluster.list<KubeObject>(ref.kind, opts).sort(byKey);
-        found.push(...items.map((obj) => ({ kind: ref.kind, obj })));
+      } catch (e) {
+        if (!(e instanceof StatusError) || ref.name === undefined) throw e;
+        errors.push(e);
       }
     }
     const singleItem = refs.length === 1 && refs[0]?.name !== undefined;
@@ -124,9 +129,8 @@ export const get: KubectlCommand = {
         const prefixed = new Set(refs.map((r) => r.kind)).size > 1;
         const tables: string[] = [];
         for (const kind of kinds) {
-          if (!hasTablePrinter(kind.kind)) throw new KubectlError([`error: no table printer for ${kind.resource}`]);
-          const group = found.filter((f) => f.kind === kind).map((f) => f.obj);
-          const rows = tableRows(buildTable(kind.kind, group, { now: ctx.cluster.wallTime() }), {
+          const group = found.filter((f) => f.kind === kind).map((f) => f.table as Table);
+          const rows = tableRows(mergeTables(group), {
             wide: format.wide,
             showLabels: boolFlag(p, "show-labels"),
             withNamespace: allNamespaces && kind.namespaced,

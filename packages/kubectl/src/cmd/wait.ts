@@ -1,0 +1,82 @@
+/**
+ * `kubectl wait --for=condition=X|delete|jsonpath=...`: waiting lets the
+ * cluster's time run (the clock of the transport), so controllers and
+ * kubelets make progress exactly as they would while a real kubectl blocks.
+ */
+import { KubectlError, StatusError, renderKubectlError, type KindInfo, type KubeObject } from "@svclab/manifest";
+import type { KubectlCommand } from "../command";
+import { boolFlag, parseGoDuration, stringFlag } from "../flags";
+import { jsonpath } from "../print/jsonpath";
+import { parseResourceArgs, qualifiedRef } from "../resources";
+
+type Condition = { readonly t: "condition"; readonly type: string; readonly value: string } | { readonly t: "delete" } | { readonly t: "jsonpath"; readonly path: string; readonly value: string };
+
+function parseFor(f: string | undefined): Condition {
+  if (f === "delete") return { t: "delete" };
+  const cond = /^condition=([^=]+)(?:=(.*))?$/.exec(f ?? "");
+  if (cond !== null) return { t: "condition", type: cond[1] as string, value: (cond[2] ?? "true").toLowerCase() };
+  const jp = /^jsonpath=(\{.*\})=(.*)$/.exec(f ?? "") ?? /^jsonpath=(\{.*\})$/.exec(f ?? "");
+  if (jp !== null) return { t: "jsonpath", path: jp[1] as string, value: jp[2] ?? "" };
+  throw new KubectlError([`error: unrecognized condition: ${JSON.stringify(f ?? "")}`]);
+}
+
+function holds(obj: KubeObject | undefined, c: Condition): boolean {
+  if (c.t === "delete") return obj === undefined;
+  if (obj === undefined) return false;
+  if (c.t === "jsonpath") return jsonpath(c.path, obj) === c.value;
+  const conditions = ((obj as { status?: { conditions?: { type: string; status: string }[] } }).status?.conditions ?? []);
+  return conditions.some((x) => x.type.toLowerCase() === c.type.toLowerCase() && x.status.toLowerCase() === c.value);
+}
+
+export const wait: KubectlCommand = {
+  name: "wait",
+  flags: [
+    { name: "for", type: "string" },
+    { name: "timeout", type: "string" },
+    { name: "selector", short: "l", type: "string" },
+    { name: "all", type: "bool" },
+  ],
+  async run(p, ctx) {
+    const cond = parseFor(stringFlag(p, "for"));
+    const timeout = parseGoDuration(stringFlag(p, "timeout") ?? "30s");
+    if (timeout === undefined) throw new KubectlError([`error: invalid argument ${JSON.stringify(stringFlag(p, "timeout"))} for "--timeout" flag: time: invalid duration`]);
+    const refs = parseResourceArgs(p.args);
+    if (refs.length === 0) {
+      throw new KubectlError([
+        "error: You must provide one or more resources by argument or filename.",
+        "Example resource specifications include:",
+        "   '-f rsrc.yaml'",
+        "   '--filename=rsrc.json'",
+        "   '<resource> <name>'",
+        "   '<resource>'",
+      ]);
+    }
+    const selector = stringFlag(p, "selector");
+    const targets: { kind: KindInfo; ns: string; name: string }[] = [];
+    for (const ref of refs) {
+      const ns = ref.kind.namespaced ? ctx.namespace : "";
+      if (ref.name !== undefined) {
+        if (cond.t !== "delete") {
+          try {
+            await ctx.client.get(ref.kind, ref.name, { namespace: ns });
+          } catch (e) {
+            if (!(e instanceof StatusError)) throw e;
+            ctx.out.fail(renderKubectlError(e));
+            continue;
+          }
+        }
+        targets.push({ kind: ref.kind, ns, name: ref.name });
+      } else {
+        if (selector === undefined && !boolFlag(p, "all")) throw new KubectlError(["error: resource(s) were provided, but no name was specified"]);
+        const objs = await ctx.client.list<KubeObject>(ref.kind, { namespace: ns, ...(selector === undefined ? {} : { labelSelector: selector }) });
+        targets.push(...objs.map((o) => ({ kind: ref.kind, ns, name: o.metadata?.name ?? "" })));
+      }
+    }
+    if (targets.length === 0 && ctx.out.exitCode === 0) throw new KubectlError(["error: no matching resources found"]);
+    for (const t of targets) {
+      const met = await ctx.clock.waitUntil(async () => holds(await ctx.client.tryGet(t.kind, t.name, { namespace: t.ns }), cond), timeout / 1000);
+      if (met) ctx.out.out(`${qualifiedRef(t.kind, t.name)} condition met`);
+      else ctx.out.fail(`error: timed out waiting for the condition on ${t.kind.resource}/${t.name}`);
+    }
+  },
+};
