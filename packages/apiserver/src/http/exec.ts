@@ -14,6 +14,17 @@ const STDERR = 2;
 const ERROR = 3;
 const CLOSE = 255;
 
+/**
+ * How long after the upgrade the process starts, about what a container
+ * runtime takes to start an exec. kubectl 1.32's WebSocket client starts
+ * reading before it has set up its streams and drops frames that arrive in
+ * between ("Unknown stream id 2, discarding message"; client-go later waits
+ * for its streams, the `readyChan` of remotecommand/websocket.go). A real
+ * runtime is never that fast; a simulated process is, so it waits. Wall time,
+ * not the simulation's: this is I/O latency, and no output depends on it.
+ */
+const EXEC_START_DELAY_MS = 25;
+
 /** The exec's command as `?command=` lists it, for the kubelet's exit message. */
 function commandOf(query: URLSearchParams): string {
   return `[${query.getAll("command").join(" ")}]`;
@@ -127,8 +138,8 @@ export function runExecSession(
   // A socket error (a reset mid-frame) is followed by 'close'; without a listener it would be thrown.
   socket.on("error", (error) => log(`exec: ${error.message}`));
 
-  exec
-    .run({ stdin, stdout: (text) => send(STDOUT, text), stderr: (text) => send(STDERR, text) })
+  new Promise((resolve) => setTimeout(resolve, EXEC_START_DELAY_MS))
+    .then(() => exec.run({ stdin, stdout: (text) => send(STDOUT, text), stderr: (text) => send(STDERR, text) }))
     .then(
       (code) => send(ERROR, exitStatus(code, query)),
       (error: unknown) => {

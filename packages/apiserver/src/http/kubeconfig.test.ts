@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import * as path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { kubeconfigPathForMerge, kubeconfigPaths, removeKubeconfigEntries, writeKubeconfig, type KubeconfigEntry } from "./kubeconfig";
-import { KubectlHome } from "./test-support/kubectl";
+import { KUBECTL_TEST_TIMEOUT_MS, KubectlHome } from "./test-support/kubectl";
 
 const CA = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
 const ENTRY: KubeconfigEntry = { name: "demo", server: "https://127.0.0.1:6443", caCert: CA, token: "s3cret" };
@@ -52,7 +52,7 @@ async function kubectlView(h: KubectlHome, env: Record<string, string> = {}) {
   };
 }
 
-describe("kubeconfig paths (kind's paths.go)", () => {
+describe("kubeconfig paths (kind's paths.go)", { timeout: KUBECTL_TEST_TIMEOUT_MS }, () => {
   test.each([
     { name: "--kubeconfig wins", location: { explicitPath: "/x/flag", env: { KUBECONFIG: "/x/a:/x/b", HOME: "/h" } }, paths: ["/x/flag"] },
     { name: "$KUBECONFIG's list, empty and repeated entries dropped", location: { env: { KUBECONFIG: ":/x/a::/x/b:/x/a", HOME: "/h" } }, paths: ["/x/a", "/x/b"] },
@@ -72,7 +72,7 @@ describe("kubeconfig paths (kind's paths.go)", () => {
   });
 });
 
-describe("writing and removing, read back by the real kubectl", () => {
+describe("writing and removing, read back by the real kubectl", { timeout: KUBECTL_TEST_TIMEOUT_MS }, () => {
   test("a fresh ~/.kube/config: our cluster, user and context, current, 0600", async () => {
     const h = home();
     const file = await writeKubeconfig(ENTRY, { env: { HOME: h.dir } });

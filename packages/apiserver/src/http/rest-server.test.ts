@@ -2,10 +2,12 @@ import * as http from "node:http";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { testServer } from "../test-support/server";
+import { parse } from "yaml";
+import type { NodeConnection } from "../rest/kubelet";
+import { request, testServer } from "../test-support/server";
 import { writeKubeconfig } from "./kubeconfig";
 import { startApiServerHttp, type ApiServerHttp } from "./server";
-import { KubectlHome } from "./test-support/kubectl";
+import { KUBECTL_TEST_TIMEOUT_MS, KubectlHome } from "./test-support/kubectl";
 
 // The real RestServer (no controllers) behind the HTTP front, driven by the
 // real kubectl: what each command prints is kubectl's own rendering of the
@@ -13,9 +15,10 @@ import { KubectlHome } from "./test-support/kubectl";
 // The article's Service (the book's manifests live once, in examples/manifests).
 const MANIFEST = path.join(__dirname, "../../../../examples/manifests/sample-session-affinity.yaml");
 const SVC = "sample-session-affinity";
+const POD_MANIFEST = path.join(__dirname, "../../../../examples/manifests/sample-pod.yaml");
 const TIMEOUT_30 = '{"spec":{"sessionAffinityConfig":{"clientIP":{"timeoutSeconds":30}}}}';
 
-describe("the real RestServer over plain HTTP, driven by the real kubectl", () => {
+describe("the real RestServer over plain HTTP, driven by the real kubectl", { timeout: KUBECTL_TEST_TIMEOUT_MS }, () => {
   const { rest } = testServer();
   const home = new KubectlHome();
   const logged: string[] = [];
@@ -53,7 +56,7 @@ describe("the real RestServer over plain HTTP, driven by the real kubectl", () =
     expect(result).toEqual({ code: 1, stdout: "", stderr });
   });
 
-  test("kubectl get -w holds a watcher until kubectl goes away", { timeout: 30_000 }, async () => {
+  test("kubectl get -w holds a watcher until kubectl goes away", async () => {
     expect((await home.run(["apply", "-f", MANIFEST])).code).toBe(0);
     const child = home.spawn(["get", "svc", "-w"]);
     await new Promise<void>((resolve, reject) => {
@@ -96,5 +99,55 @@ describe("the real RestServer over plain HTTP, driven by the real kubectl", () =
 
   test("nothing reached the server log", () => {
     expect(logged).toEqual([]);
+  });
+});
+
+describe("pods/exec and pods/log of the real RestServer, over HTTPS, driven by the real kubectl", { timeout: KUBECTL_TEST_TIMEOUT_MS }, () => {
+  // A kubelet stand-in: the API server checks the pod and container, the node runs the process.
+  const kubelet: NodeConnection = {
+    async exec(_target, command, stdin) {
+      const [program, ...args] = command;
+      if (program === "echo") return { stdout: `${args.join(" ")}\n`, stderr: "", exitCode: 0 };
+      if (program === "cat") return { stdout: stdin, stderr: "", exitCode: 0 };
+      if (program === "sh" && args[0] === "-c") return { stdout: "", stderr: "", exitCode: Number(/exit (\d+)/.exec(args[1] ?? "")?.[1] ?? 0) };
+      return { stdout: "", stderr: "", exitCode: 0, startError: `failed to exec in container: exec: "${program}": executable file not found in $PATH` };
+    },
+    logs: (_target, opts) => ["line 1", "line 2", "line 3"].slice(-(opts.tailLines ?? 3)).map((l) => `${l}\n`).join(""),
+  };
+  const { rest } = testServer({ kubelet });
+  const home = new KubectlHome();
+  let server: ApiServerHttp;
+
+  beforeAll(async () => {
+    const pod = parse(readFileSync(POD_MANIFEST, "utf8")) as { spec: Record<string, unknown>; metadata: { name: string } };
+    const pods = "/api/v1/namespaces/default/pods";
+    const created = await rest.handle(request({ method: "POST", path: pods, body: { ...pod, spec: { ...pod.spec, nodeName: "kind-worker" } } }));
+    expect(created).toMatchObject({ status: 201 });
+    const running = { state: { running: { startedAt: "2024-01-01T00:00:00Z" } }, name: "tools-container", image: "amsy810/tools:v2.0", imageID: "", ready: true, restartCount: 0 };
+    const status = await rest.handle(request({ method: "PUT", path: `${pods}/sample-pod/status`, body: { ...pod, status: { phase: "Running", containerStatuses: [running] } } }));
+    expect(status).toMatchObject({ status: 200 });
+    server = await startApiServerHttp({ handler: rest, log: () => undefined });
+    await writeKubeconfig({ name: "rest", server: server.url, caCert: server.caCert, token: server.token ?? undefined }, { explicitPath: home.kubeconfig });
+  });
+  afterAll(async () => {
+    await server.close();
+    home.remove();
+  });
+
+  test.each([
+    { args: ["exec", "sample-pod", "--", "echo", "hello"], code: 0, stdout: "hello\n", stderr: "" },
+    { args: ["exec", "sample-pod", "--", "sh", "-c", "exit 7"], code: 7, stdout: "", stderr: "command terminated with exit code 7\n" },
+    { args: ["exec", "-i", "sample-pod", "--", "cat"], stdin: "piped\n", code: 0, stdout: "piped\n", stderr: "" },
+    {
+      args: ["exec", "sample-pod", "--", "curl"],
+      code: 1,
+      stdout: "",
+      stderr: 'error: Internal error occurred: error executing command in container: failed to exec in container: exec: "curl": executable file not found in $PATH\n',
+    },
+    { args: ["logs", "sample-pod", "--tail", "2"], code: 0, stdout: "line 2\nline 3\n", stderr: "" },
+  ])("kubectl $args", async ({ args, stdin, code, stdout, stderr }) => {
+    const result = await home.run(args, stdin === undefined ? {} : { stdin });
+    expect(result).toEqual({ code, stdout, stderr });
+    await expect.poll(() => server.openExecSessions(), { timeout: 5_000 }).toBe(0);
   });
 });

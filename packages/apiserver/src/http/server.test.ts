@@ -8,7 +8,7 @@ import { AGGREGATED_DISCOVERY, SERVER_VERSION } from "../rest/discovery";
 import type { RestExec, RestHandler, RestRequest, RestResponse, RestStream } from "../rest/types";
 import { writeKubeconfig } from "./kubeconfig";
 import { startApiServerHttp, type ApiServerHttp } from "./server";
-import { KubectlHome } from "./test-support/kubectl";
+import { KUBECTL_TEST_TIMEOUT_MS, KubectlHome } from "./test-support/kubectl";
 
 // Just enough of an API server for kubectl to talk to: the version the
 // dispatcher reads (kube-apiserver-rest.md trap 1), legacy discovery, one pod,
@@ -142,7 +142,7 @@ function request(
   });
 }
 
-describe("the HTTPS front driven by the real kubectl", () => {
+describe("the HTTPS front driven by the real kubectl", { timeout: KUBECTL_TEST_TIMEOUT_MS }, () => {
   const handler = new FakeHandler();
   const logged: string[] = [];
   const home = new KubectlHome();
@@ -210,7 +210,7 @@ describe("the HTTPS front driven by the real kubectl", () => {
   ])("kubectl exec web -- $command exits $code", async ({ command, code, stdout, stderr }) => {
     const result = await home.run(["exec", "web", "--", ...command]);
     expect(result).toEqual({ code, stdout, stderr });
-    expect(server.openExecSessions()).toBe(0);
+    await expect.poll(() => server.openExecSessions(), { timeout: 5_000 }).toBe(0);
   });
 
   test("an exec the handler refuses: kubectl falls back to SPDY, is refused again, and prints the Status", async () => {
@@ -367,7 +367,7 @@ function openExec(server: ApiServerHttp, command: string, protocols: string[]): 
   });
 }
 
-describe("exec sessions at the edges", () => {
+describe("exec sessions at the edges", { timeout: KUBECTL_TEST_TIMEOUT_MS }, () => {
   const handler = new FakeHandler();
   const logged: string[] = [];
   let server: ApiServerHttp;
@@ -424,11 +424,11 @@ describe("exec sessions at the edges", () => {
     expect(opened).toMatchObject({ status: 400 });
     if (!("status" in opened)) throw new Error("upgraded");
     expect(JSON.parse(opened.body)).toMatchObject({ kind: "Status", reason: "BadRequest", code: 400 });
-    expect(server.openExecSessions()).toBe(0);
+    await expect.poll(() => server.openExecSessions(), { timeout: 5_000 }).toBe(0);
   });
 });
 
-describe("shutting down", () => {
+describe("shutting down", { timeout: KUBECTL_TEST_TIMEOUT_MS }, () => {
   test("close() ends an open exec session", async () => {
     const server = await startApiServerHttp({ handler: new FakeHandler(), log: () => undefined });
     const opened = await openExec(server, "hang", ["v5.channel.k8s.io"]);

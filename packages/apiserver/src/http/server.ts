@@ -60,8 +60,9 @@ function describe(error: unknown): string {
 
 /**
  * Serves a `RestHandler` over HTTP(S) on node:http, the way kube-apiserver's
- * filter chain fronts its REST handlers: authentication first, then request
- * limits and content negotiation, then the handler, whose answer is written
+ * filter chain fronts its REST handlers: authentication first, then the
+ * request target and the body limit, then the handler (which negotiates
+ * media types itself, the same in-process), whose answer is written
  * as a body, relayed as a stream (watch, `logs -f`) or, for exec and attach,
  * carried over a WebSocket upgrade.
  */

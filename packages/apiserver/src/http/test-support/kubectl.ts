@@ -6,6 +6,9 @@ import * as path from "node:path";
 /** The real kubectl (gcloud's version dispatcher), the oracle of these tests. */
 export const KUBECTL = "/usr/bin/kubectl";
 
+/** Per test: a kubectl run takes ~0.2 s, but the machine is shared and can be loaded many times over. */
+export const KUBECTL_TEST_TIMEOUT_MS = 30_000;
+
 export interface KubectlResult {
   readonly code: number | null;
   readonly stdout: string;
