@@ -8,13 +8,14 @@
 import type { Endpoints, Node, Service } from "kubernetes-types/core/v1";
 import type { Deployment } from "kubernetes-types/apps/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
-import { KINDS, type ApiServer } from "@svclab/apiserver";
+import { KINDS, SERVER_VERSION, type ApiServer } from "@svclab/apiserver";
 import { EXCLUDE_FROM_LB_LABEL } from "../controllers/cloud-load-balancer";
 import { formatCidr, formatIPv4 } from "../net/ip";
 import type { NodeTopology, Topology } from "../topology";
 
 export const CONTROL_PLANE_TAINT = "node-role.kubernetes.io/control-plane";
-export const KUBERNETES_VERSION = "v1.30.0";
+/** kind's node image runs the release the API server reports (`/version`): one source for both. */
+export const KUBERNETES_VERSION = SERVER_VERSION.gitVersion;
 /** kube-apiserver's secure port on the control-plane node. */
 export const APISERVER_PORT = 6443;
 

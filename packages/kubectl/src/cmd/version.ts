@@ -1,7 +1,9 @@
 /** `kubectl version`: the client and server versions (kind's node image), `--client` for the first only. */
+import { SERVER_VERSION } from "@svclab/apiserver";
 import type { KubectlCommand } from "../command";
 
-const VERSION = { client: "v1.30.0", server: "v1.30.0", kustomize: "v5.0.4-0.20230601165947-6ce0bf390ce3" };
+// The installed kubectl dispatcher runs the client matching the server's minor; kubectl 1.32 embeds kustomize v5.5.0.
+const VERSION = { client: SERVER_VERSION.gitVersion, server: SERVER_VERSION.gitVersion, kustomize: "v5.5.0" };
 
 export const version: KubectlCommand = {
   name: "version",
