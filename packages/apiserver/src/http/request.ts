@@ -35,7 +35,7 @@ export function parseTarget(target: string | undefined): { path: string; query: 
  * Reads the body up to `limit` bytes, as `limitedReadBody` does: a declared
  * Content-Length over the limit is refused before anything is read.
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<string> {
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"] ?? "0");
   if (declared > limit) return Promise.reject(requestEntityTooLargeError(limit));
   return new Promise((resolve, reject) => {
@@ -54,7 +54,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
       chunks.push(chunk);
     });
     req.on("end", () => {
-      if (!refused) resolve(Buffer.concat(chunks).toString("utf8"));
+      if (!refused) resolve(Buffer.concat(chunks));
     });
     req.on("error", reject);
   });
@@ -68,6 +68,6 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
 export async function toRestRequest(req: IncomingMessage, maxBodyBytes: number): Promise<RestRequest> {
   const method = (req.method ?? "GET").toUpperCase();
   const { path, query } = parseTarget(req.url);
-  const body = await readBody(req, maxBodyBytes);
-  return { method, path, query, headers: restHeaders(req), body };
+  const bytes = await readBody(req, maxBodyBytes);
+  return { method, path, query, headers: restHeaders(req), body: bytes.toString("utf8"), bytes };
 }

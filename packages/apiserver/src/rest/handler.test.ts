@@ -17,6 +17,19 @@ const PODS = "/api/v1/namespaces/default/pods";
 const DEPLOYS = "/apis/apps/v1/namespaces/default/deployments";
 const TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
 
+const PROTOBUF = "application/vnd.kubernetes.protobuf";
+
+/** A length-delimited protobuf field (all these tests need). */
+function field(no: number, value: string | Buffer): Buffer {
+  const bytes = typeof value === "string" ? Buffer.from(value) : value;
+  return Buffer.concat([Buffer.from([(no << 3) | 2, bytes.length]), bytes]);
+}
+
+/** The `k8s\0` prefix and runtime.Unknown envelope around a message. */
+function protobufBody(apiVersion: string, kind: string, raw: Buffer): Buffer {
+  return Buffer.concat([Buffer.from("k8s\0", "latin1"), field(1, Buffer.concat([field(1, apiVersion), field(2, kind)])), field(2, raw)]);
+}
+
 async function withPod() {
   const s = testServer();
   await call(s.rest, { method: "POST", path: PODS, body: POD });
@@ -32,6 +45,8 @@ describe("status errors", () => {
     ["unacceptable answer", { path: PODS, headers: { accept: "application/xml" } }, 406, { reason: "NotAcceptable", message: "only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf" }],
     ["oversized body", { method: "POST", path: PODS, body: "x".repeat(3 * 1024 * 1024 + 1) }, 413, { reason: "RequestEntityTooLarge", message: "Request entity too large: limit is 3145728" }],
     ["malformed JSON", { method: "POST", path: PODS, body: "{" }, 400, { reason: "BadRequest", message: "couldn't get version/kind; json parse error: unexpected end of JSON input" }],
+    ["JSON sent as protobuf", { method: "POST", path: PODS, headers: { "content-type": PROTOBUF }, body: '{"kind":"Pod"}' }, 400, { reason: "BadRequest", message: 'the object provided is unrecognized (must be of type Pod): provided data does not appear to be a protobuf message, expected prefix [107 56 115 0] ({"kind":"Pod"})' }],
+    ["truncated protobuf", { method: "POST", path: PODS, headers: { "content-type": PROTOBUF }, body: protobufBody("v1", "Pod", field(1, field(1, "p")).subarray(0, 3)).toString("latin1") }, 400, { reason: "BadRequest", message: 'Pod in version "v1" cannot be handled as a Pod: unexpected EOF' }],
     ["wrong API version", { method: "POST", path: PODS, body: { ...POD, apiVersion: "apps/v1" } }, 400, { message: "the API version in the data (apps/v1) does not match the expected API version (v1)" }],
     ["strict decoding", { method: "POST", path: PODS, query: { fieldValidation: "Strict" }, body: { ...POD, spec: { ...POD.spec, bogus: 1 } } }, 400, { message: 'Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.bogus"' }],
     ["bad fieldValidation", { method: "POST", path: PODS, query: { fieldValidation: "Loose" }, body: POD }, 422, { reason: "Invalid", message: 'CreateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "Loose": supported values: "Ignore", "Strict", "Warn"' }],
@@ -285,5 +300,25 @@ describe("discovery, OpenAPI and version", () => {
     const patch = doc.paths["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"].patch;
     expect(patch["x-kubernetes-group-version-kind"]).toEqual({ group: "apps", version: "v1", kind: "Deployment" });
     expect(patch.parameters.map((p: any) => p.name)).toContain("fieldValidation");
+  });
+});
+
+describe("protobuf bodies", () => {
+  it("creates what a typed client posts, answering in JSON", async () => {
+    const s = testServer();
+    // Pod{metadata{name}, spec{containers[{name, image}]}}, field numbers of k8s.io/api/core/v1/generated.proto.
+    const pod = Buffer.concat([field(1, field(1, "p")), field(2, field(2, Buffer.concat([field(1, "c"), field(2, "nginx")])))]);
+    const bytes = protobufBody("v1", "Pod", pod);
+    const r = await s.rest.handle({ method: "POST", path: PODS, query: new URLSearchParams(), headers: { "content-type": PROTOBUF, accept: `${PROTOBUF},application/json` }, body: bytes.toString("utf8"), bytes });
+    expect(r.kind === "body" && [r.status, r.headers["content-type"]]).toEqual([201, "application/json"]);
+    expect((await call(s.rest, { path: `${PODS}/p` })).body.spec.containers).toMatchObject([{ name: "c", image: "nginx" }]);
+  });
+
+  it("leaves the store unchanged when the body is refused", async () => {
+    const s = testServer();
+    const before = s.api.resourceVersion();
+    const r = await call(s.rest, { method: "POST", path: PODS, headers: { "content-type": PROTOBUF }, body: "k8s\0\x0a" });
+    expect(r.status).toBe(400);
+    expect(s.api.resourceVersion()).toBe(before);
   });
 });

@@ -38,6 +38,7 @@ import { WatchCache, type WireEvent } from "./watch-cache";
 import { AGGREGATED_DISCOVERY, OpenApiV3, SERVER_VERSION, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions, subresourcesOf } from "./discovery";
 import { bodyFormat, negotiate, patchType, tooLarge, writeParams, type WriteParams } from "./http-errors";
 import type { NodeConnection } from "./kubelet";
+import { decodeProtobufBody, ProtobufDecodeError } from "../protobuf/decode";
 
 /** Timers on the server's clock (watch timeouts). */
 export interface Timers {
@@ -89,6 +90,29 @@ function parseJson(text: string): unknown {
     return JSON.parse(text);
   } catch (e) {
     throw badRequestError(`couldn't get version/kind; json parse error: ${jsonSyntaxError(text, e)}`);
+  }
+}
+
+/** The handler's summarizeData: a body's first 30 bytes, as text when it looks like JSON, else in hex. */
+function summarizeData(data: Uint8Array): string {
+  if (data.length === 0) return "<empty>";
+  const head = Buffer.from(data.subarray(0, 30));
+  const text = data[0] === 0x7b ? head.toString("utf8") : head.toString("hex");
+  return data.length > 30 ? `${text} ...` : text;
+}
+
+/** A protobuf body, decoded; refused as the create and update handlers' transformDecodeError words it. */
+function decodeProtobuf(req: RestRequest, into: string): unknown {
+  const bytes = req.bytes ?? Buffer.from(req.body, "utf8");
+  try {
+    return decodeProtobufBody(bytes);
+  } catch (e) {
+    if (!(e instanceof ProtobufDecodeError)) throw e;
+    if (e.kind !== undefined && e.kind !== "") {
+      const version = (e.apiVersion ?? "").split("/").pop() ?? "";
+      throw badRequestError(`${e.kind} in version ${JSON.stringify(version)} cannot be handled as a ${into}: ${e.message}`);
+    }
+    throw badRequestError(`the object provided is unrecognized (must be of type ${into}): ${e.message} (${summarizeData(bytes)})`);
   }
 }
 
@@ -317,7 +341,9 @@ export class RestServer implements RestHandler {
   /** A POST/PUT body: JSON or YAML, its apiVersion and kind defaulted from the URL and checked against it. */
   private decodeBody(req: RestRequest, kind: KindInfo): Json {
     let value: unknown;
-    if (bodyFormat(req.headers["content-type"]) === "yaml") value = parseManifests(req.body, "")[0]?.value;
+    const format = bodyFormat(req.headers["content-type"]);
+    if (format === "yaml") value = parseManifests(req.body, "")[0]?.value;
+    else if (format === "protobuf") value = decodeProtobuf(req, kind.kind);
     else value = parseJson(req.body);
     return this.typed(value, kind);
   }
@@ -398,7 +424,7 @@ export class RestServer implements RestHandler {
 
   private remove(req: RestRequest, kind: KindInfo, namespace: string, name: string): RestBody {
     const p = writeParams(req.query, "DeleteOptions");
-    const options = req.body.trim() === "" ? {} : parseJson(req.body);
+    const options = req.body.trim() === "" ? {} : bodyFormat(req.headers["content-type"]) === "protobuf" ? decodeProtobuf(req, "DeleteOptions") : parseJson(req.body);
     if (!isObject(options)) throw badRequestError("couldn't get version/kind; json parse error: json: cannot unmarshal into Go value of type v1.DeleteOptions");
     const dryRun = p.dryRun || (Array.isArray(options.dryRun) && options.dryRun.includes("All"));
     const graceQuery = req.query.get("gracePeriodSeconds");

@@ -27,11 +27,12 @@ function mediaType(header: string | undefined): string {
   return (header ?? "").split(";")[0]!.trim().toLowerCase();
 }
 
-/** A POST/PUT body's format: JSON (the default) or YAML. */
-export function bodyFormat(contentType: string | undefined): "json" | "yaml" {
+/** A POST/PUT body's format: JSON (the default), YAML or Kubernetes' protobuf. */
+export function bodyFormat(contentType: string | undefined): "json" | "yaml" | "protobuf" {
   const t = mediaType(contentType);
   if (t === "" || t === "application/json" || t === "*/*") return "json";
   if (t === "application/yaml") return "yaml";
+  if (t === "application/vnd.kubernetes.protobuf") return "protobuf";
   throw unsupportedMediaTypeError(BODY_TYPES);
 }
 

@@ -18,6 +18,8 @@ export interface RestRequest {
   readonly headers: Readonly<Record<string, string | undefined>>;
   /** The request body as text; "" when there is none. */
   readonly body: string;
+  /** The body's bytes, for binary media types (protobuf); `body` as UTF-8 when absent. */
+  readonly bytes?: Uint8Array;
 }
 
 /** A complete answer: a JSON document (object, list, Table, Status) or plain text. */

@@ -61,15 +61,14 @@ const ROLLOUT = "`rollout status` prints a `Waiting for deployment ... N of 3 up
 const AGES =
   "while a client waits on a watch, manual time runs at the host's pace, so ages printed after `kubectl wait`/`rollout status` run ahead of svclab run's";
 const UNIQ = "just-bash's `uniq -c` pads counts to 4 columns where GNU uniq pads to 7";
-const PROTOBUF = "`kubectl create deployment` posts its body as protobuf (application/vnd.kubernetes.protobuf), which the API server does not decode yet";
+const ATTACH = "`kubectl run -it --rm` against serve prints none of the client pod's output";
 const HOST_PORTS = "its top-level curl reaches a NodePort from the host, which needs extraPortMappings host ports (not published by serve yet)";
 const KNOWN_DIFFERENCES: Record<string, string> = {
   "session-affinity.sh": `${TTY}; ${ROLLOUT}`,
   "e2e-session-affinity.sh": ROLLOUT,
   "load-balancing.sh": `${ROLLOUT}; ${AGES}; ${UNIQ}`,
   "named-port.sh": `${AGES}; ${UNIQ}`,
-  "source-ip.sh": PROTOBUF,
-  "session-affinity-sweep.sh": PROTOBUF,
+  "source-ip.sh": `${ATTACH}; ${AGES}; ${HOST_PORTS}`,
   "nodeport.sh": HOST_PORTS,
   "external-traffic-policy.sh": HOST_PORTS,
 };

@@ -76,6 +76,20 @@ describe("svclab serve with the real kubectl", () => {
     expect(failed.code).toBe(7);
   }, 60_000);
 
+  it("creates from the protobuf bodies of kubectl's typed generators", async () => {
+    const created = [
+      await kubectl(["create", "deployment", "proto-web", "--image=nginx", "--replicas=0"]),
+      await kubectl(["create", "service", "nodeport", "proto-web", "--tcp=80:8080"]),
+      await kubectl(["create", "namespace", "proto-team"]),
+    ];
+    expect(created.map((r) => r.stdout)).toEqual(["deployment.apps/proto-web created\n", "service/proto-web created\n", "namespace/proto-team created\n"]);
+    const deploy = JSON.parse((await kubectl(["get", "deployment", "proto-web", "-o", "json"])).stdout);
+    // replicas 0 is a set pointer on the wire, not Go's "unset" zero.
+    expect([deploy.spec.replicas, deploy.spec.template.spec.containers[0].image]).toEqual([0, "nginx"]);
+    const again = await kubectl(["create", "deployment", "proto-web", "--image=nginx"]);
+    expect([again.stderr, again.code]).toEqual(['error: failed to create deployment: deployments.apps "proto-web" already exists\n', 1]);
+  }, 30_000);
+
   it("refuses a wrong token with kubectl's Unauthorized line", async () => {
     const text = await readFile(kubeconfig, "utf8");
     const wrong = join(home, "wrong");
