@@ -10,6 +10,10 @@
 import { createHash } from "node:crypto";
 import type { KindInfo } from "@svclab/manifest";
 import { SERVED_KINDS } from "../api/kinds";
+import { REVIEW_KINDS, REVIEW_VERBS } from "./authorization";
+
+const isReview = (k: KindInfo): boolean => REVIEW_KINDS.includes(k);
+const verbsOf = (k: KindInfo): readonly string[] => (isReview(k) ? REVIEW_VERBS : VERBS);
 
 /** The release the server reports; the installed kubectl dispatcher picks its client version from the minor. */
 export const SERVER_VERSION = {
@@ -40,6 +44,7 @@ interface Subresource {
 
 /** The subresources a kind serves, as discovery lists them. */
 export function subresourcesOf(kind: KindInfo): Subresource[] {
+  if (isReview(kind)) return [];
   const own = { group: kind.group, version: kind.version, kind: kind.kind };
   const subs: Subresource[] = [];
   if (kind.kind !== "Endpoints" && kind.kind !== "EndpointSlice") subs.push({ name: "status", kind: own, verbs: ["get", "patch", "update"] });
@@ -55,7 +60,7 @@ export function subresourcesOf(kind: KindInfo): Subresource[] {
 
 function groupVersions(): { group: string; version: string; kinds: KindInfo[] }[] {
   const out: { group: string; version: string; kinds: KindInfo[] }[] = [];
-  for (const k of SERVED_KINDS) {
+  for (const k of [...SERVED_KINDS, ...REVIEW_KINDS]) {
     let gv = out.find((g) => g.group === k.group && g.version === k.version);
     if (gv === undefined) out.push((gv = { group: k.group, version: k.version, kinds: [] }));
     gv.kinds.push(k);
@@ -77,13 +82,13 @@ function apiGroup(group: string): unknown {
 
 /** `/apis` (legacy): every named group. */
 export function apiGroupList(): unknown {
-  const groups = [...new Set(SERVED_KINDS.filter((k) => k.group !== "").map((k) => k.group))];
+  const groups = [...new Set(groupVersions().filter((g) => g.group !== "").map((g) => g.group))];
   return { kind: "APIGroupList", apiVersion: "v1", groups: groups.map(apiGroup) };
 }
 
 /** `/apis/{group}`: one group, or undefined when it is not served. */
 export function apiGroupDocument(group: string): unknown {
-  if (!SERVED_KINDS.some((k) => k.group === group && group !== "")) return undefined;
+  if (group === "" || !groupVersions().some((g) => g.group === group)) return undefined;
   return { kind: "APIGroup", apiVersion: "v1", ...(apiGroup(group) as object) };
 }
 
@@ -98,7 +103,7 @@ export function apiResourceList(group: string, version: string): unknown {
       singularName: k.singular,
       namespaced: k.namespaced,
       kind: k.kind,
-      verbs: VERBS,
+      verbs: verbsOf(k),
       ...(k.shortNames.length > 0 ? { shortNames: k.shortNames } : {}),
       ...categories(k),
     });
@@ -125,7 +130,7 @@ export function aggregatedDiscovery(core: boolean): unknown {
         responseKind: { group: k.group, version: k.version, kind: k.kind },
         scope: k.namespaced ? "Namespaced" : "Cluster",
         singularResource: k.singular,
-        verbs: VERBS,
+        verbs: verbsOf(k),
         ...(k.shortNames.length > 0 ? { shortNames: k.shortNames } : {}),
         ...categories(k),
         subresources: subresourcesOf(k).map((s) => ({ subresource: s.name, responseKind: s.kind, verbs: s.verbs })),
@@ -142,7 +147,7 @@ const QUERY_PARAMETERS = ["dryRun", "fieldManager", "fieldValidation", "pretty"]
 function openApiDocument(group: string, version: string, kinds: readonly KindInfo[]): unknown {
   const paths: Record<string, unknown> = {};
   const prefix = group === "" ? `/api/${version}` : `/apis/${group}/${version}`;
-  for (const k of kinds) {
+  for (const k of kinds.filter((kind) => !isReview(kind))) {
     const gvk = { group: k.group, version: k.version, kind: k.kind };
     const base = k.namespaced ? `${prefix}/namespaces/{namespace}/${k.resource}` : `${prefix}/${k.resource}`;
     const op = (action: string, parameters: unknown[] = []) => ({ "x-kubernetes-action": action, "x-kubernetes-group-version-kind": gvk, parameters, responses: {} });

@@ -285,7 +285,7 @@ describe("discovery, OpenAPI and version", () => {
     const rest = testServer().rest;
     const agg = await call(rest, { path: "/apis", headers: { accept: "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json" } });
     expect(agg.headers["content-type"]).toBe("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");
-    expect(JSON.parse((agg.response as { body: string }).body).items.map((g: any) => g.metadata.name)).toEqual(["apps", "discovery.k8s.io"]);
+    expect(JSON.parse((agg.response as { body: string }).body).items.map((g: any) => g.metadata.name)).toEqual(["apps", "discovery.k8s.io", "authorization.k8s.io"]);
     const legacy = await call(rest, { path: "/api/v1" });
     expect(legacy.body.resources.map((r: any) => r.name)).toEqual(expect.arrayContaining(["pods", "pods/exec", "pods/log", "services/status", "namespaces"]));
     expect((await call(rest, { path: "/apis/apps/v1" })).body.resources.find((r: any) => r.name === "deployments/scale")).toMatchObject({ group: "autoscaling", version: "v1", kind: "Scale" });
@@ -294,7 +294,7 @@ describe("discovery, OpenAPI and version", () => {
   it("indexes one OpenAPI v3 document per group-version, with the fieldValidation parameter", async () => {
     const rest = testServer().rest;
     const index = (await call(rest, { path: "/openapi/v3" })).body;
-    expect(Object.keys(index.paths)).toEqual(["api/v1", "apis/apps/v1", "apis/discovery.k8s.io/v1"]);
+    expect(Object.keys(index.paths)).toEqual(["api/v1", "apis/apps/v1", "apis/discovery.k8s.io/v1", "apis/authorization.k8s.io/v1"]);
     const url = new URL(index.paths["apis/apps/v1"].serverRelativeURL, "http://x");
     const doc = (await call(rest, { path: url.pathname })).body;
     const patch = doc.paths["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"].patch;
@@ -320,5 +320,38 @@ describe("protobuf bodies", () => {
     const r = await call(s.rest, { method: "POST", path: PODS, headers: { "content-type": PROTOBUF }, body: "k8s\0\x0a" });
     expect(r.status).toBe(400);
     expect(s.api.resourceVersion()).toBe(before);
+  });
+});
+
+describe("self reviews (authorization.k8s.io/v1)", () => {
+  const SSAR = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
+  const review = (spec: unknown) => ({ apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", metadata: { creationTimestamp: null }, spec, status: { allowed: false } });
+
+  it.each<[string, Call, number, Record<string, unknown>]>([
+    ["a resource request", { method: "POST", path: SSAR, body: review({ resourceAttributes: { namespace: "default", verb: "get", resource: "pods" } }) }, 201, { status: { allowed: true, reason: 'RBAC: allowed by ClusterRoleBinding "kubeadm:cluster-admins" of ClusterRole "cluster-admin" to Group "kubeadm:cluster-admins"' } }],
+    ["a non-resource request", { method: "POST", path: SSAR, body: review({ nonResourceAttributes: { path: "/healthz", verb: "get" } }) }, 201, { spec: { nonResourceAttributes: { path: "/healthz", verb: "get" } }, status: { allowed: true } }],
+    // ValidateSelfSubjectAccessReviewSpec (pkg/apis/authorization/validation).
+    ["neither kind of attributes", { method: "POST", path: SSAR, body: review({}) }, 422, { reason: "Invalid", message: 'SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: null: exactly one of nonResourceAttributes or resourceAttributes must be specified' }],
+    // Go renders the value as `authorization.NonResourceAttributes{Path:"", Verb:""}`; only the reason is checked here.
+    ["both kinds", { method: "POST", path: SSAR, body: review({ resourceAttributes: {}, nonResourceAttributes: {} }) }, 422, { reason: "Invalid", details: { causes: [{ field: "spec.nonResourceAttributes" }] } }],
+    ["the wrong kind", { method: "POST", path: SSAR, body: { ...review({}), kind: "SelfSubjectRulesReview" } }, 400, { message: "the kind in the data (SelfSubjectRulesReview) does not match the expected kind (SelfSubjectAccessReview)" }],
+    ["a GET", { path: SSAR }, 405, { reason: "MethodNotAllowed" }],
+    ["the rules of the user", { method: "POST", path: "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews", body: { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectRulesReview", spec: { namespace: "default" } } }, 201, { status: { resourceRules: [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }], nonResourceRules: [{ verbs: ["*"], nonResourceURLs: ["*"] }], incomplete: false } }],
+  ])("%s", async (_name, c, status, body) => {
+    const s = testServer();
+    const before = s.api.resourceVersion();
+    const r = await call(s.rest, c);
+    expect(r.status).toBe(status);
+    expect(r.body).toMatchObject(body);
+    expect(s.api.resourceVersion()).toBe(before);
+  });
+
+  it("are listed by discovery with the create verb only", async () => {
+    const s = testServer();
+    const legacy = (await call(s.rest, { path: "/apis/authorization.k8s.io/v1" })).body;
+    expect(legacy.resources.map((r: { name: string; verbs: string[] }) => [r.name, r.verbs])).toEqual([["selfsubjectaccessreviews", ["create"]], ["selfsubjectrulesreviews", ["create"]]]);
+    const groups = (await call(s.rest, { path: "/apis", headers: { accept: "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList" } })).body;
+    const authz = groups.items.find((g: { metadata: { name: string } }) => g.metadata.name === "authorization.k8s.io");
+    expect(authz.versions[0].resources.map((r: { resource: string; subresources: unknown[] }) => [r.resource, r.subresources])).toEqual([["selfsubjectaccessreviews", []], ["selfsubjectrulesreviews", []]]);
   });
 });

@@ -38,6 +38,7 @@ import { WatchCache, type WireEvent } from "./watch-cache";
 import { AGGREGATED_DISCOVERY, OpenApiV3, SERVER_VERSION, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions, subresourcesOf } from "./discovery";
 import { bodyFormat, negotiate, patchType, tooLarge, writeParams, type WriteParams } from "./http-errors";
 import type { NodeConnection } from "./kubelet";
+import { SELF_SUBJECT_ACCESS_REVIEW, SELF_SUBJECT_RULES_REVIEW, selfSubjectAccessReview, selfSubjectRulesReview } from "./authorization";
 import { decodeProtobufBody, ProtobufDecodeError } from "../protobuf/decode";
 
 /** Timers on the server's clock (watch timeouts). */
@@ -222,9 +223,18 @@ export class RestServer implements RestHandler {
     if ((m = /^\/api\/([^/]+)$/.exec(path))) return this.discoveryDocument(apiResourceList("", m[1] as string));
     if ((m = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path))) return this.discoveryDocument(apiResourceList(m[1] as string, m[2] as string));
     if ((m = /^\/apis\/([^/]+)$/.exec(path))) return this.discoveryDocument(apiGroupDocument(m[1] as string));
+    if (path === "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews") return this.review(req, SELF_SUBJECT_ACCESS_REVIEW, selfSubjectAccessReview);
+    if (path === "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews") return this.review(req, SELF_SUBJECT_RULES_REVIEW, selfSubjectRulesReview);
     const r = parseResourcePath(path);
     if (r === undefined) return NOT_FOUND_PAGE();
     return this.resource(req, r);
+  }
+
+  /** A review is created and answered at once; nothing is stored. */
+  private review(req: RestRequest, kind: KindInfo, decide: (obj: Json) => Json): RestBody {
+    if (req.method !== "POST") throw methodNotAllowedError();
+    writeParams(req.query, "CreateOptions");
+    return json(201, decide(this.decodeBody(req, kind)));
   }
 
   private discoveryDocument(doc: unknown): RestBody {

@@ -90,6 +90,13 @@ describe("svclab serve with the real kubectl", () => {
     expect([again.stderr, again.code]).toEqual(['error: failed to create deployment: deployments.apps "proto-web" already exists\n', 1]);
   }, 30_000);
 
+  it("answers kubectl auth can-i: the kind admin may do anything", async () => {
+    const r = await Promise.all([kubectl(["auth", "can-i", "get", "pods"]), kubectl(["auth", "can-i", "delete", "deployments", "-n", "kube-system"]), kubectl(["auth", "can-i", "get", "/healthz"])]);
+    expect(r.map((x) => [x.stdout, x.code])).toEqual([["yes\n", 0], ["yes\n", 0], ["yes\n", 0]]);
+    const list = await kubectl(["auth", "can-i", "--list"]);
+    expect(list.stdout).toBe("Resources   Non-Resource URLs   Resource Names   Verbs\n*.*         []                  []               [*]\n            [*]                 []               [*]\n");
+  }, 30_000);
+
   it("refuses a wrong token with kubectl's Unauthorized line", async () => {
     const text = await readFile(kubeconfig, "utf8");
     const wrong = join(home, "wrong");
