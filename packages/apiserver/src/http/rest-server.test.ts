@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import type { NodeConnection } from "../rest/kubelet";
-import { request, testServer } from "../test-support/server";
+import { readStdin, request, testServer } from "../test-support/server";
 import { writeKubeconfig } from "./kubeconfig";
 import { startApiServerHttp, type ApiServerHttp } from "./server";
 import { KUBECTL_TEST_TIMEOUT_MS, KubectlHome } from "./test-support/kubectl";
@@ -108,7 +108,7 @@ describe("pods/exec and pods/log of the real RestServer, over HTTPS, driven by t
     async exec(_target, command, stdin) {
       const [program, ...args] = command;
       if (program === "echo") return { stdout: `${args.join(" ")}\n`, stderr: "", exitCode: 0 };
-      if (program === "cat") return { stdout: stdin, stderr: "", exitCode: 0 };
+      if (program === "cat") return { stdout: await readStdin(stdin), stderr: "", exitCode: 0 };
       if (program === "sh" && args[0] === "-c") return { stdout: "", stderr: "", exitCode: Number(/exit (\d+)/.exec(args[1] ?? "")?.[1] ?? 0) };
       return { stdout: "", stderr: "", exitCode: 0, startError: `failed to exec in container: exec: "${program}": executable file not found in $PATH` };
     },

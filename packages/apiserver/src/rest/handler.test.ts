@@ -3,7 +3,7 @@
 // apierrors, printers.go), as /work/shared/reference/kube-apiserver-rest.md
 // records them.
 import { describe, expect, it } from "vitest";
-import { call, testServer, type Call } from "../test-support/server";
+import { call, readStdin, testServer, type Call } from "../test-support/server";
 import type { RestExec, RestStream } from "./types";
 
 const POD = { apiVersion: "v1", kind: "Pod", metadata: { name: "web", labels: { app: "web" } }, spec: { containers: [{ name: "c", image: "nginx" }] } };
@@ -245,7 +245,7 @@ describe("watch", () => {
 
 describe("pods/exec and pods/log", () => {
   const kubelet = {
-    exec: async (_t: unknown, command: readonly string[], stdin: string) => ({ stdout: `${command.join(" ")}|${stdin}`, stderr: "warn\n", exitCode: 7 }),
+    exec: async (_t: unknown, command: readonly string[], stdin: string | AsyncIterable<string>) => ({ stdout: `${command.join(" ")}|${await readStdin(stdin)}`, stderr: "warn\n", exitCode: 7 }),
     logs: () => "line 1\nline 2\n",
   };
 

@@ -594,11 +594,9 @@ export class RestServer implements RestHandler {
       stdout,
       stderr: stderr && !tty,
       run: async (streams) => {
-        let input = "";
-        if (stdin) for await (const chunk of streams.stdin) input += chunk;
         // The image's own entrypoint (no command given) prints nothing here.
         if (command.length === 0) return 0;
-        const r = await kubelet.exec(target, command, input);
+        const r = await kubelet.exec(target, command, stdin ? streams.stdin : "");
         if (r.startError !== undefined) throw internalError(`error executing command in container: ${r.startError}`);
         // A terminal merges the process's stderr into what the client reads.
         const out = tty ? r.stdout + r.stderr : r.stdout;

@@ -26,8 +26,12 @@ export interface LogOptions {
 }
 
 export interface NodeConnection {
-  /** Runs a process in a running container; `stdin` is everything the client sent. */
-  exec(target: ContainerTarget, command: readonly string[], stdin: string): Promise<ExecResult>;
+  /**
+   * Runs a process in a running container. `stdin` is the client's stream
+   * (or all of it as a string): the process reads what it needs, and the
+   * exec ends when the process exits, whether or not the client closed stdin.
+   */
+  exec(target: ContainerTarget, command: readonly string[], stdin: string | AsyncIterable<string>): Promise<ExecResult>;
   /** The container's log so far, one line per "\n". */
   logs(target: ContainerTarget, opts: LogOptions): string;
 }

@@ -10,6 +10,14 @@ import type { RestBody, RestRequest, RestResponse } from "../rest/types";
 
 export const START = Date.parse("2024-01-01T00:00:00Z");
 
+/** A kubelet stand-in's stdin, read to its end. */
+export async function readStdin(stdin: string | AsyncIterable<string>): Promise<string> {
+  if (typeof stdin === "string") return stdin;
+  let text = "";
+  for await (const chunk of stdin) text += chunk;
+  return text;
+}
+
 export function testServer(opts: Partial<RestServerOptions> = {}): { api: ApiServer; rest: RestServer; clock: { ms: number } } {
   const clock = { ms: START };
   const rng = new SeededRandom(1);

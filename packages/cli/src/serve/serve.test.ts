@@ -1,6 +1,6 @@
 // `svclab serve` driven by the real kubectl (/usr/bin/kubectl), as a user would after
 // `svclab serve --clock manual --seed 4`: loopback only, a kubeconfig in a temp HOME.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -96,6 +96,31 @@ describe("svclab serve with the real kubectl", () => {
     const list = await kubectl(["auth", "can-i", "--list"]);
     expect(list.stdout).toBe("Resources   Non-Resource URLs   Resource Names   Verbs\n*.*         []                  []               [*]\n            [*]                 []               [*]\n");
   }, 30_000);
+
+  it("ends kubectl exec -i when the process exits, stdin still open; cat reads to EOF", async () => {
+    const pod = (await kubectl(["get", "pods", "-o", "name"])).stdout.split("\n")[0] as string;
+    const interactive = (argv: readonly string[], input: string | undefined): Promise<Run> =>
+      new Promise((done) => {
+        const child = spawn("kubectl", ["exec", "-i", pod, "--", ...argv], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, KUBECONFIG: kubeconfig } });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d));
+        child.stderr.on("data", (d: Buffer) => (stderr += d));
+        const timer = setTimeout(() => child.kill(), 15_000);
+        child.on("close", (code) => {
+          clearTimeout(timer);
+          child.stdin.destroy();
+          done({ stdout, stderr, code: code ?? -1 });
+        });
+        // Undefined: stdin stays open, as a terminal's does, until the exec is over.
+        if (input !== undefined) child.stdin.end(input);
+      });
+    expect(await interactive(["ls", "/etc"], undefined)).toEqual({ stdout: "hostname\nresolv.conf\n", stderr: "", code: 0 });
+    expect(await interactive(["sh", "-c", "echo hi; exit 3"], undefined)).toEqual({ stdout: "hi\n", stderr: "command terminated with exit code 3\n", code: 3 });
+    expect(await interactive(["cat"], "a\nb\n")).toEqual({ stdout: "a\nb\n", stderr: "", code: 0 });
+    expect(await interactive(["sh", "-c", "wc -l"], "a\nb\n")).toEqual({ stdout: "2\n", stderr: "", code: 0 });
+    expect(served.server.openExecSessions()).toBe(0);
+  }, 60_000);
 
   it("refuses a wrong token with kubectl's Unauthorized line", async () => {
     const text = await readFile(kubeconfig, "utf8");

@@ -41,7 +41,7 @@ import { NodeAgent } from "../node/agent";
 import { NodeLifecycleController } from "../controllers/node-lifecycle";
 import { DeploymentHistoryCleaner } from "../controllers/deployment-cleanup";
 import type { PodSandbox } from "../node/sandbox";
-import { ContainerRuntime, type ProcessResult } from "../node/container-runtime";
+import { ContainerRuntime, type ProcessInput, type ProcessResult } from "../node/container-runtime";
 import { containerEnv } from "../node/container-env";
 import { Connection, Network, type ClientSpec, type CurlResult, type RequestOptions } from "../traffic/network";
 import { formatIPv4 } from "../net/ip";
@@ -499,7 +499,7 @@ export class Cluster {
    * kubelet gives it (Service variables of the namespace). Containers keep
    * their files between execs.
    */
-  async exec(target: ExecTarget, argv: readonly string[], stdin = ""): Promise<ProcessResult> {
+  async exec(target: ExecTarget, argv: readonly string[], stdin: ProcessInput = ""): Promise<ProcessResult> {
     const pod = this.api.get<Pod>(KINDS.pod, target.namespace, target.pod);
     const spec = pod.spec?.containers.find((c) => c.name === target.container);
     if (spec === undefined) throw new Error(`container ${target.container} not found in pod ${target.pod}`);

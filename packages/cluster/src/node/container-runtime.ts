@@ -11,6 +11,7 @@ import { posix } from "node:path";
 import type { Command, InMemoryFs } from "just-bash";
 import { toolsFor } from "../apps/images";
 import { justBash } from "./just-bash";
+import { readsStdin } from "./stdin-readers";
 import { dnsServer, type ToolContext, type ToolHost, type ToolResult } from "../apps/tools/tool";
 
 const SHELLS = new Set(["sh", "bash", "ash", "/bin/sh", "/bin/bash", "/bin/ash", "/usr/bin/bash"]);
@@ -28,6 +29,18 @@ export interface ContainerRef {
 export interface ProcessResult extends ToolResult {
   /** The runtime could not start the process (no such executable). */
   readonly startError?: string;
+}
+
+/**
+ * A process's standard input: all of it, or the client's stream, read to
+ * its end only by processes that read stdin (see readsStdin).
+ */
+export type ProcessInput = string | AsyncIterable<string>;
+
+async function readAll(input: AsyncIterable<string>): Promise<string> {
+  let text = "";
+  for await (const chunk of input) text += chunk;
+  return text;
 }
 
 function basename(path: string): string {
@@ -60,7 +73,8 @@ export class ContainerRuntime {
     return createHash("sha256").update(`${ref.uid}/${ref.container}/${this.execs++}`).digest("hex");
   }
 
-  async exec(ref: ContainerRef, argv: readonly string[], stdin: string): Promise<ProcessResult> {
+  async exec(ref: ContainerRef, argv: readonly string[], input: ProcessInput): Promise<ProcessResult> {
+    const stdin = typeof input === "string" ? input : (await readsStdin(argv, (p) => this.fs(ref).exists(posix.resolve("/", p)))) ? await readAll(input) : "";
     const tools = toolsFor(ref.image);
     const program = argv[0] ?? "";
     const name = basename(program);
