@@ -10,10 +10,11 @@ import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { parse } from "just-bash";
 import { KubectlError, parseManifests } from "@svclab/manifest";
-import type { TopologyOptions } from "@svclab/cluster";
+import { topologyFromConfig, type TopologyOptions } from "@svclab/cluster";
 import { kubeconfigPathForMerge, removeKubeconfigEntries } from "@svclab/apiserver";
 import { ShellSession } from "./session";
 import { advanceServedClock, serve, servingBanner } from "./serve/serve";
+import { extraPortMappings, type PortMapping } from "./serve/host-ports";
 import type { Sink } from "./transcript";
 import { SweepUsageError } from "./sweep/sweep";
 
@@ -153,7 +154,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   };
 }
 
-function readTopology(path: string, cwd: string): TopologyOptions {
+function readTopologyDocument(path: string, cwd: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(resolve(cwd, path), "utf8");
@@ -163,7 +164,26 @@ function readTopology(path: string, cwd: string): TopologyOptions {
   const docs = parseManifests(text, path);
   const value = docs[0]?.value;
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new CliUsageError(`${path}: the topology must be a mapping (e.g. "workers: 3")`);
-  return value as TopologyOptions;
+  return value as Record<string, unknown>;
+}
+
+/** TopologyOptions, or kind's cluster config (`kind: Cluster`) read as kind reads it. */
+function readTopology(path: string, cwd: string): TopologyOptions {
+  try {
+    return topologyFromConfig(readTopologyDocument(path, cwd));
+  } catch (e) {
+    if (e instanceof CliUsageError) throw e;
+    throw new CliUsageError(`${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function readHostPorts(path: string, cwd: string): PortMapping[] {
+  try {
+    return extraPortMappings(readTopologyDocument(path, cwd));
+  } catch (e) {
+    if (e instanceof CliUsageError) throw e;
+    throw new CliUsageError(`${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 /** Whether `source` is unfinished shell input (open quote, block or heredoc). */
@@ -216,7 +236,7 @@ async function serveCommand(opts: CliOptions, io: CliIO): Promise<number> {
     {
       name: s.name,
       ...(opts.seed === undefined ? {} : { seed: opts.seed }),
-      ...(opts.topology === undefined ? {} : { topology: readTopology(opts.topology, io.cwd) }),
+      ...(opts.topology === undefined ? {} : { topology: readTopology(opts.topology, io.cwd), hostPorts: readHostPorts(opts.topology, io.cwd) }),
       address: s.address,
       port: s.port,
       ...(s.kubeconfig === undefined ? {} : { kubeconfig: s.kubeconfig }),

@@ -11,6 +11,7 @@ import { kubeconfigKey, removeKubeconfigEntries, startApiServerHttp, writeKubeco
 import { createCluster, type TopologyOptions } from "@svclab/cluster";
 import { httpTransport, kubeconfigCluster } from "@svclab/kubectl";
 import { CLOCK_ADVANCE_PATH, ServedClock, parseDurationSeconds, type ClockMode } from "./clock";
+import { publishHostPorts, type HostPorts, type PortMapping } from "./host-ports";
 
 export interface ServeOptions {
   readonly name: string;
@@ -21,12 +22,15 @@ export interface ServeOptions {
   readonly kubeconfig?: string;
   readonly clock: ClockMode;
   readonly keepKubeconfig: boolean;
+  /** kind's extraPortMappings of the topology file. */
+  readonly hostPorts?: readonly PortMapping[];
 }
 
 export interface Served {
   readonly server: ApiServerHttp;
   readonly kubeconfigPath: string;
   readonly clock: ServedClock;
+  readonly hostPorts: HostPorts;
   /** Stops serving; removes the kubeconfig entries unless they are to be kept. */
   stop(): Promise<void>;
 }
@@ -41,7 +45,17 @@ export async function serve(opts: ServeOptions, warn: (line: string) => void): P
   // The real kubectl prints ages against the host's clock: the cluster starts now.
   const cluster = createCluster({ ...opts.topology, ...(opts.seed === undefined ? {} : { seed: opts.seed }), startTime: new Date().toISOString() });
   const clock = new ServedClock(cluster, opts.clock);
-  const server = await startApiServerHttp({ handler: clock.handler(cluster.restHandler()), host: opts.address, port: opts.port });
+  for (const m of opts.hostPorts ?? []) {
+    if (!LOOPBACK.has(m.listenAddress)) warn(`WARNING: publishing port ${m.hostPort} on ${m.listenAddress}: anyone who can reach this address reaches the simulated cluster's Services`);
+  }
+  const hostPorts = await publishHostPorts(cluster, opts.hostPorts ?? []);
+  let server: ApiServerHttp;
+  try {
+    server = await startApiServerHttp({ handler: clock.handler(cluster.restHandler()), host: opts.address, port: opts.port });
+  } catch (e) {
+    await hostPorts.close();
+    throw e;
+  }
   const location = opts.kubeconfig === undefined ? {} : { explicitPath: opts.kubeconfig };
   let kubeconfigPath: string;
   try {
@@ -50,7 +64,7 @@ export async function serve(opts: ServeOptions, warn: (line: string) => void): P
       location,
     );
   } catch (e) {
-    await server.close();
+    await Promise.all([server.close(), hostPorts.close()]);
     throw e;
   }
   clock.start();
@@ -59,11 +73,12 @@ export async function serve(opts: ServeOptions, warn: (line: string) => void): P
     server,
     kubeconfigPath,
     clock,
+    hostPorts,
     stop: async () => {
       if (stopped) return;
       stopped = true;
       clock.stop();
-      await server.close();
+      await Promise.all([server.close(), hostPorts.close()]);
       if (!opts.keepKubeconfig) await removeKubeconfigEntries(opts.name, location);
     },
   };
@@ -77,6 +92,7 @@ export function servingBanner(opts: ServeOptions, served: Served): string {
   return [
     `svclab cluster "${opts.name}" serving on ${served.server.url} (seed ${opts.seed ?? 1}; ${clock})`,
     `Set kubectl context to "${ctx}" in ${served.kubeconfigPath}`,
+    ...served.hostPorts.ports.map((p) => `Published ${p.address}:${p.hostPort} -> ${p.node}:${p.containerPort}/TCP (connections come from 172.18.0.1, the host on kind's network)`),
     "You can now use your cluster with:",
     "",
     `kubectl cluster-info --context ${ctx}`,
