@@ -71,6 +71,12 @@ describe("extraPortMappings published by svclab serve", () => {
     await vi.waitFor(() => expect(served.hostPorts.openConnections()).toBe(0), { timeout: 5000 });
   }, 60_000);
 
+  it("refuses a host port already in use, in docker's words", async () => {
+    const taken = served.hostPorts.ports[0]?.hostPort as number;
+    const mappings = [{ node: 0, containerPort: 30080, hostPort: 0, listenAddress: "127.0.0.1" }, { node: 0, containerPort: 30081, hostPort: taken, listenAddress: "127.0.0.1" }];
+    await expect(serve({ name: "taken", address: "127.0.0.1", port: 0, kubeconfig: join(home, "other"), clock: "manual", keepKubeconfig: false, hostPorts: mappings }, () => undefined)).rejects.toThrow(`Bind for 127.0.0.1:${taken} failed: port is already allocated`);
+  }, 30_000);
+
   it.each<[unknown, string]>([
     [{ kind: "Cluster", nodes: [{ extraPortMappings: [{ containerPort: 30080, hostPort: 70000 }] }] }, "topology: nodes[0].extraPortMappings[0].hostPort: invalid port 70000"],
     [{ kind: "Cluster", nodes: [{ extraPortMappings: [{ hostPort: 8080 }] }] }, "topology: nodes[0].extraPortMappings[0].containerPort: invalid port 0"],

@@ -66,11 +66,12 @@ export function extraPortMappings(doc: unknown): PortMapping[] {
 /** Headers node writes itself for the response it frames. */
 const HOP_BY_HOP = new Set(["content-length", "connection", "keep-alive", "transfer-encoding"]);
 
+/** Docker's words when `-p` names a port in use, which is what kind reports. */
 function listen(server: http.Server, port: number, address: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (e: NodeJS.ErrnoException) => reject(e.code === "EADDRINUSE" ? new Error(`Bind for ${address}:${port} failed: port is already allocated`) : e));
     server.listen(port, address, () => {
-      server.off("error", reject);
+      server.removeAllListeners("error");
       resolve();
     });
   });
