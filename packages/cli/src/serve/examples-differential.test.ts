@@ -61,7 +61,7 @@ const ROLLOUT = "`rollout status` prints a `Waiting for deployment ... N of 3 up
 const AGES =
   "while a client waits on a watch, manual time runs at the host's pace, so ages printed after `kubectl wait`/`rollout status` run ahead of svclab run's";
 const UNIQ = "just-bash's `uniq -c` pads counts to 4 columns where GNU uniq pads to 7";
-const ATTACH = "`kubectl run -it --rm` against serve prints none of the client pod's output";
+const ATTACH = "`kubectl run -it --rm` finds the client pod already completed and prints its log instead of attaching, and the simulated kubelet keeps no container log yet";
 const HOST_PORTS = "its top-level curl reaches a NodePort from the host, which needs extraPortMappings host ports (not published by serve yet)";
 const KNOWN_DIFFERENCES: Record<string, string> = {
   "session-affinity.sh": `${TTY}; ${ROLLOUT}`,
