@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
-import { AppsV1Api, CoreV1Api, Exec, KubeConfig, PatchStrategy, Watch, setHeaderOptions, type V1Deployment, type V1Status } from "@kubernetes/client-node";
+import { AppsV1Api, AuthorizationV1Api, CoreV1Api, Exec, KubeConfig, PatchStrategy, Watch, setHeaderOptions, type V1Deployment, type V1Status } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { advanceServedClock, serve, type Served } from "./serve";
 
@@ -113,6 +113,11 @@ describe("@kubernetes/client-node against svclab serve", () => {
 
     const log = await core.readNamespacedPodLog({ name, namespace: "default" });
     expect(typeof log).toBe("string");
+  }, 30_000);
+
+  it("asks a SelfSubjectAccessReview, as k9s does before listing", async () => {
+    const review = await kc.makeApiClient(AuthorizationV1Api).createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: { verb: "list", resource: "pods", namespace: "default" } } } });
+    expect(review.status?.allowed).toBe(true);
   }, 30_000);
 
   it("gets the API server's Status for a missing object", async () => {
