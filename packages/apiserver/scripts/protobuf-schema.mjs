@@ -29,6 +29,17 @@ const ROOTS = [
   "k8s.io.api.authorization.v1.SelfSubjectAccessReview",
   "k8s.io.api.authorization.v1.SelfSubjectRulesReview",
   "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions",
+  // What answers carry, for clients that accept protobuf only.
+  "k8s.io.api.core.v1.PodList",
+  "k8s.io.api.core.v1.ServiceList",
+  "k8s.io.api.core.v1.NamespaceList",
+  "k8s.io.api.core.v1.NodeList",
+  "k8s.io.api.core.v1.EndpointsList",
+  "k8s.io.api.core.v1.EventList",
+  "k8s.io.api.apps.v1.DeploymentList",
+  "k8s.io.api.apps.v1.ReplicaSetList",
+  "k8s.io.api.discovery.v1.EndpointSliceList",
+  "k8s.io.apimachinery.pkg.apis.meta.v1.Status",
 ];
 
 /** Messages whose JSON form is not an object (apimachinery's custom marshalers). */

@@ -19,7 +19,7 @@ export function sendBody(res: ServerResponse, answer: RestBody): void {
     res.destroy();
     return;
   }
-  const body = Buffer.from(answer.body, "utf8");
+  const body = answer.bytes ?? Buffer.from(answer.body, "utf8");
   res.writeHead(answer.status, responseHeaders(answer.headers, { "content-length": String(body.length) }));
   res.end(body);
 }
@@ -27,7 +27,7 @@ export function sendBody(res: ServerResponse, answer: RestBody): void {
 /** An HTTP response written straight onto a socket that asked for an upgrade and will not get one. */
 export function refuseUpgrade(socket: Duplex, answer: RestBody): void {
   if (socket.destroyed) return;
-  const body = Buffer.from(answer.body, "utf8");
+  const body = answer.bytes ?? Buffer.from(answer.body, "utf8");
   const headers = responseHeaders(answer.headers, { "content-length": String(body.length), connection: "close" });
   const head = [`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ""}`];
   for (const [name, value] of Object.entries(headers)) head.push(`${name}: ${value}`);

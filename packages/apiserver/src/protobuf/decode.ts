@@ -32,7 +32,22 @@ const MESSAGE_OF: Readonly<Record<string, string>> = {
   "autoscaling/v1/Scale": "autoscaling.v1.Scale",
   "authorization.k8s.io/v1/SelfSubjectAccessReview": "authorization.v1.SelfSubjectAccessReview",
   "authorization.k8s.io/v1/SelfSubjectRulesReview": "authorization.v1.SelfSubjectRulesReview",
+  "v1/PodList": "core.v1.PodList",
+  "v1/ServiceList": "core.v1.ServiceList",
+  "v1/NamespaceList": "core.v1.NamespaceList",
+  "v1/NodeList": "core.v1.NodeList",
+  "v1/EndpointsList": "core.v1.EndpointsList",
+  "v1/EventList": "core.v1.EventList",
+  "v1/Status": "meta.v1.Status",
+  "apps/v1/DeploymentList": "apps.v1.DeploymentList",
+  "apps/v1/ReplicaSetList": "apps.v1.ReplicaSetList",
+  "discovery.k8s.io/v1/EndpointSliceList": "discovery.v1.EndpointSliceList",
 };
+
+/** The generated.proto message of an apiVersion/kind, if this server speaks it in protobuf. */
+export function messageOf(apiVersion: string, kind: string): string | undefined {
+  return MESSAGE_OF[`${apiVersion}/${kind}`];
+}
 
 export type Json = Record<string, unknown>;
 
@@ -91,7 +106,7 @@ export function decodeProtobufBody(body: Uint8Array): Json {
     throw new ProtobufDecodeError(e instanceof WireError ? e.message : String(e));
   }
   const { apiVersion, kind } = env;
-  const message = MESSAGE_OF[`${apiVersion}/${kind}`];
+  const message = messageOf(apiVersion, kind);
   if (message === undefined) {
     if (kind === "") throw new ProtobufDecodeError("Object 'Kind' is missing in '{}'", apiVersion, kind);
     throw new ProtobufDecodeError(`no kind "${kind}" is registered for version "${apiVersion}" in scheme "pkg/api/legacyscheme/scheme.go:30"`, apiVersion, kind);

@@ -4,7 +4,8 @@
 // records them.
 import { describe, expect, it } from "vitest";
 import { call, readStdin, testServer, type Call } from "../test-support/server";
-import type { RestExec, RestStream } from "./types";
+import type { RestBody, RestExec, RestStream } from "./types";
+import { decodeProtobufBody } from "../protobuf/decode";
 
 const POD = { apiVersion: "v1", kind: "Pod", metadata: { name: "web", labels: { app: "web" } }, spec: { containers: [{ name: "c", image: "nginx" }] } };
 const DEPLOY = {
@@ -312,6 +313,21 @@ describe("protobuf bodies", () => {
     const r = await s.rest.handle({ method: "POST", path: PODS, query: new URLSearchParams(), headers: { "content-type": PROTOBUF, accept: `${PROTOBUF},application/json` }, body: bytes.toString("utf8"), bytes });
     expect(r.kind === "body" && [r.status, r.headers["content-type"]]).toEqual([201, "application/json"]);
     expect((await call(s.rest, { path: `${PODS}/p` })).body.spec.containers).toMatchObject([{ name: "c", image: "nginx" }]);
+  });
+
+  it.each([
+    ["an object", `${PODS}/web`],
+    ["a list", PODS],
+    ["a Status", `${PODS}/nope`],
+  ])("answers %s in protobuf to a client that accepts nothing else, in JSON to one that also takes JSON", async (_name, path) => {
+    const s = await withPod();
+    const asJson = await call(s.rest, { path, headers: { accept: `${PROTOBUF},application/json` } });
+    expect(asJson.headers["content-type"]).toBe("application/json");
+    const r = (await s.rest.handle({ method: "GET", path, query: new URLSearchParams(), headers: { accept: PROTOBUF }, body: "" })) as RestBody;
+    expect([r.status, r.headers["content-type"]]).toEqual([asJson.status, PROTOBUF]);
+    const { apiVersion, kind, ...rest } = asJson.body;
+    // What the JSON answer says, less the zeros protobuf leaves implicit.
+    expect(decodeProtobufBody(r.bytes as Uint8Array)).toEqual({ apiVersion, kind, ...JSON.parse(JSON.stringify(rest, (_k, v) => (v === "" || v === false ? undefined : v))) });
   });
 
   it("leaves the store unchanged when the body is refused", async () => {

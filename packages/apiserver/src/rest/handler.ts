@@ -36,7 +36,8 @@ import { parseResourcePath, type ResourceRequest } from "./request-info";
 import { selectionPredicate } from "./selectors";
 import { WatchCache, type WireEvent } from "./watch-cache";
 import { AGGREGATED_DISCOVERY, OpenApiV3, SERVER_VERSION, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions, subresourcesOf } from "./discovery";
-import { bodyFormat, negotiate, patchType, tooLarge, writeParams, type WriteParams } from "./http-errors";
+import { bodyFormat, negotiate, patchType, requiresProtobuf, tooLarge, writeParams, type WriteParams } from "./http-errors";
+import { encodeProtobufBody } from "../protobuf/encode";
 import type { NodeConnection } from "./kubelet";
 import { SELF_SUBJECT_ACCESS_REVIEW, SELF_SUBJECT_RULES_REVIEW, selfSubjectAccessReview, selfSubjectRulesReview } from "./authorization";
 import { decodeProtobufBody, ProtobufDecodeError } from "../protobuf/decode";
@@ -117,6 +118,14 @@ function decodeProtobuf(req: RestRequest, into: string): unknown {
   }
 }
 
+/** A JSON answer re-encoded for a client that takes only protobuf (objects, lists and Status of the served kinds). */
+function asProtobuf(answer: RestResponse): RestResponse {
+  if (answer.kind !== "body" || answer.headers["content-type"] !== JSON_TYPE) return answer;
+  const bytes = encodeProtobufBody(JSON.parse(answer.body) as Json);
+  if (bytes === undefined) return answer;
+  return { ...answer, headers: { ...answer.headers, "content-type": "application/vnd.kubernetes.protobuf" }, body: "", bytes };
+}
+
 /** etcd's key order (`/registry/<resource>/<namespace>/<name>`): namespace, then name, split by "/". */
 function etcdOrder(a: Obj, b: Obj): number {
   const ka = `${a.metadata?.namespace ?? ""}/${a.metadata?.name ?? ""}`;
@@ -189,6 +198,11 @@ export class RestServer implements RestHandler {
   }
 
   async handle(req: RestRequest): Promise<RestResponse> {
+    const answer = this.answer(req);
+    return requiresProtobuf(req.headers.accept) ? asProtobuf(answer) : answer;
+  }
+
+  private answer(req: RestRequest): RestResponse {
     try {
       const big = tooLarge(req.body);
       if (big !== undefined) throw big;

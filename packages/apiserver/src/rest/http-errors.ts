@@ -64,6 +64,14 @@ function mediaRanges(accept: string | undefined): MediaRange[] {
 
 export type Answer = "object" | "table" | "discovery";
 
+const PROTOBUF = "application/vnd.kubernetes.protobuf";
+
+/** Whether the client takes nothing but protobuf: only then is an answer not JSON. */
+export function requiresProtobuf(accept: string | undefined): boolean {
+  const ranges = accept === undefined || accept.trim() === "" ? [] : mediaRanges(accept);
+  return ranges.length > 0 && ranges.every((r) => r.type === PROTOBUF && r.params.as === undefined);
+}
+
 /**
  * What the client accepts, in its order of preference: a Table
  * (`as=Table;g=meta.k8s.io;v=v1`), aggregated discovery (when `discovery`

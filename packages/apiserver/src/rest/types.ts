@@ -28,6 +28,8 @@ export interface RestBody {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
+  /** The body's bytes when it is binary (protobuf); then `body` is "". */
+  readonly bytes?: Uint8Array;
 }
 
 /** Where a streamed answer goes; the transport owns the socket behind it. */
