@@ -4,6 +4,7 @@
  * kubectl's own `error: ...` lines, API Status errors).
  */
 import { KubectlError, StatusError, renderKubectlError } from "@svclab/manifest";
+import { SeededRandom } from "@svclab/sim";
 import { ApiClient } from "./client/api-client";
 import type { ClusterClient } from "./client/cluster-client";
 import { GLOBAL_FLAGS, type KubectlCommand } from "./command";
@@ -50,6 +51,7 @@ function unknownCommand(name: string): string {
 /** A kubectl bound to one cluster, through one transport. */
 export class Kubectl {
   private readonly client: ApiClient;
+  private readonly random = new SeededRandom("kubectl");
 
   constructor(readonly cluster: ClusterClient) {
     this.client = new ApiClient(cluster);
@@ -82,7 +84,7 @@ export class Kubectl {
       }
       const p = parseFlags([...leading, ...argv.slice(i + 1)], [...GLOBAL_FLAGS, ...command.flags]);
       const namespace = stringFlag(p, "namespace");
-      await command.run(p, { client: this.client, clock: this.cluster.clock, io, out, namespace: namespace ?? "default", namespaceGiven: namespace !== undefined });
+      await command.run(p, { client: this.client, clock: this.cluster.clock, io, out, namespace: namespace ?? "default", namespaceGiven: namespace !== undefined, random: (n) => this.random.intBelow(n) });
     } catch (e) {
       if (e instanceof UsageError) out.fail(`Error: ${e.message}\nSee 'kubectl ${command === undefined ? "" : `${command.name} `}--help' for usage.`);
       else if (e instanceof KubectlError || e instanceof StatusError) out.fail(renderKubectlError(e));
