@@ -16,6 +16,8 @@ export interface CommandContext {
   /** `-n`, else the context's namespace (default). */
   readonly namespace: string;
   readonly namespaceGiven: boolean;
+  /** The kubeconfig kubectl loaded (`kubectl config`). */
+  readonly kubeconfig: Record<string, unknown>;
   /** kubectl's own random choices (utilrand suffixes), from a seeded generator. */
   readonly random: IntSource;
 }

@@ -90,6 +90,11 @@ export class ApiClient {
     return { value, warnings: parseWarnings(r.headers.warning) };
   }
 
+  /** A discovery document (`/api/v1`, `/apis`, `/apis/{group}/{version}`), as the legacy JSON kubectl can also read. */
+  async discovery<T>(path: string): Promise<T> {
+    return (await this.json<T>("GET", path)).value;
+  }
+
   private async getRaw<T extends object>(kind: KindInfo, name: string, opts: { namespace?: string }): Promise<T> {
     return (await this.json<T>("GET", objectPath(kind, opts.namespace ?? "default", name))).value;
   }

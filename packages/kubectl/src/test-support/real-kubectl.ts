@@ -25,7 +25,8 @@ export function kubeconfigFor(url: string): string {
 
 export function realKubectl(kubeconfig: string, args: readonly string[]): Promise<RealResult> {
   return new Promise((resolve) => {
-    execFile(KUBECTL, ["--kubeconfig", kubeconfig, ...args], { timeout: 60_000 }, (e, stdout, stderr) => {
+    // KUBECONFIG rather than --kubeconfig: kubectl refuses flags before `help` (a possible plugin name).
+    execFile(KUBECTL, args, { timeout: 60_000, env: { ...process.env, KUBECONFIG: kubeconfig } }, (e, stdout, stderr) => {
       resolve({ stdout, stderr, exitCode: e === null ? 0 : typeof e.code === "number" ? e.code : 1 });
     });
   });
