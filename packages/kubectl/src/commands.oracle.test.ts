@@ -15,7 +15,10 @@ import { SAMPLE_DEPLOYMENT, SAMPLE_POD } from "./test-support/manifests";
 import { HAVE_KUBECTL, kubeconfigFor, realKubectl } from "./test-support/real-kubectl";
 import { serveOnLoopback } from "./test-support/serve";
 
-const io = { files: { readFile: async () => undefined, readDir: async () => undefined }, stdin: "" };
+const dir = mkdtempSync(join(tmpdir(), "svclab-commands-"));
+const files: Record<string, string> = { [join(dir, "ns.yaml")]: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: fresh\n", [join(dir, "d.yaml")]: SAMPLE_DEPLOYMENT };
+for (const [path, text] of Object.entries(files)) writeFileSync(path, text);
+const io = { files: { readFile: async (p: string) => files[p], readDir: async () => undefined }, stdin: "" };
 
 describe.skipIf(!HAVE_KUBECTL)("the real kubectl agrees on help, discovery and metadata edits", () => {
   const real = createCluster({ seed: 21 });
@@ -84,6 +87,18 @@ describe.skipIf(!HAVE_KUBECTL)("the real kubectl agrees on help, discovery and m
     "set image deploy/sample-deployment nope=nginx",
     "set image deploy/sample-deployment",
     "set image pod/sample-pod *=busybox:1.36 --dry-run=server",
+    `patch deploy sample-deployment -p {"spec":{"replicas":2}} --dry-run=client`,
+    `patch deploy sample-deployment -p {"spec":{"replicas":1}} --dry-run=client`,
+    `patch deploy sample-deployment -p {"spec":{"replicas":2}} --dry-run=server`,
+    `patch deploy sample-deployment -p {"spec":{"replicas":2}} --dry-run=server -o name`,
+    "scale deploy sample-deployment --replicas=4 --dry-run=client",
+    "scale deploy sample-deployment --replicas=4 --dry-run=server",
+    "scale deploy sample-deployment --replicas=4 --dry-run=client -o name",
+    `apply -f ${join(dir, "ns.yaml")} --dry-run=client`,
+    `apply -f ${join(dir, "ns.yaml")} --dry-run=server`,
+    `apply -f ${join(dir, "ns.yaml")} --dry-run=client -o name`,
+    `apply -f ${join(dir, "d.yaml")} --dry-run=client`,
+    `apply -f ${join(dir, "d.yaml")} --dry-run=server`,
   ])("kubectl %s", same, 60_000);
 });
 
