@@ -60,7 +60,7 @@ spec:
 `;
 
 const SEED = Number(process.env.SVCLAB_SEED ?? 15);
-const CASES = Number(process.env.SVCLAB_CASES ?? 160);
+const CASES = Number(process.env.SVCLAB_CASES ?? 240);
 const PARALLEL = 4;
 
 const opt = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(a, { nil: undefined });
@@ -70,18 +70,18 @@ const output = fc.constantFrom(undefined, "-o=json", "-o=yaml", "-o=name", "-o=w
 const dryRun = fc.constantFrom("--dry-run=client", "--dry-run=client", "--dry-run=client", "--dry-run=server", "--dry-run=bogus");
 const namespace = opt(fc.constantFrom("-n=dev", "--namespace=default"));
 const name = fc.constantFrom("web2", "my-app", "x", "db");
-const image = fc.constantFrom("nginx", "nginx:1.25", "registry.k8s.io/pause:3.9", "busybox@sha256:0000", "my_repo/my.app:1", "ghcr.io/org/tool_x");
+const image = fc.constantFrom("nginx", "nginx:1.25", "registry.k8s.io/pause:3.9", "busybox@sha256:0000", "my_repo/my.app:1", "ghcr.io/org/tool_x", "Upper/Case:1", "localhost:5000/a__b:v1.2");
 const port = fc.constantFrom("80", "8080", "0", "65535", "http");
-const labels = fc.constantFrom("a=b", "app=x,tier=y", "bad", "k=", "team=a,team=b");
+const labels = fc.constantFrom("a=b", "app=x,tier=y", "bad", "k=", "team=a,team=b", "a=b=c", "example.com/role=db", "-x=y");
 
 // Not sampled: `create deployment` without --image. kubectl 1.32 reports cobra's required-flag error as a
 // klog line (`E1203 16:49:55.652853 21497 run.go:72] "command failed" err=...`) carrying a timestamp and
 // its pid, which no emulation can reproduce; ours prints `error: required flag(s) "image" not set`.
 const createDeployment = fc
-  .record({ name, images: fc.array(image, { minLength: 1, maxLength: 3 }), port: opt(fc.constantFrom("80", "8080")), replicas: opt(fc.constantFrom("0", "3")), cmd: opt(fc.constantFrom(["sleep", "10"], ["sh", "-c", "echo hi"])) })
+  .record({ name, images: fc.array(image, { minLength: 1, maxLength: 3 }), port: opt(fc.constantFrom("80", "8080", "-1", "0")), replicas: opt(fc.constantFrom("0", "3", "-2")), cmd: opt(fc.constantFrom(["sleep", "10"], ["sh", "-c", "echo hi"])) })
   .map((r) => flags("create", "deployment", r.name, r.images.map((i) => `--image=${i}`), r.port && `--port=${r.port}`, r.replicas && `--replicas=${r.replicas}`, r.cmd && ["--", ...r.cmd]));
 
-const tcp = fc.constantFrom("80", "80:8080", "443:https", "53:dns", "8080:70000", "abc", "81,82:90");
+const tcp = fc.constantFrom("80", "80:8080", "443:https", "53:dns", "8080:70000", "abc", "81,82:90", "0", "65536", "80:0", "80:a-very-long-port-name");
 const createService = fc
   .record({
     type: fc.constantFrom("clusterip", "nodeport", "loadbalancer", "externalname"),
@@ -141,7 +141,7 @@ const exposeTarget = fc.constantFrom(["deployment", "web"], ["deploy/dns"], ["sv
 const expose = fc
   .record({
     target: exposeTarget,
-    port: opt(fc.constantFrom("80", "8080", "53")),
+    port: opt(fc.constantFrom("80", "8080", "53", "80,81")),
     protocol: opt(fc.constantFrom("UDP", "TCP")),
     targetPort: opt(port),
     type: opt(fc.constantFrom("NodePort", "LoadBalancer", "ClusterIP", "Weird")),
