@@ -60,7 +60,7 @@ spec:
 `;
 
 const SEED = Number(process.env.SVCLAB_SEED ?? 15);
-const CASES = Number(process.env.SVCLAB_CASES ?? 240);
+const CASES = Number(process.env.SVCLAB_CASES ?? 200);
 const PARALLEL = 4;
 
 const opt = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(a, { nil: undefined });
