@@ -2,6 +2,7 @@
  * The shape every kubectl subcommand shares: its flags (plus kubectl's
  * global ones) and a run function writing to an Output.
  */
+import type { IntSource } from "@svclab/apiserver";
 import type { ApiClient } from "./client/api-client";
 import type { ClientClock } from "./client/cluster-client";
 import type { FlagSpec, ParsedArgs } from "./flags";
@@ -15,6 +16,10 @@ export interface CommandContext {
   /** `-n`, else the context's namespace (default). */
   readonly namespace: string;
   readonly namespaceGiven: boolean;
+  /** The kubeconfig kubectl loaded (`kubectl config`). */
+  readonly kubeconfig: Record<string, unknown>;
+  /** kubectl's own random choices (utilrand suffixes), from a seeded generator. */
+  readonly random: IntSource;
 }
 
 export interface KubectlCommand {

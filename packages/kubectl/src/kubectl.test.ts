@@ -201,7 +201,7 @@ describe("kubectl against a running workload", () => {
   it("speaks cobra's language for bad usage", async () => {
     expect(await k("get pods --foo")).toEqual(err("Error: unknown flag: --foo\nSee 'kubectl get --help' for usage.\n"));
     expect(await k("get pods -n")).toEqual(err("Error: flag needs an argument: 'n' in -n\nSee 'kubectl get --help' for usage.\n"));
-    expect(await k("gett pods")).toEqual(err('Error: unknown command "gett" for "kubectl"\n\nDid you mean this?\n\tget\n\n'));
+    expect(await k("gett pods")).toEqual(err('Error: unknown command "gett" for "kubectl"\n\nDid you mean this?\n\tset\n\tget\n\n'));
     expect(await k("wait pod/sample-pod")).toEqual(err('error: unrecognized condition: ""\n'));
   });
 });

@@ -4,6 +4,7 @@
  * kubectl's own `error: ...` lines, API Status errors).
  */
 import { KubectlError, StatusError, renderKubectlError } from "@svclab/manifest";
+import { SeededRandom } from "@svclab/sim";
 import { ApiClient } from "./client/api-client";
 import type { ClusterClient } from "./client/cluster-client";
 import { GLOBAL_FLAGS, type KubectlCommand } from "./command";
@@ -22,9 +23,14 @@ import { scale } from "./cmd/scale";
 import { version } from "./cmd/version";
 import { wait } from "./cmd/wait";
 import { UsageError, parseFlags, stringFlag } from "./flags";
+import { helpText } from "./help";
+import { annotate } from "./cmd/annotate";
+import { apiResources, top } from "./cmd/api-resources";
+import { config } from "./cmd/config";
+import { set } from "./cmd/set";
 import { Output, type KubectlIO, type KubectlResult } from "./io";
 
-const COMMANDS: readonly KubectlCommand[] = [apply, create, expose, del, get, describe, patch, scale, label, exec, run, wait, rollout, version];
+const COMMANDS: readonly KubectlCommand[] = [apply, create, expose, del, get, describe, patch, scale, label, annotate, set, exec, run, wait, rollout, version, apiResources, top, config];
 
 /** Levenshtein distance, for cobra's "Did you mean this?" (distance <= 2). */
 function distance(a: string, b: string): number {
@@ -41,18 +47,41 @@ function distance(a: string, b: string): number {
 }
 
 function unknownCommand(name: string): string {
-  const suggestions = COMMANDS.map((c) => c.name).filter((c) => distance(name, c) <= 2 || c.startsWith(name));
+  // cobra suggests among all of kubectl's commands, in the order its help lists them.
+  const names = [...(helpText("") as string).matchAll(/^  ([a-z][-a-z]*) {2,}/gm)].map((m) => m[1] as string);
+  const suggestions = names.filter((c) => distance(name, c) <= 2 || c.startsWith(name));
   let text = `Error: unknown command ${JSON.stringify(name)} for "kubectl"`;
   if (suggestions.length > 0) text += `\n\nDid you mean this?\n${suggestions.map((s) => `\t${s}\n`).join("")}\n`;
   return text;
 }
 
+/**
+ * What `kind create cluster` writes for a cluster named kind: the in-process
+ * cluster answers `kubectl config` as that cluster would (its server the
+ * control plane's 6443; the credentials are the simulator's placeholders).
+ */
+const PLACEHOLDER_PEM = Buffer.from("-----BEGIN CERTIFICATE-----\nsvclab in-process cluster\n-----END CERTIFICATE-----\n").toString("base64");
+const KIND_KUBECONFIG: Record<string, unknown> = {
+  apiVersion: "v1",
+  clusters: [{ cluster: { "certificate-authority-data": PLACEHOLDER_PEM, server: "https://127.0.0.1:6443" }, name: "kind-kind" }],
+  contexts: [{ context: { cluster: "kind-kind", user: "kind-kind" }, name: "kind-kind" }],
+  "current-context": "kind-kind",
+  kind: "Config",
+  preferences: {},
+  users: [{ name: "kind-kind", user: { "client-certificate-data": PLACEHOLDER_PEM, "client-key-data": PLACEHOLDER_PEM } }],
+};
+
 /** A kubectl bound to one cluster, through one transport. */
 export class Kubectl {
   private readonly client: ApiClient;
+  private readonly random = new SeededRandom("kubectl");
 
-  constructor(readonly cluster: ClusterClient) {
+  private readonly kubeconfig: Record<string, unknown>;
+
+  /** `options.kubeconfig`: the parsed kubeconfig `kubectl config` shows; by default kind's for a cluster named kind. */
+  constructor(readonly cluster: ClusterClient, options: { kubeconfig?: Record<string, unknown> } = {}) {
     this.client = new ApiClient(cluster);
+    this.kubeconfig = options.kubeconfig ?? KIND_KUBECONFIG;
   }
 
   async run(argv: readonly string[], io: KubectlIO): Promise<KubectlResult> {
@@ -70,9 +99,13 @@ export class Kubectl {
     const name = argv[i];
     const command = COMMANDS.find((c) => c.name === name);
     try {
-      if (name === undefined) {
+      if (name === undefined || name === "help") {
         parseFlags(leading, GLOBAL_FLAGS);
-        out.out("kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/");
+        const topic = name === "help" ? argv[i + 1] : undefined;
+        const text = helpText(topic ?? "");
+        // An unknown topic: cobra's notice and the root usage (help without its description), on stderr, exit 0.
+        if (text === undefined) out.err(`Unknown help topic [\`${topic}\`]\n\n\n${(helpText("") as string).split("\n").slice(4).join("\n")}`);
+        else out.stdout += text;
         return out.result();
       }
       if (command === undefined) {
@@ -80,9 +113,17 @@ export class Kubectl {
         out.fail(unknownCommand(name));
         return out.result();
       }
-      const p = parseFlags([...leading, ...argv.slice(i + 1)], [...GLOBAL_FLAGS, ...command.flags]);
+      const rest = argv.slice(i + 1);
+      const dash = rest.indexOf("--");
+      const own = dash < 0 ? rest : rest.slice(0, dash);
+      const help = helpText(command.name);
+      if (help !== undefined && (own.includes("--help") || own.includes("-h"))) {
+        out.stdout += help;
+        return out.result();
+      }
+      const p = parseFlags([...leading, ...rest], [...GLOBAL_FLAGS, ...command.flags]);
       const namespace = stringFlag(p, "namespace");
-      await command.run(p, { client: this.client, clock: this.cluster.clock, io, out, namespace: namespace ?? "default", namespaceGiven: namespace !== undefined });
+      await command.run(p, { client: this.client, clock: this.cluster.clock, io, out, namespace: namespace ?? "default", namespaceGiven: namespace !== undefined, random: (n) => this.random.intBelow(n), kubeconfig: this.kubeconfig });
     } catch (e) {
       if (e instanceof UsageError) out.fail(`Error: ${e.message}\nSee 'kubectl ${command === undefined ? "" : `${command.name} `}--help' for usage.`);
       else if (e instanceof KubectlError || e instanceof StatusError) out.fail(renderKubectlError(e));

@@ -3,8 +3,7 @@
 // loopback by a minimal node:http adapter: it must print what our kubectl
 // prints through the in-process transport. The Tables are the server's, so
 // this checks the printers, discovery and the REST answers together.
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,26 +11,12 @@ import { createCluster, type Cluster } from "@svclab/cluster";
 import { Kubectl } from "./kubectl";
 import { inProcessClient } from "./client/cluster-client";
 import { SAMPLE_DEPLOYMENT, SAMPLE_POD, SAMPLE_SESSION_AFFINITY, SAMPLE_SESSION_AFFINITY_AS_PRINTED } from "./test-support/manifests";
+import { HAVE_KUBECTL, kubeconfigFor, realKubectl } from "./test-support/real-kubectl";
 import { serveOnLoopback } from "./test-support/serve";
 
-const KUBECTL = "/usr/bin/kubectl";
 const io = { files: { readFile: async () => undefined, readDir: async () => undefined }, stdin: "" };
 
-function kubeconfigFor(url: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), "svclab-oracle-")), "config");
-  writeFileSync(path, `apiVersion: v1\nkind: Config\ncurrent-context: svclab\ncontexts:\n- name: svclab\n  context: { cluster: svclab }\nclusters:\n- name: svclab\n  cluster: { server: "${url}" }\n`);
-  return path;
-}
-
-function realKubectl(kubeconfig: string, args: readonly string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  return new Promise((resolve) => {
-    execFile(KUBECTL, ["--kubeconfig", kubeconfig, ...args], { timeout: 60_000 }, (e, stdout, stderr) => {
-      resolve({ stdout, stderr, exitCode: e === null ? 0 : typeof e.code === "number" ? e.code : 1 });
-    });
-  });
-}
-
-describe.skipIf(!existsSync(KUBECTL))("the real kubectl agrees", () => {
+describe.skipIf(!HAVE_KUBECTL)("the real kubectl agrees", () => {
   let cluster: Cluster;
   let close: () => Promise<void>;
   let kubeconfig: string;
@@ -72,7 +57,7 @@ describe.skipIf(!existsSync(KUBECTL))("the real kubectl agrees", () => {
 // same seed, the same command lines in the same order (client-side apply with
 // the article's invalid Service, patches with and without change, an unknown
 // field's warning, label, scale through the scale subresource, delete).
-describe.skipIf(!existsSync(KUBECTL))("the real kubectl agrees on writes", () => {
+describe.skipIf(!HAVE_KUBECTL)("the real kubectl agrees on writes", () => {
   const real = createCluster({ seed: 9 });
   const twin = createCluster({ seed: 9 });
   const dir = mkdtempSync(join(tmpdir(), "svclab-oracle-files-"));

@@ -3,7 +3,8 @@
  * object, and a PATCH whose warnings kubectl prints and whose unchanged
  * resourceVersion is kubectl's `(no change)`.
  */
-import { KubectlError, type KindInfo, type PatchType } from "@svclab/manifest";
+import { KubectlError, type KindInfo, type KubeObject, type PatchType } from "@svclab/manifest";
+import type { PatchResult } from "./client/api-client";
 import type { CommandContext } from "./command";
 import { parseResourceArgs, type ResourceRef } from "./resources";
 
@@ -20,11 +21,18 @@ export function single(args: readonly string[], what: string): ResourceRef & { n
 export interface PatchTarget {
   readonly subresource?: string;
   readonly fieldManager?: string;
+  /** `--dry-run=server`. */
+  readonly dryRun?: boolean;
+}
+
+/** The PATCH and what the server answered, its warnings printed. */
+export async function patchObject(ctx: CommandContext, kind: KindInfo, name: string, type: PatchType, patch: unknown, target: PatchTarget = {}): Promise<PatchResult<KubeObject>> {
+  const ns = kind.namespaced ? ctx.namespace : "";
+  const r = await ctx.client.patch<KubeObject>(kind, name, patch, { namespace: ns, type, ...target });
+  for (const w of r.warnings ?? []) ctx.out.err(`Warning: ${w}`);
+  return r;
 }
 
 export async function patchOne(ctx: CommandContext, kind: KindInfo, name: string, type: PatchType, patch: unknown, target: PatchTarget = {}): Promise<boolean> {
-  const ns = kind.namespaced ? ctx.namespace : "";
-  const r = await ctx.client.patch(kind, name, patch, { namespace: ns, type, ...target });
-  for (const w of r.warnings ?? []) ctx.out.err(`Warning: ${w}`);
-  return r.changed;
+  return (await patchObject(ctx, kind, name, type, patch, target)).changed;
 }

@@ -25,6 +25,8 @@ export interface WriteOptions {
   readonly namespace?: string;
   readonly fieldManager?: string;
   readonly fieldValidation?: FieldValidation;
+  /** `?dryRun=All`: the server checks and answers without persisting (`--dry-run=server`). */
+  readonly dryRun?: boolean;
 }
 
 export interface PatchResult<T> {
@@ -88,14 +90,34 @@ export class ApiClient {
     return { value, warnings: parseWarnings(r.headers.warning) };
   }
 
-  async get<T extends object = KubeObject>(kind: KindInfo, name: string, opts: { namespace?: string } = {}): Promise<T> {
+  /** A discovery document (`/api/v1`, `/apis`, `/apis/{group}/{version}`), as the legacy JSON kubectl can also read. */
+  async discovery<T>(path: string): Promise<T> {
+    return (await this.json<T>("GET", path)).value;
+  }
+
+  private async getRaw<T extends object>(kind: KindInfo, name: string, opts: { namespace?: string }): Promise<T> {
     return (await this.json<T>("GET", objectPath(kind, opts.namespace ?? "default", name))).value;
+  }
+
+  /**
+   * GET of one object. As kubectl's resource helper does, a NotFound in a
+   * namespace is reported as the namespace's own NotFound when that is missing.
+   */
+  async get<T extends object = KubeObject>(kind: KindInfo, name: string, opts: { namespace?: string } = {}): Promise<T> {
+    try {
+      return await this.getRaw<T>(kind, name, opts);
+    } catch (e) {
+      if (e instanceof StatusError && e.reason === "NotFound" && kind.namespaced) {
+        await this.json("GET", `/api/v1/namespaces/${encodeURIComponent(opts.namespace ?? "default")}`);
+      }
+      throw e;
+    }
   }
 
   /** The object, or undefined when the server answers NotFound. */
   async tryGet<T extends object = KubeObject>(kind: KindInfo, name: string, opts: { namespace?: string } = {}): Promise<T | undefined> {
     try {
-      return await this.get<T>(kind, name, opts);
+      return await this.getRaw<T>(kind, name, opts);
     } catch (e) {
       if (e instanceof StatusError && e.reason === "NotFound") return undefined;
       throw e;
@@ -125,6 +147,7 @@ export class ApiClient {
     const q = new URLSearchParams();
     if (opts.fieldManager !== undefined) q.set("fieldManager", opts.fieldManager);
     if (opts.fieldValidation !== undefined) q.set("fieldValidation", opts.fieldValidation);
+    if (opts.dryRun === true) q.set("dryRun", "All");
     return q;
   }
 
@@ -135,7 +158,7 @@ export class ApiClient {
   }
 
   /** `kubectl create`'s POST of a whole object, its resource mapped from apiVersion and kind. */
-  async createObject<T extends object = KubeObject>(obj: unknown, opts: { namespace?: string } = {}): Promise<T> {
+  async createObject<T extends object = KubeObject>(obj: unknown, opts: { namespace?: string; dryRun?: boolean } = {}): Promise<T> {
     const raw = obj as { apiVersion?: string; kind?: string };
     const kind = lookupKind(raw.apiVersion ?? "", raw.kind ?? "");
     if (kind === undefined) throw new KubectlError([`error: no matches for kind "${raw.kind}" in version "${raw.apiVersion}"`]);

@@ -4,15 +4,16 @@
  * PATCH (@svclab/manifest) for an existing one, both with strict field
  * validation; kubectl's `created` / `configured` / `unchanged`.
  */
-import { KubectlError, LAST_APPLIED, applyPatchFor, resourceRef, withLastApplied } from "@svclab/manifest";
+import { KubectlError, LAST_APPLIED, applyPatchFor, resourceRef, withLastApplied, type KubeObject } from "@svclab/manifest";
 import { FILENAME_FLAGS, type CommandContext, type KubectlCommand } from "../command";
 import { boolFlag, stringsFlag } from "../flags";
+import { PRINT_FLAGS, operationText, printObject, printerFor, type Printer } from "../print/objects";
 import { errorText, visit, withNamespace, type Target } from "../visitor";
 
 /** kubectl apply's field manager and strict validation, on both of its requests. */
 const APPLY_WRITE = { fieldManager: "kubectl-client-side-apply", fieldValidation: "Strict" } as const;
 
-async function applyOne(ctx: CommandContext, t: Target): Promise<void> {
+async function applyOne(ctx: CommandContext, t: Target, printer: Printer): Promise<void> {
   const live = t.name === "" ? undefined : await ctx.client.tryGet(t.kind, t.name, { namespace: t.namespace });
   if (live !== undefined && live.metadata?.annotations?.[LAST_APPLIED] === undefined) {
     ctx.out.err(
@@ -20,20 +21,29 @@ async function applyOne(ctx: CommandContext, t: Target): Promise<void> {
     );
   }
   const modified = withLastApplied(withNamespace(t), t.kind, t.namespace);
-  const opts = { namespace: t.namespace, ...APPLY_WRITE };
-  let line: string;
+  const opts = { namespace: t.namespace, ...APPLY_WRITE, dryRun: printer.dryRun === "server" };
+  let printed: KubeObject;
+  let operation: string;
   let warnings: readonly string[] = [];
   try {
-    if (live === undefined) {
-      const r = await ctx.client.create(t.kind, modified, opts);
-      line = `${resourceRef(r.object)} created`;
+    if (printer.dryRun === "client") {
+      // A client dry run sends nothing: an existing object is reported configured without diffing it.
+      printed = modified as KubeObject;
+      operation = live === undefined ? "created" : "configured";
+    } else if (live === undefined) {
+      const r = await ctx.client.create<KubeObject>(t.kind, modified, opts);
+      printed = r.object;
+      operation = "created";
       warnings = r.warnings;
     } else {
       const patch = applyPatchFor(modified, live, t.kind);
-      if (patch === undefined) line = `${resourceRef(live)} unchanged`;
-      else {
-        const r = await ctx.client.patch(t.kind, t.name, patch, { ...opts, type: "strategic" });
-        line = `${resourceRef(r.object)} ${r.changed ? "configured" : "unchanged"}`;
+      if (patch === undefined) {
+        printed = live;
+        operation = "unchanged";
+      } else {
+        const r = await ctx.client.patch<KubeObject>(t.kind, t.name, patch, { ...opts, type: "strategic" });
+        printed = r.object;
+        operation = r.changed ? "configured" : "unchanged";
         warnings = r.warnings;
       }
     }
@@ -41,13 +51,15 @@ async function applyOne(ctx: CommandContext, t: Target): Promise<void> {
     throw new KubectlError([errorText(e, live === undefined ? "creating" : "applying patch", t.doc.file)]);
   }
   for (const w of warnings) ctx.out.err(`Warning: ${w}`);
-  ctx.out.out(line);
+  if (printer.output === undefined) ctx.out.out(`${resourceRef(printed)} ${operationText(printer, operation)}`);
+  else printObject(ctx.out, printer, { kind: t.kind, object: printed, typed: false }, operation);
 }
 
 export const apply: KubectlCommand = {
   name: "apply",
-  flags: [...FILENAME_FLAGS],
+  flags: [...FILENAME_FLAGS, ...PRINT_FLAGS],
   async run(p, ctx) {
-    await visit(ctx, stringsFlag(p, "filename"), boolFlag(p, "recursive"), "apply", (t) => applyOne(ctx, t));
+    const printer = printerFor(p);
+    await visit(ctx, stringsFlag(p, "filename"), boolFlag(p, "recursive"), "apply", (t) => applyOne(ctx, t, printer));
   },
 };

@@ -4,25 +4,16 @@
  */
 import { KubectlError, StatusError, type KindInfo, type KubeObject } from "@svclab/manifest";
 import { FILENAME_FLAGS, type KubectlCommand } from "../command";
-import { boolFlag, intFlag, stringFlag, stringsFlag } from "../flags";
+import { boolFlag, intFlag, stringsFlag } from "../flags";
 import { nameOf, parseResourceArgs, quotedRef } from "../resources";
+import { RESOURCE_USAGE, SELECTOR_FLAGS, namespaceFor, selectAll } from "../selection";
 import { GERUNDS, errorText, visit } from "../visitor";
-
-const DELETE_USAGE = [
-  "error: You must provide one or more resources by argument or filename.",
-  "Example resource specifications include:",
-  "   '-f rsrc.yaml'",
-  "   '--filename=rsrc.json'",
-  "   '<resource> <name>'",
-  "   '<resource>'",
-];
 
 export const del: KubectlCommand = {
   name: "delete",
   flags: [
     ...FILENAME_FLAGS,
-    { name: "selector", short: "l", type: "string" },
-    { name: "all", type: "bool" },
+    ...SELECTOR_FLAGS,
     { name: "grace-period", type: "int" },
     { name: "now", type: "bool" },
     { name: "force", type: "bool" },
@@ -59,12 +50,11 @@ export const del: KubectlCommand = {
       return;
     }
     const refs = parseResourceArgs(p.args);
-    if (refs.length === 0) throw new KubectlError(DELETE_USAGE);
-    const selector = stringFlag(p, "selector");
+    if (refs.length === 0) throw new KubectlError(RESOURCE_USAGE);
     const errors: unknown[] = [];
     let deleted = 0;
     for (const ref of refs) {
-      const ns = ref.kind.namespaced ? ctx.namespace : "";
+      const ns = namespaceFor(ctx, ref.kind);
       if (ref.name !== undefined) {
         try {
           await deleteOne(ref.kind, ns, ref.name, "");
@@ -74,10 +64,7 @@ export const del: KubectlCommand = {
         }
         continue;
       }
-      if (selector === undefined && !boolFlag(p, "all")) {
-        throw new KubectlError(["error: resource(s) were provided, but no name was specified"]);
-      }
-      for (const obj of await client.list<KubeObject>(ref.kind, { namespace: ns, ...(selector === undefined ? {} : { labelSelector: selector }) })) {
+      for (const obj of await selectAll(ctx, p, ref)) {
         await deleteOne(ref.kind, ns, nameOf(obj), "");
         deleted++;
       }

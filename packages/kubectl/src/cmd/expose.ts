@@ -1,90 +1,76 @@
 /**
- * `kubectl expose`: a Service for a Deployment, ReplicaSet, Pod or Service,
- * with its selector and ports taken from the object as kubectl's generators
- * take them.
+ * `kubectl expose`: a Service for a Deployment, ReplicaSet, Pod or Service
+ * (by name or from -f), with its selector and ports taken from the object as
+ * kubectl's generator takes them, and --dry-run / -o.
  */
-import { KubectlError, type KubeObject } from "@svclab/manifest";
-import type { Pod, Service, ServicePort } from "kubernetes-types/core/v1";
-import type { Deployment } from "kubernetes-types/apps/v1";
-import type { KubectlCommand } from "../command";
-import { stringFlag } from "../flags";
+import { KubectlError, StatusError, type KubeObject } from "@svclab/manifest";
+import { KINDS } from "@svclab/apiserver";
+import { FILENAME_FLAGS, type KubectlCommand } from "../command";
+import { boolFlag, stringFlag, stringsFlag } from "../flags";
+import { exposeIntrospect, exposedServiceFor, type ExposeParams } from "../generators";
+import { PRINT_FLAGS, printObject, printerFor } from "../print/objects";
 import { parseResourceArgs } from "../resources";
+import { readManifests } from "../io";
+import { RESOURCE_USAGE } from "../selection";
 
-const SERVICE_TYPES = ["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"];
-
-/** The selector and ports `kubectl expose` copies from the object it exposes. */
-function exposed(obj: KubeObject): { selector: Record<string, string>; ports: ServicePort[] } {
-  switch (obj.kind) {
-    case "Deployment": {
-      const d = obj as Deployment;
-      if ((d.spec?.selector.matchExpressions ?? []).length > 0) {
-        throw new KubectlError(["error: couldn't convert expressions - \"matchExpressions\" is not supported, only \"matchLabels\" is supported"]);
-      }
-      const ports = (d.spec?.template.spec?.containers ?? []).flatMap((c) => c.ports ?? []);
-      return { selector: { ...(d.spec?.selector.matchLabels ?? {}) }, ports: ports.map((cp) => ({ port: cp.containerPort, protocol: cp.protocol ?? "TCP" })) };
-    }
-    case "Pod": {
-      const pod = obj as Pod;
-      const ports = (pod.spec?.containers ?? []).flatMap((c) => c.ports ?? []);
-      return { selector: { ...(pod.metadata?.labels ?? {}) }, ports: ports.map((cp) => ({ port: cp.containerPort, protocol: cp.protocol ?? "TCP" })) };
-    }
-    case "Service": {
-      const svc = obj as Service;
-      return { selector: { ...(svc.spec?.selector ?? {}) }, ports: (svc.spec?.ports ?? []).map((sp) => ({ port: sp.port, protocol: sp.protocol ?? "TCP", ...(sp.name ? { name: sp.name } : {}) })) };
-    }
-    default:
-      throw new KubectlError([`error: cannot expose a ${obj.kind}`]);
-  }
-}
+/** Flags copied into the generator's parameters, by flag name. */
+const PARAMS: Record<string, keyof ExposeParams> = {
+  name: "name",
+  port: "port",
+  protocol: "protocol",
+  "target-port": "targetPort",
+  type: "type",
+  selector: "selector",
+  labels: "labels",
+  "external-ip": "externalIP",
+  "load-balancer-ip": "loadBalancerIP",
+  "session-affinity": "sessionAffinity",
+  "cluster-ip": "clusterIP",
+};
 
 export const expose: KubectlCommand = {
   name: "expose",
   flags: [
-    { name: "port", type: "string" },
-    { name: "target-port", type: "string" },
-    { name: "type", type: "string" },
-    { name: "name", type: "string" },
-    { name: "protocol", type: "string" },
-    { name: "external-ip", type: "string" },
-    { name: "session-affinity", type: "string" },
+    ...FILENAME_FLAGS,
+    ...PRINT_FLAGS,
+    ...Object.keys(PARAMS).map((name) => ({ name, ...(name === "labels" ? { short: "l" } : {}), type: "string" as const })),
   ],
   async run(p, ctx) {
-    const ref = parseResourceArgs(p.args)[0];
-    if (ref === undefined || ref.name === undefined) {
-      throw new KubectlError(["error: You must provide one or more resources by argument or filename.", "Example resource specifications include:", "   '-f rsrc.yaml'", "   '--filename=rsrc.json'", "   '<resource> <name>'", "   '<resource>'"]);
+    const files = stringsFlag(p, "filename");
+    const printer = printerFor(p);
+    let objects: KubeObject[];
+    if (files.length > 0) {
+      objects = (await readManifests(files, ctx.io, boolFlag(p, "recursive"))).map((d) => d.value as KubeObject);
+    } else {
+      const ref = parseResourceArgs(p.args)[0];
+      if (ref === undefined || ref.name === undefined) throw new KubectlError(RESOURCE_USAGE);
+      objects = [await ctx.client.get<KubeObject>(ref.kind, ref.name, { namespace: ctx.namespace })];
     }
-    const obj = await ctx.client.get<KubeObject>(ref.kind, ref.name, { namespace: ctx.namespace });
-    const from = exposed(obj);
-    const type = stringFlag(p, "type");
-    if (type !== undefined && !SERVICE_TYPES.includes(type)) throw new KubectlError([`error: cannot expose a service of type ${JSON.stringify(type)}`]);
-    const portFlag = stringFlag(p, "port");
-    const protocol = stringFlag(p, "protocol") ?? "TCP";
-    let ports: ServicePort[] = portFlag === undefined ? from.ports : portFlag.split(",").map((x) => ({ port: Number(x), protocol }));
-    if (ports.length === 0) throw new KubectlError([`error: couldn't find port via --port flag or introspection`, "See 'kubectl expose -h' for help and examples"]);
-    const target = stringFlag(p, "target-port");
-    ports = ports.map((sp, i) => ({
-      ...(ports.length > 1 ? { name: sp.name ?? `port-${i + 1}` } : {}),
-      port: sp.port,
-      protocol: sp.protocol,
-      targetPort: target === undefined ? sp.port : /^\d+$/.test(target) ? Number(target) : target,
-    }));
-    const name = stringFlag(p, "name") ?? ref.name;
-    const labels = obj.metadata?.labels;
-    const externalIP = stringFlag(p, "external-ip");
-    const affinity = stringFlag(p, "session-affinity");
-    const service = {
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: { name, ...(labels === undefined ? {} : { labels }) },
-      spec: {
-        ports,
-        selector: from.selector,
-        ...(type === undefined ? {} : { type }),
-        ...(externalIP === undefined ? {} : { externalIPs: externalIP.split(",") }),
-        ...(affinity === undefined ? {} : { sessionAffinity: affinity }),
-      },
-    };
-    await ctx.client.createObject(service, { namespace: ctx.namespace });
-    ctx.out.out(`service/${name} exposed`);
+    let params: Record<string, string> = {};
+    for (const [flag, key] of Object.entries(PARAMS)) {
+      const v = stringFlag(p, flag);
+      if (v !== undefined) params[key] = v;
+    }
+    if (ctx.namespaceGiven && printer.dryRun === "client") params.namespace = ctx.namespace;
+    // Each object's failure is reported after the others are done, as kubectl's visitor aggregates them.
+    const errors: unknown[] = [];
+    let printed = 0;
+    for (const obj of objects) {
+      try {
+        params = { ...exposeIntrospect(obj, params as ExposeParams) } as Record<string, string>;
+        const service = exposedServiceFor(obj, params as ExposeParams);
+        let object = service as KubeObject;
+        if (printer.dryRun !== "client") {
+          object = (await ctx.client.create<KubeObject>(KINDS.service, service, { namespace: ctx.namespace, fieldManager: "kubectl-expose", dryRun: printer.dryRun === "server" })).object;
+        }
+        printObject(ctx.out, printer, { kind: KINDS.service, object, typed: printer.dryRun === "client" }, "exposed", printed++);
+      } catch (e) {
+        if (!(e instanceof KubectlError || e instanceof StatusError)) throw e;
+        errors.push(e);
+      }
+    }
+    if (errors.length === 1) throw errors[0];
+    // Several errors print as kubectl prints an aggregate: one message a line, without `error: `.
+    if (errors.length > 1) ctx.out.fail(errors.map((e) => (e instanceof StatusError ? `Error from server (${e.reason}): ${e.message}` : (e as Error).message.replace(/^error: /, ""))).join("\n"));
   },
 };

@@ -3,11 +3,11 @@
  * or json: invalid results come back as the API server's errors and leave
  * the object as it was.
  */
-import { KubectlError, parsePatch, type PatchType } from "@svclab/manifest";
+import { KubectlError, localPatch, parsePatch, type KubeObject, type PatchType } from "@svclab/manifest";
 import type { KubectlCommand } from "../command";
 import { stringFlag } from "../flags";
-import { patchOne, single } from "../patching";
-import { qualifiedRef } from "../resources";
+import { patchObject, single } from "../patching";
+import { PRINT_FLAGS, printObject, printerFor } from "../print/objects";
 
 const PATCH_TYPES: Record<string, PatchType> = { strategic: "strategic", merge: "merge", json: "json" };
 
@@ -17,6 +17,7 @@ export const patch: KubectlCommand = {
     { name: "patch", short: "p", type: "string" },
     { name: "type", type: "string" },
     { name: "patch-file", type: "string" },
+    ...PRINT_FLAGS,
   ],
   async run(p, ctx) {
     const typeName = stringFlag(p, "type") ?? "strategic";
@@ -29,9 +30,21 @@ export const patch: KubectlCommand = {
       if (text === undefined) throw new KubectlError([`error: unable to read patch file: open ${file}: no such file or directory`]);
     }
     if (text === undefined) throw new KubectlError(["error: must specify --patch or --patch-file containing the contents of the patch"]);
+    const printer = printerFor(p);
     const { kind, name } = single(p.args, "patch");
-    const value = parsePatch(text);
-    const changed = await patchOne(ctx, kind, name, type, value, { fieldManager: "kubectl-patch" });
-    ctx.out.out(`${qualifiedRef(kind, name)} patched${changed ? "" : " (no change)"}`);
+    let object: KubeObject;
+    let changed: boolean;
+    if (printer.dryRun === "client") {
+      // Patched locally, nothing sent.
+      const live = await ctx.client.get<KubeObject>(kind, name, { namespace: kind.namespaced ? ctx.namespace : "" });
+      object = localPatch(live as Record<string, unknown>, text, type) as KubeObject;
+      changed = JSON.stringify(object) !== JSON.stringify(live);
+    } else {
+      const r = await patchObject(ctx, kind, name, type, parsePatch(text), { fieldManager: "kubectl-patch", dryRun: printer.dryRun === "server" });
+      object = r.object;
+      changed = r.changed || printer.dryRun === "server";
+    }
+    // kubectl 1.32 prints no dry-run mark on `patched`, client or server.
+    printObject(ctx.out, { ...printer, dryRun: "none" }, { kind, object, typed: false }, changed ? "patched" : "patched (no change)");
   },
 };

@@ -5,9 +5,10 @@
  */
 import { KubectlError, StatusError, renderKubectlError, type KindInfo, type KubeObject } from "@svclab/manifest";
 import type { KubectlCommand } from "../command";
-import { boolFlag, parseGoDuration, stringFlag } from "../flags";
+import { parseGoDuration, stringFlag } from "../flags";
 import { jsonpath } from "../print/jsonpath";
 import { parseResourceArgs, qualifiedRef } from "../resources";
+import { RESOURCE_USAGE, SELECTOR_FLAGS, namespaceFor, selectAll } from "../selection";
 
 type Condition = { readonly t: "condition"; readonly type: string; readonly value: string } | { readonly t: "delete" } | { readonly t: "jsonpath"; readonly path: string; readonly value: string };
 
@@ -33,28 +34,17 @@ export const wait: KubectlCommand = {
   flags: [
     { name: "for", type: "string" },
     { name: "timeout", type: "string" },
-    { name: "selector", short: "l", type: "string" },
-    { name: "all", type: "bool" },
+    ...SELECTOR_FLAGS,
   ],
   async run(p, ctx) {
     const cond = parseFor(stringFlag(p, "for"));
     const timeout = parseGoDuration(stringFlag(p, "timeout") ?? "30s");
     if (timeout === undefined) throw new KubectlError([`error: invalid argument ${JSON.stringify(stringFlag(p, "timeout"))} for "--timeout" flag: time: invalid duration`]);
     const refs = parseResourceArgs(p.args);
-    if (refs.length === 0) {
-      throw new KubectlError([
-        "error: You must provide one or more resources by argument or filename.",
-        "Example resource specifications include:",
-        "   '-f rsrc.yaml'",
-        "   '--filename=rsrc.json'",
-        "   '<resource> <name>'",
-        "   '<resource>'",
-      ]);
-    }
-    const selector = stringFlag(p, "selector");
+    if (refs.length === 0) throw new KubectlError(RESOURCE_USAGE);
     const targets: { kind: KindInfo; ns: string; name: string }[] = [];
     for (const ref of refs) {
-      const ns = ref.kind.namespaced ? ctx.namespace : "";
+      const ns = namespaceFor(ctx, ref.kind);
       if (ref.name !== undefined) {
         if (cond.t !== "delete") {
           try {
@@ -67,8 +57,7 @@ export const wait: KubectlCommand = {
         }
         targets.push({ kind: ref.kind, ns, name: ref.name });
       } else {
-        if (selector === undefined && !boolFlag(p, "all")) throw new KubectlError(["error: resource(s) were provided, but no name was specified"]);
-        const objs = await ctx.client.list<KubeObject>(ref.kind, { namespace: ns, ...(selector === undefined ? {} : { labelSelector: selector }) });
+        const objs = await selectAll(ctx, p, ref);
         targets.push(...objs.map((o) => ({ kind: ref.kind, ns, name: o.metadata?.name ?? "" })));
       }
     }

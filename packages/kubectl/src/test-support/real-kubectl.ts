@@ -1,0 +1,33 @@
+/**
+ * The real kubectl (/usr/bin/kubectl, the dispatcher that picks its 1.32
+ * client from our /version) as an oracle: a kubeconfig for a loopback URL,
+ * and one invocation with what it printed and its exit code.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const KUBECTL = "/usr/bin/kubectl";
+export const HAVE_KUBECTL = existsSync(KUBECTL);
+
+export interface RealResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number;
+}
+
+export function kubeconfigFor(url: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), "svclab-oracle-")), "config");
+  writeFileSync(path, `apiVersion: v1\nkind: Config\ncurrent-context: svclab\ncontexts:\n- name: svclab\n  context: { cluster: svclab }\nclusters:\n- name: svclab\n  cluster: { server: "${url}" }\n`);
+  return path;
+}
+
+export function realKubectl(kubeconfig: string, args: readonly string[]): Promise<RealResult> {
+  return new Promise((resolve) => {
+    // KUBECONFIG rather than --kubeconfig: kubectl refuses flags before `help` (a possible plugin name).
+    execFile(KUBECTL, args, { timeout: 60_000, env: { ...process.env, KUBECONFIG: kubeconfig } }, (e, stdout, stderr) => {
+      resolve({ stdout, stderr, exitCode: e === null ? 0 : typeof e.code === "number" ? e.code : 1 });
+    });
+  });
+}
