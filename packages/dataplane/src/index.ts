@@ -51,6 +51,7 @@ export type {
 } from "./control/model";
 export {
   K8sReflector,
+  SliceBackendsCache,
   serviceToFrontends,
   endpointSliceToBackends,
   endpointState,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { endpointSliceToBackends, endpointState, serviceToFrontends } from "./reflector";
+import { endpointSliceToBackends, endpointState, serviceToFrontends, SliceBackendsCache } from "./reflector";
 import { clusterIPService, endpoint, node, slice } from "./test-support/fixtures";
 
 describe("endpointState (EndpointSlice conditions as Cilium reads them)", () => {
@@ -136,5 +136,57 @@ describe("K8sReflector", () => {
     ]);
     dp.deleteEndpointSlice(a);
     expect(dp.lbMapsDump().filter((l) => l.startsWith("BE:"))).toEqual(["BE: ID=2 ADDR=10.244.2.1:9376/TCP STATE=active"]);
+  });
+});
+
+describe("SliceBackendsCache (one conversion of a slice for every node)", () => {
+  const service = { ...clusterIPService("web", "10.96.0.10"), spec: { ...clusterIPService("web", "10.96.0.10").spec, internalTrafficPolicy: "Local" } };
+  const slices = [
+    slice("web", [endpoint("10.244.1.1", "node-a"), endpoint("10.244.2.1", "node-b"), endpoint("10.244.2.2", "node-b", { ready: false })], 9376, "web-a"),
+    slice("web", [endpoint("10.244.1.1", "node-a", { ready: false, terminating: true })], 9376, "web-a"),
+    slice("web", [endpoint("10.244.3.1", "node-a")], 9376, "web-b"),
+  ];
+
+  it("programs every node as its own conversion would, and the nodes share the backends' instances", () => {
+    const cache = new SliceBackendsCache();
+    const nodes = ["node-a", "node-b"].map((nodeName) => ({
+      shared: node({ nodeName, sliceBackends: cache }).dp,
+      own: node({ nodeName }).dp,
+    }));
+    for (const s of slices) {
+      for (const { shared, own } of nodes) {
+        shared.applyService(service);
+        own.applyService(service);
+        shared.applyEndpointSlice(s);
+        own.applyEndpointSlice(s);
+        expect(shared.lbMapsDump()).toEqual(own.lbMapsDump());
+      }
+    }
+    const [a, b] = nodes.map(({ shared }) => shared.tables.backend("10.244.3.1:9376/TCP")?.instances.get("default/web"));
+    expect(a).toBeDefined();
+    expect(a).toBe(b);
+    // The nodes filter by their own name even though they share the instance.
+    expect(nodes[1]?.shared.lbMapsDump().filter((l) => l.startsWith("SVC:") && l.includes("SLOT=1"))).toEqual([]);
+  });
+
+  it("keeps a backend's health per node", () => {
+    const cache = new SliceBackendsCache();
+    const [a, b] = ["node-a", "node-b"].map((nodeName) => node({ nodeName, sliceBackends: cache }).dp);
+    for (const dp of [a, b]) {
+      dp?.applyService(clusterIPService("web", "10.96.0.10"));
+      dp?.applyEndpointSlice(slices[2] as (typeof slices)[number]);
+    }
+    a?.setBackendHealth("default/web", "10.244.3.1:9376/TCP", false);
+    b?.applyEndpointSlice(slices[2] as (typeof slices)[number]);
+    expect(a?.tables.backend("10.244.3.1:9376/TCP")?.instances.get("default/web")?.unhealthy).toBe(true);
+    expect(b?.tables.backend("10.244.3.1:9376/TCP")?.instances.get("default/web")?.unhealthy).toBe(false);
+  });
+
+  it("returns frozen params, converted once per object", () => {
+    const cache = new SliceBackendsCache();
+    const first = cache.backends(slices[0] as (typeof slices)[number]);
+    expect(cache.backends(slices[0] as (typeof slices)[number])).toBe(first);
+    expect(Object.isFrozen(first[0])).toBe(true);
+    expect(first).toEqual(endpointSliceToBackends(slices[0] as (typeof slices)[number]));
   });
 });

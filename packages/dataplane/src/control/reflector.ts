@@ -126,6 +126,8 @@ export interface ReflectorConfig {
   externalIPs?: boolean;
   /** The local node's labels, for service.cilium.io/node. */
   nodeLabels?: Readonly<Record<string, string>>;
+  /** The cluster's shared conversion of EndpointSlices, when every node reflects the same immutable objects. */
+  sliceBackends?: SliceBackendsCache;
 }
 
 /** IP families of the NodePort frontends: spec.ipFamilies, or deduced from the ClusterIPs (getIPFamilies). */
@@ -303,6 +305,33 @@ export function endpointSliceToBackends(slice: K8sEndpointSlice): BackendParams[
   return out;
 }
 
+/**
+ * The backends of each EndpointSlice object, converted once for the whole
+ * cluster: the API server hands every node's watch the same stored object,
+ * and what a slice says about its backends does not depend on the node
+ * (the Local traffic policies filter later, per frontend). The params come
+ * back frozen, so the writers of all nodes can share them and what they
+ * derive from them. Only for objects that are never changed in place once
+ * reflected (API server objects): the cache is keyed by the object.
+ */
+export class SliceBackendsCache {
+  private readonly bySlice = new WeakMap<K8sEndpointSlice, readonly BackendParams[]>();
+
+  backends(slice: K8sEndpointSlice): readonly BackendParams[] {
+    let backends = this.bySlice.get(slice);
+    if (backends === undefined) {
+      backends = Object.freeze(endpointSliceToBackends(slice).map(freezeBackend));
+      this.bySlice.set(slice, backends);
+    }
+    return backends;
+  }
+}
+
+function freezeBackend(be: BackendParams): BackendParams {
+  if (be.portNames !== undefined) Object.freeze(be.portNames);
+  return Object.freeze(be);
+}
+
 export interface K8sContainerPort {
   containerPort: number;
   hostPort?: number;
@@ -353,7 +382,7 @@ export function podToHostPortServices(
 
 /** Feeds a Writer from Services and EndpointSlices, keeping the slices of each service merged. */
 export class K8sReflector {
-  private readonly slices = new Map<string, Map<string, BackendParams[]>>();
+  private readonly slices = new Map<string, Map<string, readonly BackendParams[]>>();
 
   constructor(
     private readonly writer: Writer,
@@ -422,12 +451,12 @@ export class K8sReflector {
     const svcName = slice.metadata?.labels?.[LABEL_SERVICE_NAME];
     if (svcName === undefined) return;
     const serviceKey = `${slice.metadata?.namespace ?? "default"}/${svcName}`;
-    const backends = endpointSliceToBackends(slice);
-    const bySlice = this.slices.get(serviceKey) ?? new Map<string, BackendParams[]>();
+    const backends = this.config.sliceBackends?.backends(slice) ?? endpointSliceToBackends(slice);
+    const bySlice = this.slices.get(serviceKey) ?? new Map<string, readonly BackendParams[]>();
     const previous = bySlice.get(sliceName);
     bySlice.set(sliceName, backends);
     try {
-      this.writer.setBackends(serviceKey, [...bySlice.values()].flat());
+      this.writer.setBackends(serviceKey, mergedBackends(bySlice));
     } catch (err) {
       if (previous === undefined) bySlice.delete(sliceName);
       else bySlice.set(sliceName, previous);
@@ -443,6 +472,12 @@ export class K8sReflector {
     const serviceKey = `${slice.metadata?.namespace ?? "default"}/${svcName}`;
     const bySlice = this.slices.get(serviceKey);
     if (bySlice === undefined || !bySlice.delete(sliceName)) return;
-    this.writer.setBackends(serviceKey, [...bySlice.values()].flat());
+    this.writer.setBackends(serviceKey, mergedBackends(bySlice));
   }
+}
+
+/** The backends of all of a service's slices (most services have one: its list as it is). */
+function mergedBackends(bySlice: ReadonlyMap<string, readonly BackendParams[]>): readonly BackendParams[] {
+  if (bySlice.size === 1) for (const only of bySlice.values()) return only;
+  return [...bySlice.values()].flat();
 }

@@ -181,21 +181,10 @@ export class Writer {
   setBackends(serviceName: string, backends: readonly BackendParams[]): void {
     const next = new Map<number, { addr: number; port: number; proto: number; inst: BackendInstance }>();
     for (const be of backends) {
-      const addr = parseIPv4(be.address);
-      if (!Number.isInteger(be.port) || be.port < 1 || be.port > 65535) {
-        throw new Error(`invalid backend port ${be.port}`);
-      }
-      const proto = protoNumber(be.protocol);
-      const key = l3n4Key(addr, be.port, proto);
-      const inst: BackendInstance = {
-        portNames: [...(be.portNames ?? [])],
-        state: be.state ?? "active",
-        nodeName: be.nodeName ?? "",
-        zone: be.zone ?? "",
-        // Health comes from a health checker, not from the EndpointSlice: an update without it keeps it.
-        weight: be.weight ?? DEFAULT_BACKEND_WEIGHT,
-        unhealthy: be.unhealthy ?? this.tables.backends.get(addr, be.port, proto)?.instances.get(serviceName)?.unhealthy ?? false,
-      };
+      const { addr, proto, key, given } = preparedBackend(be);
+      // Health comes from a health checker, not from the EndpointSlice: an update without it keeps it.
+      const unhealthy = be.unhealthy ?? this.tables.backends.get(addr, be.port, proto)?.instances.get(serviceName)?.unhealthy ?? false;
+      const inst: BackendInstance = unhealthy === given.unhealthy ? given : { ...given, unhealthy };
       const dup = next.get(key);
       if (dup !== undefined) {
         // The same address+port listed under several port names (or slices): merge the names.
@@ -226,7 +215,7 @@ export class Writer {
         tables.backends.set(b.addr, b.port, b.proto, row);
       }
       let inst = row.instances.get(serviceName);
-      if (inst === undefined || !sameInstance(inst, b.inst)) {
+      if (inst === undefined || (inst !== b.inst && !sameInstance(inst, b.inst))) {
         inst = b.inst;
         row.instances.set(serviceName, inst);
         row.revision++;
@@ -325,6 +314,48 @@ export class Writer {
       }
     }
   }
+}
+
+/** A backend's parsed address and its instance as the params give it (healthy unless they say otherwise). */
+interface PreparedBackend {
+  readonly addr: number;
+  readonly proto: number;
+  readonly key: number;
+  readonly given: BackendInstance;
+}
+
+/**
+ * Frozen params (a cluster's shared EndpointSlice conversion, which every
+ * node's writer is given) are parsed once, and the nodes' tables share the
+ * instance they yield, so that a slice costs its backends once, not once per
+ * node. Other params are parsed on every call: they may change in place.
+ */
+const prepared = new WeakMap<BackendParams, PreparedBackend>();
+
+function preparedBackend(be: BackendParams): PreparedBackend {
+  let p = prepared.get(be);
+  if (p !== undefined) return p;
+  const addr = parseIPv4(be.address);
+  if (!Number.isInteger(be.port) || be.port < 1 || be.port > 65535) {
+    throw new Error(`invalid backend port ${be.port}`);
+  }
+  const proto = protoNumber(be.protocol);
+  const frozen = Object.isFrozen(be) && (be.portNames === undefined || Object.isFrozen(be.portNames));
+  p = {
+    addr,
+    proto,
+    key: l3n4Key(addr, be.port, proto),
+    given: {
+      portNames: frozen && be.portNames !== undefined ? be.portNames : [...(be.portNames ?? [])],
+      state: be.state ?? "active",
+      nodeName: be.nodeName ?? "",
+      zone: be.zone ?? "",
+      weight: be.weight ?? DEFAULT_BACKEND_WEIGHT,
+      unhealthy: be.unhealthy ?? false,
+    },
+  };
+  if (frozen) prepared.set(be, p);
+  return p;
 }
 
 function sameInstance(a: BackendInstance, b: BackendInstance): boolean {
