@@ -156,7 +156,7 @@ export class Cluster {
 
     new GarbageCollector(api, informers, this.loop, [KINDS.deployment, KINDS.replicaSet, KINDS.service], [KINDS.replicaSet, KINDS.pod, KINDS.endpointSlice]);
     new DeploymentController(api, informers, this.loop, wall);
-    new DeploymentHistoryCleaner(api, this.loop);
+    new DeploymentHistoryCleaner(api, informers, this.loop);
     new ReplicaSetController(api, informers, this.loop);
     new Scheduler(api, informers, this.loop, rng.fork("scheduler"), (pod, node) => api.bindPod(pod.metadata?.namespace ?? "", pod.metadata?.name ?? "", node));
     new EndpointSliceController(api, informers, this.loop);
