@@ -19,7 +19,7 @@ import {
   type Service,
   type ServiceParams,
 } from "./model";
-import { type BackendInstance, type BackendRow, type FrontendRow, type Tables } from "./tables";
+import { BackendInstances, type BackendInstance, type BackendRow, type FrontendRow, type Tables } from "./tables";
 
 /** A backend as one frontend sees it: the shared row and this service's instance. */
 export interface FrontendBackend {
@@ -179,24 +179,15 @@ export class Writer {
    * instance actually changed get a new revision.
    */
   setBackends(serviceName: string, backends: readonly BackendParams[]): void {
-    const next = new Map<number, { addr: number; port: number; proto: number; inst: BackendInstance }>();
-    for (const be of backends) {
-      const { addr, proto, key, given } = preparedBackend(be);
+    const next = preparedSet(backends);
+    const tables = this.tables;
+    const insts: BackendInstance[] = [];
+    for (const b of next.values()) {
       // Health comes from a health checker, not from the EndpointSlice: an update without it keeps it.
-      const unhealthy = be.unhealthy ?? this.tables.backends.get(addr, be.port, proto)?.instances.get(serviceName)?.unhealthy ?? false;
-      const inst: BackendInstance = unhealthy === given.unhealthy ? given : { ...given, unhealthy };
-      const dup = next.get(key);
-      if (dup !== undefined) {
-        // The same address+port listed under several port names (or slices): merge the names.
-        const names = [...dup.inst.portNames];
-        for (const n of inst.portNames) if (!names.includes(n)) names.push(n);
-        dup.inst = { ...dup.inst, portNames: names };
-      } else {
-        next.set(key, { addr, port: be.port, proto, inst });
-      }
+      const unhealthy = b.unhealthy ?? tables.backends.get(b.addr, b.port, b.proto)?.instances.get(serviceName)?.unhealthy ?? false;
+      insts.push(unhealthy === b.given.unhealthy ? b.given : { ...b.given, unhealthy });
     }
 
-    const tables = this.tables;
     const previous = tables.backendsByService.get(serviceName);
     if (previous !== undefined) {
       for (const row of previous) {
@@ -208,15 +199,17 @@ export class Writer {
     }
     const rows = new Set<BackendRow>();
     const withInstances: FrontendBackend[] = [];
+    let i = 0;
     for (const [key, b] of next) {
+      const wanted = insts[i++] as BackendInstance;
       let row = tables.backends.get(b.addr, b.port, b.proto);
       if (row === undefined) {
-        row = { key, addr: b.addr, port: b.port, proto: b.proto, revision: 0, instances: new Map() };
+        row = { key, addr: b.addr, port: b.port, proto: b.proto, revision: 0, instances: new BackendInstances() };
         tables.backends.set(b.addr, b.port, b.proto, row);
       }
       let inst = row.instances.get(serviceName);
-      if (inst === undefined || (inst !== b.inst && !sameInstance(inst, b.inst))) {
-        inst = b.inst;
+      if (inst === undefined || (inst !== wanted && !sameInstance(inst, wanted))) {
+        inst = wanted;
         row.instances.set(serviceName, inst);
         row.revision++;
       }
@@ -319,8 +312,11 @@ export class Writer {
 /** A backend's parsed address and its instance as the params give it (healthy unless they say otherwise). */
 interface PreparedBackend {
   readonly addr: number;
+  readonly port: number;
   readonly proto: number;
   readonly key: number;
+  /** The params' own health, if they give one (else the table's is kept). */
+  readonly unhealthy: boolean | undefined;
   readonly given: BackendInstance;
 }
 
@@ -343,8 +339,10 @@ function preparedBackend(be: BackendParams): PreparedBackend {
   const frozen = Object.isFrozen(be) && (be.portNames === undefined || Object.isFrozen(be.portNames));
   p = {
     addr,
+    port: be.port,
     proto,
     key: l3n4Key(addr, be.port, proto),
+    unhealthy: be.unhealthy,
     given: {
       portNames: frozen && be.portNames !== undefined ? be.portNames : [...(be.portNames ?? [])],
       state: be.state ?? "active",
@@ -356,6 +354,34 @@ function preparedBackend(be: BackendParams): PreparedBackend {
   };
   if (frozen) prepared.set(be, p);
   return p;
+}
+
+/** A frozen list (a slice's shared conversion) is merged once for every node. */
+const preparedSets = new WeakMap<readonly BackendParams[], ReadonlyMap<number, PreparedBackend>>();
+
+/**
+ * The backends by address, port and protocol, in first-listed order; the
+ * same address+port listed under several port names (or slices) is one
+ * backend serving all those names. Throws on an invalid one.
+ */
+function preparedSet(backends: readonly BackendParams[]): ReadonlyMap<number, PreparedBackend> {
+  let set = preparedSets.get(backends);
+  if (set !== undefined) return set;
+  const byKey = new Map<number, PreparedBackend>();
+  for (const be of backends) {
+    const p = preparedBackend(be);
+    const dup = byKey.get(p.key);
+    if (dup === undefined) {
+      byKey.set(p.key, p);
+      continue;
+    }
+    const names = [...dup.given.portNames];
+    for (const n of p.given.portNames) if (!names.includes(n)) names.push(n);
+    byKey.set(p.key, { ...dup, given: { ...dup.given, portNames: names } });
+  }
+  set = byKey;
+  if (Object.isFrozen(backends) && backends.every((be) => prepared.has(be))) preparedSets.set(backends, set);
+  return set;
 }
 
 function sameInstance(a: BackendInstance, b: BackendInstance): boolean {
