@@ -51,7 +51,7 @@ export type {
 } from "./control/model";
 export {
   K8sReflector,
-  SliceBackendsCache,
+  ReflectionCache,
   serviceToFrontends,
   endpointSliceToBackends,
   endpointState,

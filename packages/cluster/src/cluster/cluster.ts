@@ -18,7 +18,7 @@ import {
   renderKubectlError,
   resolveResource,
 } from "@svclab/manifest";
-import { NodeDataplane, SliceBackendsCache, type ReconcileError } from "@svclab/dataplane";
+import { NodeDataplane, ReflectionCache, type ReconcileError } from "@svclab/dataplane";
 import { EventLoop, SeededRandom, VirtualClock, compareInstants, instantAfter } from "@svclab/sim";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
@@ -166,7 +166,7 @@ export class Cluster {
     const nodeLifecycle = new NodeLifecycleController(api, this.loop, wall);
     const dnsServer = kubeDnsIP(t);
     // Every node's agent reflects the same stored slices: their backends are converted once.
-    const sliceBackends = new SliceBackendsCache();
+    const reflectionCache = new ReflectionCache();
     for (const n of t.nodes) {
       const ipText = formatIPv4(n.internalIP);
       const dataplane = new NodeDataplane({
@@ -177,7 +177,7 @@ export class Cluster {
         socketLB: t.dataplane.socketLB,
         maglevTableSize: t.dataplane.maglevTableSize,
         mapSizes: { lb: t.dataplane.mapSize, affinity: t.dataplane.mapSize },
-        sliceBackends,
+        reflectionCache,
         clock: this.clock,
         rng: rng.fork(`datapath/${n.name}`),
       });

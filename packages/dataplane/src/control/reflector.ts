@@ -127,7 +127,7 @@ export interface ReflectorConfig {
   /** The local node's labels, for service.cilium.io/node. */
   nodeLabels?: Readonly<Record<string, string>>;
   /** The cluster's shared conversion of EndpointSlices, when every node reflects the same immutable objects. */
-  sliceBackends?: SliceBackendsCache;
+  reflectionCache?: ReflectionCache;
 }
 
 /** IP families of the NodePort frontends: spec.ipFamilies, or deduced from the ClusterIPs (getIPFamilies). */
@@ -306,16 +306,21 @@ export function endpointSliceToBackends(slice: K8sEndpointSlice): BackendParams[
 }
 
 /**
- * The backends of each EndpointSlice object, converted once for the whole
- * cluster: the API server hands every node's watch the same stored object,
- * and what a slice says about its backends does not depend on the node
- * (the Local traffic policies filter later, per frontend). The params come
- * back frozen, so the writers of all nodes can share them and what they
- * derive from them. Only for objects that are never changed in place once
- * reflected (API server objects): the cache is keyed by the object.
+ * The conversions of Kubernetes objects that do not depend on the node,
+ * done once for the whole cluster: the API server hands every node's watch
+ * the same stored object. A slice's backends (the Local traffic policies
+ * filter later, per frontend) and a Service's policies and frontends
+ * (service.cilium.io/node is checked before, per node) come back frozen, so
+ * the writers of all nodes share them and what they derive from them. Only
+ * for objects never changed in place once reflected (API server objects):
+ * the cache is keyed by the object. A Service is converted with the
+ * reflector options of the first node that asks; a node with other options
+ * converts its own.
  */
-export class SliceBackendsCache {
+export class ReflectionCache {
   private readonly bySlice = new WeakMap<K8sEndpointSlice, readonly BackendParams[]>();
+  private readonly byService = new WeakMap<K8sService, { service: ServiceParams; frontends: readonly FrontendParams[] }>();
+  private options: string | undefined;
 
   backends(slice: K8sEndpointSlice): readonly BackendParams[] {
     let backends = this.bySlice.get(slice);
@@ -324,6 +329,21 @@ export class SliceBackendsCache {
       this.bySlice.set(slice, backends);
     }
     return backends;
+  }
+
+  /** serviceToFrontends, shared; throws as it does (a refused object is not kept). */
+  service(svc: K8sService, config: ReflectorConfig): { service: ServiceParams; frontends: readonly FrontendParams[] } {
+    const options = `${config.algorithmAnnotation === true} ${config.lbModeAnnotation === true} ${config.externalIPs !== false}`;
+    this.options ??= options;
+    if (options !== this.options) return serviceToFrontends(svc, config);
+    let converted = this.byService.get(svc);
+    if (converted === undefined) {
+      const { service, frontends } = serviceToFrontends(svc, config);
+      for (const v of Object.values(service)) if (typeof v === "object" && v !== null) Object.freeze(v);
+      converted = { service: Object.freeze(service), frontends: Object.freeze(frontends.map((fe) => Object.freeze(fe))) };
+      this.byService.set(svc, converted);
+    }
+    return converted;
   }
 }
 
@@ -395,7 +415,7 @@ export class K8sReflector {
       this.writer.deleteService(namespacedName(svc.metadata, "Service"));
       return;
     }
-    const { service, frontends } = serviceToFrontends(svc, this.config);
+    const { service, frontends } = this.config.reflectionCache?.service(svc, this.config) ?? serviceToFrontends(svc, this.config);
     this.writer.upsertService(service, frontends);
   }
 
@@ -451,7 +471,7 @@ export class K8sReflector {
     const svcName = slice.metadata?.labels?.[LABEL_SERVICE_NAME];
     if (svcName === undefined) return;
     const serviceKey = `${slice.metadata?.namespace ?? "default"}/${svcName}`;
-    const backends = this.config.sliceBackends?.backends(slice) ?? endpointSliceToBackends(slice);
+    const backends = this.config.reflectionCache?.backends(slice) ?? endpointSliceToBackends(slice);
     const bySlice = this.slices.get(serviceKey) ?? new Map<string, readonly BackendParams[]>();
     const previous = bySlice.get(sliceName);
     bySlice.set(sliceName, backends);

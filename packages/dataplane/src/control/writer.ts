@@ -17,6 +17,7 @@ import {
   type BackendParams,
   type FrontendParams,
   type Service,
+  type Scope,
   type ServiceParams,
 } from "./model";
 import { BackendInstances, type BackendInstance, type BackendRow, type FrontendRow, type Tables } from "./tables";
@@ -91,19 +92,14 @@ export class Writer {
    * address or a frontend already owned by another service.
    */
   upsertService(params: ServiceParams, frontends: readonly FrontendParams[]): void {
-    const svc = newService(params);
-    for (const cidr of svc.sourceRanges) parseCidr4(cidr);
+    const svc = sharedService(params);
     const rows = new Map<string, FrontendRow>();
     for (const fe of frontends) {
-      const addr = parseIPv4(fe.address);
+      const parsed = parsedFrontend(fe);
+      const addr = parsed.addr;
       if (this.shadowsNodePort(fe, addr)) continue;
-      if (!Number.isInteger(fe.port) || fe.port < 0 || fe.port > 65535) {
-        throw new Error(`invalid frontend port ${fe.port}`);
-      }
-      const proto = protoNumber(fe.protocol);
-      const scope = fe.scope ?? SCOPE_EXTERNAL;
-      // parseIPv4 accepts only canonical dotted quads, so the input string is the formatted address.
-      const key = `${fe.address}:${fe.port}/${protoName(proto)}${scope === SCOPE_INTERNAL ? "/i" : ""}`;
+      if (parsed.key === undefined) throw new Error(`invalid frontend port ${fe.port}`);
+      const { proto, scope, key } = parsed;
       const owner = this.tables.frontends.get(key);
       if (owner !== undefined && owner.serviceName !== svc.name) {
         throw new Error(`frontend ${key} is already owned by service ${owner.serviceName}`);
@@ -353,6 +349,41 @@ function preparedBackend(be: BackendParams): PreparedBackend {
     },
   };
   if (frozen) prepared.set(be, p);
+  return p;
+}
+
+/** Frozen params (a cluster's shared Service conversion) make one Service for every node. */
+const services = new WeakMap<ServiceParams, Service>();
+
+function sharedService(params: ServiceParams): Service {
+  let svc = services.get(params);
+  if (svc !== undefined) return svc;
+  svc = newService(params);
+  for (const cidr of svc.sourceRanges) parseCidr4(cidr);
+  if (Object.isFrozen(params)) services.set(params, svc);
+  return svc;
+}
+
+/** A frontend's address, and with a valid port its protocol, scope and key (Cilium's L3n4Addr string plus "/i" for the internal scope). */
+interface ParsedFrontend {
+  readonly addr: number;
+  readonly proto: number;
+  readonly scope: Scope;
+  readonly key: string | undefined;
+}
+
+const frontendsParsed = new WeakMap<FrontendParams, ParsedFrontend>();
+
+function parsedFrontend(fe: FrontendParams): ParsedFrontend {
+  let p = frontendsParsed.get(fe);
+  if (p !== undefined) return p;
+  const addr = parseIPv4(fe.address);
+  if (!Number.isInteger(fe.port) || fe.port < 0 || fe.port > 65535) return { addr, proto: 0, scope: SCOPE_EXTERNAL, key: undefined };
+  const proto = protoNumber(fe.protocol);
+  const scope = fe.scope ?? SCOPE_EXTERNAL;
+  // parseIPv4 accepts only canonical dotted quads, so the input string is the formatted address.
+  p = { addr, proto, scope, key: `${fe.address}:${fe.port}/${protoName(proto)}${scope === SCOPE_INTERNAL ? "/i" : ""}` };
+  if (Object.isFrozen(fe)) frontendsParsed.set(fe, p);
   return p;
 }
 
