@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { endpointSliceToBackends, endpointState, serviceToFrontends, ReflectionCache } from "./reflector";
+import type { NodeDataplaneConfig } from "./node-dataplane";
 import { clusterIPService, endpoint, node, slice } from "./test-support/fixtures";
 
 describe("endpointState (EndpointSlice conditions as Cilium reads them)", () => {
@@ -176,11 +177,12 @@ describe("ReflectionCache (one conversion of a Service or slice for every node)"
       status: { loadBalancer: { ingress: [{ ip: "172.18.0.2" }, { ip: "192.0.2.7" }] } },
     };
     const cache = new ReflectionCache();
-    const nodes = [
+    const configs: Array<Partial<NodeDataplaneConfig>> = [
       { nodeName: "node-a", nodeIPs: ["172.18.0.2"], nodeLabels: { "service.cilium.io/node": "edge" } },
       { nodeName: "node-b", nodeIPs: ["172.18.0.3"], nodeLabels: { "service.cilium.io/node": "edge" } },
       { nodeName: "node-c", nodeIPs: ["172.18.0.4"], nodeLabels: {} },
-    ].map((cfg) => ({ shared: node({ ...cfg, reflectionCache: cache }).dp, own: node(cfg).dp }));
+    ];
+    const nodes = configs.map((cfg) => ({ shared: node({ ...cfg, reflectionCache: cache }).dp, own: node(cfg).dp }));
     for (const { shared, own } of nodes) {
       for (const dp of [shared, own]) {
         dp.applyService(lb);
