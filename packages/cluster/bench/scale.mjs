@@ -11,8 +11,10 @@
 // 3. Traffic spread over all N Services vs over 10, in the largest build.
 //
 // SCALE_SIZES (default "100,1000,10000") and SCALE_NODES_MAX (largest N built
-// on 100 nodes, default 1000: every node's dataplane holds every Service, so
-// 10,000 on 100 nodes needs several GiB) bound the run.
+// on 100 nodes, default 1000: every node's dataplane holds its own tables and
+// maps for every Service, so 10,000 on 100 nodes needs about 3 GiB) bound the
+// run. One build against another checkout: SCALE_ROOT=/path node --expose-gc
+// bench/scale.mjs --child "100 nodes" 300.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
@@ -46,11 +48,22 @@ function rate(fn, n) {
 }
 
 async function child(shape, n) {
-  const { createCluster } = await import(distOf(ours));
+  // SCALE_ROOT: build with another checkout's dist (a baseline), in a process of its own.
+  const { createCluster } = await import(distOf(process.env.SCALE_ROOT ?? ours));
   const t0 = performance.now();
   const c = buildCluster(createCluster, n, SHAPES[shape]);
   const ms = performance.now() - t0;
-  const out = { shape, n, ms, rssMiB: process.resourceUsage().maxRSS / 1024 };
+  const cpu = process.cpuUsage();
+  globalThis.gc?.();
+  const out = {
+    shape,
+    n,
+    ms,
+    // CPU time moves less than wall time on a shared machine; the heap after a full GC is what the cluster keeps.
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    heapMiB: process.memoryUsage().heapUsed / 2 ** 20,
+    rssMiB: process.resourceUsage().maxRSS / 1024,
+  };
   if (process.env.SCALE_SPREAD === "1") {
     const client = c.list("pods", { labelSelector: "app=app-0" })[0].metadata.name;
     const ips = c.list("services").filter((s) => s.metadata.name.startsWith("svc-")).map((s) => `http://${s.spec.clusterIP}:8080/`);
@@ -62,7 +75,7 @@ async function child(shape, n) {
 }
 
 function runChild(shape, n, spread) {
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", shape, String(n)], {
+  const r = spawnSync(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), "--child", shape, String(n)], {
     encoding: "utf8",
     env: { ...process.env, SCALE_SPREAD: spread ? "1" : "0" },
     maxBuffer: 1 << 20,
@@ -82,7 +95,7 @@ function builds() {
       const r = runChild(shape, n, shape === "3 workers" && n === largest);
       rows.push(r);
       console.log(
-        `settled build, ${shape}, N=${n} (${3 * n} pods): ${(r.ms / 1000).toFixed(2)} s, ${(r.ms / n).toFixed(2)} ms per Service, peak RSS ${r.rssMiB.toFixed(0)} MiB`,
+        `settled build, ${shape}, N=${n} (${3 * n} pods): ${(r.ms / 1000).toFixed(2)} s (CPU ${(r.cpuMs / 1000).toFixed(2)} s), ${(r.ms / n).toFixed(2)} ms per Service, heap ${r.heapMiB.toFixed(0)} MiB, peak RSS ${r.rssMiB.toFixed(0)} MiB`,
       );
       if (r.spreadAll !== undefined) {
         console.log(

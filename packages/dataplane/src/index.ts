@@ -25,7 +25,7 @@ export {
 } from "./lb/drop";
 
 // Agent side: tables, writer, reflector, reconciler.
-export { Tables, frontendKey } from "./control/tables";
+export { Tables, BackendInstances, frontendKey } from "./control/tables";
 export type { L3n4Index } from "./control/l3n4-index";
 export type { FrontendRow, BackendRow, BackendInstance, FrontendStatus } from "./control/tables";
 export { Writer } from "./control/writer";
@@ -51,6 +51,7 @@ export type {
 } from "./control/model";
 export {
   K8sReflector,
+  ReflectionCache,
   serviceToFrontends,
   endpointSliceToBackends,
   endpointState,

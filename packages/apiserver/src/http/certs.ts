@@ -1,5 +1,3 @@
-import { generate } from "selfsigned";
-
 /** PEM-encoded CA and serving certificate of one `svclab serve` run. */
 export interface ServingCertificates {
   /** The CA certificate, for the kubeconfig's `certificate-authority-data`. */
@@ -31,6 +29,8 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
  * WebCrypto, so starting a server costs milliseconds, not an RSA key search.
  */
 export async function generateServingCertificates(options: ServingCertificateOptions = {}): Promise<ServingCertificates> {
+  // selfsigned and the x509/asn1 stack under it take a sixth of a `svclab run`'s start-up: loaded when a server starts.
+  const { generate } = await import("selfsigned");
   const now = options.now ?? new Date();
   const notBeforeDate = new Date(now.getTime() - BACKDATE_MS);
   const ca = await generate([{ name: "commonName", value: "svclab-ca" }], {

@@ -18,7 +18,7 @@ import {
   renderKubectlError,
   resolveResource,
 } from "@svclab/manifest";
-import { NodeDataplane, type ReconcileError } from "@svclab/dataplane";
+import { NodeDataplane, ReflectionCache, type ReconcileError } from "@svclab/dataplane";
 import { EventLoop, SeededRandom, VirtualClock, compareInstants, instantAfter } from "@svclab/sim";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
@@ -156,7 +156,7 @@ export class Cluster {
 
     new GarbageCollector(api, informers, this.loop, [KINDS.deployment, KINDS.replicaSet, KINDS.service], [KINDS.replicaSet, KINDS.pod, KINDS.endpointSlice]);
     new DeploymentController(api, informers, this.loop, wall);
-    new DeploymentHistoryCleaner(api, this.loop);
+    new DeploymentHistoryCleaner(api, informers, this.loop);
     new ReplicaSetController(api, informers, this.loop);
     new Scheduler(api, informers, this.loop, rng.fork("scheduler"), (pod, node) => api.bindPod(pod.metadata?.namespace ?? "", pod.metadata?.name ?? "", node));
     new EndpointSliceController(api, informers, this.loop);
@@ -165,6 +165,8 @@ export class Cluster {
 
     const nodeLifecycle = new NodeLifecycleController(api, this.loop, wall);
     const dnsServer = kubeDnsIP(t);
+    // Every node's agent reflects the same stored slices: their backends are converted once.
+    const reflectionCache = new ReflectionCache();
     for (const n of t.nodes) {
       const ipText = formatIPv4(n.internalIP);
       const dataplane = new NodeDataplane({
@@ -175,6 +177,7 @@ export class Cluster {
         socketLB: t.dataplane.socketLB,
         maglevTableSize: t.dataplane.maglevTableSize,
         mapSizes: { lb: t.dataplane.mapSize, affinity: t.dataplane.mapSize },
+        reflectionCache,
         clock: this.clock,
         rng: rng.fork(`datapath/${n.name}`),
       });

@@ -8,17 +8,23 @@
 import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
 import { KINDS, type ApiServer } from "@svclab/apiserver";
 import type { EventLoop } from "@svclab/sim";
-import { controllerUid, keyOf, splitKey, WorkQueue } from "./work-queue";
+import { BY_CONTROLLER, byController } from "./indexes";
+import type { Informer, SharedInformers } from "./informer";
+import { keyOf, splitKey, WorkQueue } from "./work-queue";
 
 const REVISION = "deployment.kubernetes.io/revision";
 
 export class DeploymentHistoryCleaner {
   private readonly queue: WorkQueue;
+  private readonly replicaSets: Informer<ReplicaSet>;
 
   constructor(
     private readonly api: ApiServer,
+    informers: SharedInformers,
     loop: EventLoop,
   ) {
+    this.replicaSets = informers.for<ReplicaSet>(KINDS.replicaSet);
+    this.replicaSets.addIndex(BY_CONTROLLER, byController);
     this.queue = new WorkQueue(loop, (key) => this.cleanup(key));
     api.watch<Deployment>(KINDS.deployment, (e) => e.type !== "DELETED" && this.queue.add(keyOf(e.object)));
     api.watch<ReplicaSet>(KINDS.replicaSet, (e) => {
@@ -33,9 +39,9 @@ export class DeploymentHistoryCleaner {
     if (d === undefined || d.spec?.paused || d.metadata?.deletionTimestamp !== undefined) return;
     const limit = d.spec?.revisionHistoryLimit ?? 10;
     const current = d.metadata?.annotations?.[REVISION];
-    const old = this.api
-      .list<ReplicaSet>(KINDS.replicaSet, ns)
-      .filter((rs) => controllerUid(rs) === d.metadata?.uid && rs.metadata?.annotations?.[REVISION] !== current);
+    const old = this.replicaSets
+      .byIndex(BY_CONTROLLER, d.metadata?.uid ?? "")
+      .filter((rs) => rs.metadata?.namespace === ns && rs.metadata?.annotations?.[REVISION] !== current);
     const diff = old.length - limit;
     if (diff <= 0) return;
     const revision = (rs: ReplicaSet) => Number(rs.metadata?.annotations?.[REVISION] ?? 0);

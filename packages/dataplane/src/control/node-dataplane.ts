@@ -32,7 +32,7 @@ import { parseL4Type, protoNumber, type L4Type } from "./addr";
 import { BackendNodes } from "./backend-nodes";
 import { createLBMaps } from "./bpf-lbmaps";
 import type { LBMaps } from "./lbmaps";
-import { K8sReflector, type K8sEndpointSlice, type K8sPod, type K8sService } from "./reflector";
+import { K8sReflector, type K8sEndpointSlice, type K8sPod, type K8sService, type ReflectionCache } from "./reflector";
 import { Reconciler, type LBAlgorithm, type LBMode, type ReconcileResult } from "./reconciler";
 import { Tables } from "./tables";
 import { Writer } from "./writer";
@@ -88,6 +88,11 @@ export interface NodeDataplaneConfig {
   lbModeAnnotation?: boolean;
   /** The node's labels (service.cilium.io/node exposes a service only on nodes whose label matches). */
   nodeLabels?: Readonly<Record<string, string>>;
+  /**
+   * The cluster's conversion of EndpointSlices, shared by every node (the
+   * slices must be objects nobody changes in place, as an API server's are).
+   */
+  reflectionCache?: ReflectionCache;
   clock: MonotonicClock;
   rng: SeededRandom;
   /** Replaces the map writer (tests inject faults here); wraps the real one. */
@@ -161,6 +166,7 @@ export class NodeDataplane {
       lbModeAnnotation: config.lbModeAnnotation ?? false,
       externalIPs: config.externalIPs ?? true,
       nodeLabels: config.nodeLabels ?? {},
+      reflectionCache: config.reflectionCache,
     });
     const lbmaps = createLBMaps(this.maps);
     this.reconciler = new Reconciler(this.writer, config.wrapLBMaps ? config.wrapLBMaps(lbmaps) : lbmaps, this.backendNodes, {

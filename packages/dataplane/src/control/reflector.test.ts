@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { endpointSliceToBackends, endpointState, serviceToFrontends } from "./reflector";
+import { endpointSliceToBackends, endpointState, serviceToFrontends, ReflectionCache } from "./reflector";
+import type { NodeDataplaneConfig } from "./node-dataplane";
 import { clusterIPService, endpoint, node, slice } from "./test-support/fixtures";
 
 describe("endpointState (EndpointSlice conditions as Cilium reads them)", () => {
@@ -136,5 +137,83 @@ describe("K8sReflector", () => {
     ]);
     dp.deleteEndpointSlice(a);
     expect(dp.lbMapsDump().filter((l) => l.startsWith("BE:"))).toEqual(["BE: ID=2 ADDR=10.244.2.1:9376/TCP STATE=active"]);
+  });
+});
+
+describe("ReflectionCache (one conversion of a Service or slice for every node)", () => {
+  const service = { ...clusterIPService("web", "10.96.0.10"), spec: { ...clusterIPService("web", "10.96.0.10").spec, internalTrafficPolicy: "Local" } };
+  const slices = [
+    slice("web", [endpoint("10.244.1.1", "node-a"), endpoint("10.244.2.1", "node-b"), endpoint("10.244.2.2", "node-b", { ready: false })], 9376, "web-a"),
+    slice("web", [endpoint("10.244.1.1", "node-a", { ready: false, terminating: true })], 9376, "web-a"),
+    slice("web", [endpoint("10.244.3.1", "node-a")], 9376, "web-b"),
+  ];
+
+  it("programs every node as its own conversion would, and the nodes share the backends' instances", () => {
+    const cache = new ReflectionCache();
+    const nodes = ["node-a", "node-b"].map((nodeName) => ({
+      shared: node({ nodeName, reflectionCache: cache }).dp,
+      own: node({ nodeName }).dp,
+    }));
+    for (const s of slices) {
+      for (const { shared, own } of nodes) {
+        shared.applyService(service);
+        own.applyService(service);
+        shared.applyEndpointSlice(s);
+        own.applyEndpointSlice(s);
+        expect(shared.lbMapsDump()).toEqual(own.lbMapsDump());
+      }
+    }
+    const [a, b] = nodes.map(({ shared }) => shared.tables.backend("10.244.3.1:9376/TCP")?.instances.get("default/web"));
+    expect(a).toBeDefined();
+    expect(a).toBe(b);
+    // The nodes filter by their own name even though they share the instance.
+    expect(nodes[1]?.shared.lbMapsDump().filter((l) => l.startsWith("SVC:") && l.includes("SLOT=1"))).toEqual([]);
+  });
+
+  it("programs node-dependent frontends per node: NodePort expansion, a LoadBalancer IP shadowing a NodePort, service.cilium.io/node", () => {
+    const lb = {
+      metadata: { name: "web", namespace: "default", annotations: { "service.cilium.io/node": "edge" } },
+      spec: { type: "LoadBalancer", clusterIP: "10.96.0.10", externalTrafficPolicy: "Local", ports: [{ name: "http", port: 30080, nodePort: 30080 }] },
+      status: { loadBalancer: { ingress: [{ ip: "172.18.0.2" }, { ip: "192.0.2.7" }] } },
+    };
+    const cache = new ReflectionCache();
+    const configs: Array<Partial<NodeDataplaneConfig>> = [
+      { nodeName: "node-a", nodeIPs: ["172.18.0.2"], nodeLabels: { "service.cilium.io/node": "edge" } },
+      { nodeName: "node-b", nodeIPs: ["172.18.0.3"], nodeLabels: { "service.cilium.io/node": "edge" } },
+      { nodeName: "node-c", nodeIPs: ["172.18.0.4"], nodeLabels: {} },
+    ];
+    const nodes = configs.map((cfg) => ({ shared: node({ ...cfg, reflectionCache: cache }).dp, own: node(cfg).dp }));
+    for (const { shared, own } of nodes) {
+      for (const dp of [shared, own]) {
+        dp.applyService(lb);
+        dp.applyEndpointSlice(slices[0] as (typeof slices)[number]);
+      }
+      expect(shared.lbMapsDump()).toEqual(own.lbMapsDump());
+    }
+    expect(nodes.map(({ shared }) => shared.lbMapsDump().filter((l) => l.startsWith("SVC:") && l.includes("SLOT=0")).length)).toEqual([9, 12, 0]);
+    // node-a leaves out the LoadBalancer IP that is its own address with a NodePort-range port (both scopes and its wildcard).
+    expect(nodes[0]?.shared.lbMapsDump().some((l) => l.includes("ADDR=172.18.0.2:30080/TCP") && l.includes("LoadBalancer"))).toBe(false);
+    expect(nodes[1]?.shared.lbMapsDump().some((l) => l.includes("ADDR=172.18.0.2:30080/TCP") && l.includes("LoadBalancer"))).toBe(true);
+  });
+
+  it("keeps a backend's health per node", () => {
+    const cache = new ReflectionCache();
+    const [a, b] = ["node-a", "node-b"].map((nodeName) => node({ nodeName, reflectionCache: cache }).dp);
+    for (const dp of [a, b]) {
+      dp?.applyService(clusterIPService("web", "10.96.0.10"));
+      dp?.applyEndpointSlice(slices[2] as (typeof slices)[number]);
+    }
+    a?.setBackendHealth("default/web", "10.244.3.1:9376/TCP", false);
+    b?.applyEndpointSlice(slices[2] as (typeof slices)[number]);
+    expect(a?.tables.backend("10.244.3.1:9376/TCP")?.instances.get("default/web")?.unhealthy).toBe(true);
+    expect(b?.tables.backend("10.244.3.1:9376/TCP")?.instances.get("default/web")?.unhealthy).toBe(false);
+  });
+
+  it("returns frozen params, converted once per object", () => {
+    const cache = new ReflectionCache();
+    const first = cache.backends(slices[0] as (typeof slices)[number]);
+    expect(cache.backends(slices[0] as (typeof slices)[number])).toBe(first);
+    expect(Object.isFrozen(first[0])).toBe(true);
+    expect(first).toEqual(endpointSliceToBackends(slices[0] as (typeof slices)[number]));
   });
 });

@@ -126,6 +126,8 @@ export interface ReflectorConfig {
   externalIPs?: boolean;
   /** The local node's labels, for service.cilium.io/node. */
   nodeLabels?: Readonly<Record<string, string>>;
+  /** The cluster's shared conversion of EndpointSlices, when every node reflects the same immutable objects. */
+  reflectionCache?: ReflectionCache;
 }
 
 /** IP families of the NodePort frontends: spec.ipFamilies, or deduced from the ClusterIPs (getIPFamilies). */
@@ -303,6 +305,53 @@ export function endpointSliceToBackends(slice: K8sEndpointSlice): BackendParams[
   return out;
 }
 
+/**
+ * The conversions of Kubernetes objects that do not depend on the node,
+ * done once for the whole cluster: the API server hands every node's watch
+ * the same stored object. A slice's backends (the Local traffic policies
+ * filter later, per frontend) and a Service's policies and frontends
+ * (service.cilium.io/node is checked before, per node) come back frozen, so
+ * the writers of all nodes share them and what they derive from them. Only
+ * for objects never changed in place once reflected (API server objects):
+ * the cache is keyed by the object. A Service is converted with the
+ * reflector options of the first node that asks; a node with other options
+ * converts its own.
+ */
+export class ReflectionCache {
+  private readonly bySlice = new WeakMap<K8sEndpointSlice, readonly BackendParams[]>();
+  private readonly byService = new WeakMap<K8sService, { service: ServiceParams; frontends: readonly FrontendParams[] }>();
+  private options: string | undefined;
+
+  backends(slice: K8sEndpointSlice): readonly BackendParams[] {
+    let backends = this.bySlice.get(slice);
+    if (backends === undefined) {
+      backends = Object.freeze(endpointSliceToBackends(slice).map(freezeBackend));
+      this.bySlice.set(slice, backends);
+    }
+    return backends;
+  }
+
+  /** serviceToFrontends, shared; throws as it does (a refused object is not kept). */
+  service(svc: K8sService, config: ReflectorConfig): { service: ServiceParams; frontends: readonly FrontendParams[] } {
+    const options = `${config.algorithmAnnotation === true} ${config.lbModeAnnotation === true} ${config.externalIPs !== false}`;
+    this.options ??= options;
+    if (options !== this.options) return serviceToFrontends(svc, config);
+    let converted = this.byService.get(svc);
+    if (converted === undefined) {
+      const { service, frontends } = serviceToFrontends(svc, config);
+      for (const v of Object.values(service)) if (typeof v === "object" && v !== null) Object.freeze(v);
+      converted = { service: Object.freeze(service), frontends: Object.freeze(frontends.map((fe) => Object.freeze(fe))) };
+      this.byService.set(svc, converted);
+    }
+    return converted;
+  }
+}
+
+function freezeBackend(be: BackendParams): BackendParams {
+  if (be.portNames !== undefined) Object.freeze(be.portNames);
+  return Object.freeze(be);
+}
+
 export interface K8sContainerPort {
   containerPort: number;
   hostPort?: number;
@@ -353,7 +402,7 @@ export function podToHostPortServices(
 
 /** Feeds a Writer from Services and EndpointSlices, keeping the slices of each service merged. */
 export class K8sReflector {
-  private readonly slices = new Map<string, Map<string, BackendParams[]>>();
+  private readonly slices = new Map<string, Map<string, readonly BackendParams[]>>();
 
   constructor(
     private readonly writer: Writer,
@@ -366,7 +415,7 @@ export class K8sReflector {
       this.writer.deleteService(namespacedName(svc.metadata, "Service"));
       return;
     }
-    const { service, frontends } = serviceToFrontends(svc, this.config);
+    const { service, frontends } = this.config.reflectionCache?.service(svc, this.config) ?? serviceToFrontends(svc, this.config);
     this.writer.upsertService(service, frontends);
   }
 
@@ -422,12 +471,12 @@ export class K8sReflector {
     const svcName = slice.metadata?.labels?.[LABEL_SERVICE_NAME];
     if (svcName === undefined) return;
     const serviceKey = `${slice.metadata?.namespace ?? "default"}/${svcName}`;
-    const backends = endpointSliceToBackends(slice);
-    const bySlice = this.slices.get(serviceKey) ?? new Map<string, BackendParams[]>();
+    const backends = this.config.reflectionCache?.backends(slice) ?? endpointSliceToBackends(slice);
+    const bySlice = this.slices.get(serviceKey) ?? new Map<string, readonly BackendParams[]>();
     const previous = bySlice.get(sliceName);
     bySlice.set(sliceName, backends);
     try {
-      this.writer.setBackends(serviceKey, [...bySlice.values()].flat());
+      this.writer.setBackends(serviceKey, mergedBackends(bySlice));
     } catch (err) {
       if (previous === undefined) bySlice.delete(sliceName);
       else bySlice.set(sliceName, previous);
@@ -443,6 +492,12 @@ export class K8sReflector {
     const serviceKey = `${slice.metadata?.namespace ?? "default"}/${svcName}`;
     const bySlice = this.slices.get(serviceKey);
     if (bySlice === undefined || !bySlice.delete(sliceName)) return;
-    this.writer.setBackends(serviceKey, [...bySlice.values()].flat());
+    this.writer.setBackends(serviceKey, mergedBackends(bySlice));
   }
+}
+
+/** The backends of all of a service's slices (most services have one: its list as it is). */
+function mergedBackends(bySlice: ReadonlyMap<string, readonly BackendParams[]>): readonly BackendParams[] {
+  if (bySlice.size === 1) for (const only of bySlice.values()) return only;
+  return [...bySlice.values()].flat();
 }

@@ -47,7 +47,69 @@ export interface BackendRow {
   /** Bumped on every change, so the reconciler rewrites only changed backends. */
   revision: number;
   /** One instance per referencing service, keyed by service name. */
-  readonly instances: Map<string, BackendInstance>;
+  readonly instances: BackendInstances;
+}
+
+/**
+ * A backend's instances by service name. Nearly every backend belongs to one
+ * service, and every node's tables hold a row per backend of the cluster, so
+ * a lone instance is kept inline; a Map is made when a second service shares
+ * the address. Iterates in insertion order, like a Map.
+ */
+export class BackendInstances {
+  private soleName: string | undefined;
+  private sole: BackendInstance | undefined;
+  private many: Map<string, BackendInstance> | undefined;
+
+  get size(): number {
+    return this.many !== undefined ? this.many.size : this.soleName !== undefined ? 1 : 0;
+  }
+
+  get(service: string): BackendInstance | undefined {
+    if (this.many !== undefined) return this.many.get(service);
+    return service === this.soleName ? this.sole : undefined;
+  }
+
+  has(service: string): boolean {
+    return this.get(service) !== undefined;
+  }
+
+  set(service: string, inst: BackendInstance): this {
+    if (this.many !== undefined) {
+      this.many.set(service, inst);
+    } else if (this.soleName === undefined || this.soleName === service) {
+      this.soleName = service;
+      this.sole = inst;
+    } else {
+      this.many = new Map([[this.soleName, this.sole as BackendInstance], [service, inst]]);
+      this.soleName = this.sole = undefined;
+    }
+    return this;
+  }
+
+  delete(service: string): boolean {
+    if (this.many !== undefined) return this.many.delete(service);
+    if (service !== this.soleName) return false;
+    this.soleName = this.sole = undefined;
+    return true;
+  }
+
+  *entries(): IterableIterator<[string, BackendInstance]> {
+    if (this.many !== undefined) yield* this.many.entries();
+    else if (this.soleName !== undefined) yield [this.soleName, this.sole as BackendInstance];
+  }
+
+  *keys(): IterableIterator<string> {
+    for (const [name] of this.entries()) yield name;
+  }
+
+  *values(): IterableIterator<BackendInstance> {
+    for (const [, inst] of this.entries()) yield inst;
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, BackendInstance]> {
+    return this.entries();
+  }
 }
 
 export function frontendKey(addr: number, port: number, proto: number, scope: Scope): string {

@@ -17,9 +17,10 @@ import {
   type BackendParams,
   type FrontendParams,
   type Service,
+  type Scope,
   type ServiceParams,
 } from "./model";
-import { type BackendInstance, type BackendRow, type FrontendRow, type Tables } from "./tables";
+import { BackendInstances, type BackendInstance, type BackendRow, type FrontendRow, type Tables } from "./tables";
 
 /** A backend as one frontend sees it: the shared row and this service's instance. */
 export interface FrontendBackend {
@@ -91,19 +92,14 @@ export class Writer {
    * address or a frontend already owned by another service.
    */
   upsertService(params: ServiceParams, frontends: readonly FrontendParams[]): void {
-    const svc = newService(params);
-    for (const cidr of svc.sourceRanges) parseCidr4(cidr);
+    const svc = sharedService(params);
     const rows = new Map<string, FrontendRow>();
     for (const fe of frontends) {
-      const addr = parseIPv4(fe.address);
+      const parsed = parsedFrontend(fe);
+      const addr = parsed.addr;
       if (this.shadowsNodePort(fe, addr)) continue;
-      if (!Number.isInteger(fe.port) || fe.port < 0 || fe.port > 65535) {
-        throw new Error(`invalid frontend port ${fe.port}`);
-      }
-      const proto = protoNumber(fe.protocol);
-      const scope = fe.scope ?? SCOPE_EXTERNAL;
-      // parseIPv4 accepts only canonical dotted quads, so the input string is the formatted address.
-      const key = `${fe.address}:${fe.port}/${protoName(proto)}${scope === SCOPE_INTERNAL ? "/i" : ""}`;
+      if (parsed.key === undefined) throw new Error(`invalid frontend port ${fe.port}`);
+      const { proto, scope, key } = parsed;
       const owner = this.tables.frontends.get(key);
       if (owner !== undefined && owner.serviceName !== svc.name) {
         throw new Error(`frontend ${key} is already owned by service ${owner.serviceName}`);
@@ -179,35 +175,15 @@ export class Writer {
    * instance actually changed get a new revision.
    */
   setBackends(serviceName: string, backends: readonly BackendParams[]): void {
-    const next = new Map<number, { addr: number; port: number; proto: number; inst: BackendInstance }>();
-    for (const be of backends) {
-      const addr = parseIPv4(be.address);
-      if (!Number.isInteger(be.port) || be.port < 1 || be.port > 65535) {
-        throw new Error(`invalid backend port ${be.port}`);
-      }
-      const proto = protoNumber(be.protocol);
-      const key = l3n4Key(addr, be.port, proto);
-      const inst: BackendInstance = {
-        portNames: [...(be.portNames ?? [])],
-        state: be.state ?? "active",
-        nodeName: be.nodeName ?? "",
-        zone: be.zone ?? "",
-        // Health comes from a health checker, not from the EndpointSlice: an update without it keeps it.
-        weight: be.weight ?? DEFAULT_BACKEND_WEIGHT,
-        unhealthy: be.unhealthy ?? this.tables.backends.get(addr, be.port, proto)?.instances.get(serviceName)?.unhealthy ?? false,
-      };
-      const dup = next.get(key);
-      if (dup !== undefined) {
-        // The same address+port listed under several port names (or slices): merge the names.
-        const names = [...dup.inst.portNames];
-        for (const n of inst.portNames) if (!names.includes(n)) names.push(n);
-        dup.inst = { ...dup.inst, portNames: names };
-      } else {
-        next.set(key, { addr, port: be.port, proto, inst });
-      }
+    const next = preparedSet(backends);
+    const tables = this.tables;
+    const insts: BackendInstance[] = [];
+    for (const b of next.values()) {
+      // Health comes from a health checker, not from the EndpointSlice: an update without it keeps it.
+      const unhealthy = b.unhealthy ?? tables.backends.get(b.addr, b.port, b.proto)?.instances.get(serviceName)?.unhealthy ?? false;
+      insts.push(unhealthy === b.given.unhealthy ? b.given : { ...b.given, unhealthy });
     }
 
-    const tables = this.tables;
     const previous = tables.backendsByService.get(serviceName);
     if (previous !== undefined) {
       for (const row of previous) {
@@ -219,15 +195,17 @@ export class Writer {
     }
     const rows = new Set<BackendRow>();
     const withInstances: FrontendBackend[] = [];
+    let i = 0;
     for (const [key, b] of next) {
+      const wanted = insts[i++] as BackendInstance;
       let row = tables.backends.get(b.addr, b.port, b.proto);
       if (row === undefined) {
-        row = { key, addr: b.addr, port: b.port, proto: b.proto, revision: 0, instances: new Map() };
+        row = { key, addr: b.addr, port: b.port, proto: b.proto, revision: 0, instances: new BackendInstances() };
         tables.backends.set(b.addr, b.port, b.proto, row);
       }
       let inst = row.instances.get(serviceName);
-      if (inst === undefined || !sameInstance(inst, b.inst)) {
-        inst = b.inst;
+      if (inst === undefined || (inst !== wanted && !sameInstance(inst, wanted))) {
+        inst = wanted;
         row.instances.set(serviceName, inst);
         row.revision++;
       }
@@ -325,6 +303,116 @@ export class Writer {
       }
     }
   }
+}
+
+/** A backend's parsed address and its instance as the params give it (healthy unless they say otherwise). */
+interface PreparedBackend {
+  readonly addr: number;
+  readonly port: number;
+  readonly proto: number;
+  readonly key: number;
+  /** The params' own health, if they give one (else the table's is kept). */
+  readonly unhealthy: boolean | undefined;
+  readonly given: BackendInstance;
+}
+
+/**
+ * Frozen params (a cluster's shared EndpointSlice conversion, which every
+ * node's writer is given) are parsed once, and the nodes' tables share the
+ * instance they yield, so that a slice costs its backends once, not once per
+ * node. Other params are parsed on every call: they may change in place.
+ */
+const prepared = new WeakMap<BackendParams, PreparedBackend>();
+
+function preparedBackend(be: BackendParams): PreparedBackend {
+  let p = prepared.get(be);
+  if (p !== undefined) return p;
+  const addr = parseIPv4(be.address);
+  if (!Number.isInteger(be.port) || be.port < 1 || be.port > 65535) {
+    throw new Error(`invalid backend port ${be.port}`);
+  }
+  const proto = protoNumber(be.protocol);
+  const frozen = Object.isFrozen(be) && (be.portNames === undefined || Object.isFrozen(be.portNames));
+  p = {
+    addr,
+    port: be.port,
+    proto,
+    key: l3n4Key(addr, be.port, proto),
+    unhealthy: be.unhealthy,
+    given: {
+      portNames: frozen && be.portNames !== undefined ? be.portNames : [...(be.portNames ?? [])],
+      state: be.state ?? "active",
+      nodeName: be.nodeName ?? "",
+      zone: be.zone ?? "",
+      weight: be.weight ?? DEFAULT_BACKEND_WEIGHT,
+      unhealthy: be.unhealthy ?? false,
+    },
+  };
+  if (frozen) prepared.set(be, p);
+  return p;
+}
+
+/** Frozen params (a cluster's shared Service conversion) make one Service for every node. */
+const services = new WeakMap<ServiceParams, Service>();
+
+function sharedService(params: ServiceParams): Service {
+  let svc = services.get(params);
+  if (svc !== undefined) return svc;
+  svc = newService(params);
+  for (const cidr of svc.sourceRanges) parseCidr4(cidr);
+  if (Object.isFrozen(params)) services.set(params, svc);
+  return svc;
+}
+
+/** A frontend's address, and with a valid port its protocol, scope and key (Cilium's L3n4Addr string plus "/i" for the internal scope). */
+interface ParsedFrontend {
+  readonly addr: number;
+  readonly proto: number;
+  readonly scope: Scope;
+  readonly key: string | undefined;
+}
+
+const frontendsParsed = new WeakMap<FrontendParams, ParsedFrontend>();
+
+function parsedFrontend(fe: FrontendParams): ParsedFrontend {
+  let p = frontendsParsed.get(fe);
+  if (p !== undefined) return p;
+  const addr = parseIPv4(fe.address);
+  if (!Number.isInteger(fe.port) || fe.port < 0 || fe.port > 65535) return { addr, proto: 0, scope: SCOPE_EXTERNAL, key: undefined };
+  const proto = protoNumber(fe.protocol);
+  const scope = fe.scope ?? SCOPE_EXTERNAL;
+  // parseIPv4 accepts only canonical dotted quads, so the input string is the formatted address.
+  p = { addr, proto, scope, key: `${fe.address}:${fe.port}/${protoName(proto)}${scope === SCOPE_INTERNAL ? "/i" : ""}` };
+  if (Object.isFrozen(fe)) frontendsParsed.set(fe, p);
+  return p;
+}
+
+/** A frozen list (a slice's shared conversion) is merged once for every node. */
+const preparedSets = new WeakMap<readonly BackendParams[], ReadonlyMap<number, PreparedBackend>>();
+
+/**
+ * The backends by address, port and protocol, in first-listed order; the
+ * same address+port listed under several port names (or slices) is one
+ * backend serving all those names. Throws on an invalid one.
+ */
+function preparedSet(backends: readonly BackendParams[]): ReadonlyMap<number, PreparedBackend> {
+  let set = preparedSets.get(backends);
+  if (set !== undefined) return set;
+  const byKey = new Map<number, PreparedBackend>();
+  for (const be of backends) {
+    const p = preparedBackend(be);
+    const dup = byKey.get(p.key);
+    if (dup === undefined) {
+      byKey.set(p.key, p);
+      continue;
+    }
+    const names = [...dup.given.portNames];
+    for (const n of p.given.portNames) if (!names.includes(n)) names.push(n);
+    byKey.set(p.key, { ...dup, given: { ...dup.given, portNames: names } });
+  }
+  set = byKey;
+  if (Object.isFrozen(backends) && backends.every((be) => prepared.has(be))) preparedSets.set(backends, set);
+  return set;
 }
 
 function sameInstance(a: BackendInstance, b: BackendInstance): boolean {
