@@ -140,16 +140,16 @@ export class KubeProxyServiceProxy implements NodeServiceProxy {
         if (t !== undefined && t !== "nat" && t !== "filter" && t !== "mangle" && t !== "raw") {
           return { stdout: "", stderr: `iptables-save v1.8.9 (nf_tables): Table '${t}' does not exist\n`, exitCode: 1 };
         }
-        if (this.proxier.mode === "nftables") return ok("");
+        if (this.proxier.mode === "nftables") return undefined;
         const p = this.proxier as IptablesProxier | IpvsProxier;
         return ok(p.iptablesSave(t as "nat" | "filter" | undefined));
       }
       case "nft":
-        if (args[0] !== "list" || args[1] !== "ruleset") return undefined;
-        return ok(this.proxier.mode === "nftables" ? (this.proxier as NftablesProxier).listRuleset() : "");
+        if (args[0] !== "list" || args[1] !== "ruleset" || this.proxier.mode !== "nftables") return undefined;
+        return ok((this.proxier as NftablesProxier).listRuleset());
       case "ipvsadm": {
         const flags = args.join("");
-        if (this.proxier.mode !== "ipvs") return ok("IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
+        if (this.proxier.mode !== "ipvs") return undefined;
         const p = this.proxier as IpvsProxier;
         return ok(flags.includes("c") ? p.ipvsadmListConnections() : p.ipvsadmList());
       }

@@ -290,7 +290,10 @@ export class Network {
     if (r.verdict !== "pass") this.hop(trace, r);
     const sandbox = this.sandboxes.get(target);
     if (sandbox !== undefined && this.cutOff(node.name, sandbox.nodeName)) return undefined;
-    return sandbox !== undefined && sandbox.accepting && sandbox.udpPorts.has(port) ? sandbox : undefined;
+    const answers = sandbox !== undefined && sandbox.accepting && sandbox.udpPorts.has(port);
+    // The answer comes back through the translation (netfilter marks the flow as replied).
+    if (answers && r.flow !== undefined) proxy.reply(r.flow);
+    return answers ? sandbox : undefined;
   }
 
   /** Pods and nodes: socket LB at connect(), else the per-packet path of the client's node. */
