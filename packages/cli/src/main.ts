@@ -10,7 +10,7 @@ import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { parse } from "just-bash";
 import { KubectlError, parseManifests } from "@svclab/manifest";
-import { topologyFromConfig, type TopologyOptions } from "@svclab/cluster";
+import { KUBE_PROXY_MODES, topologyFromConfig, type KubeProxyMode, type TopologyOptions } from "@svclab/cluster";
 import { kubeconfigPathForMerge, removeKubeconfigEntries } from "@svclab/apiserver";
 import { ShellSession } from "./session";
 import { advanceServedClock, serve, servingBanner } from "./serve/serve";
@@ -44,6 +44,9 @@ Options:
   --seed N          Seed every random choice of the cluster (default 1)
   --topology FILE   Cluster shape: a YAML or JSON file of topology options
                     (workers, nodes, podCIDR, serviceCIDR, nodePortRange, dataplane...)
+  --proxy-mode M    The Service proxy: none (Cilium's kube-proxy replacement, the
+                    default), iptables, nftables or ipvs (kube-proxy), as kind's
+                    networking.kubeProxyMode
   --echo            Print each command as "$ command" before its output
 
 Options of serve and clock:
@@ -70,6 +73,7 @@ interface CliOptions {
   readonly file: string | undefined;
   readonly seed: number | undefined;
   readonly topology: string | undefined;
+  readonly proxyMode: KubeProxyMode | undefined;
   readonly echo: boolean;
   readonly serve: {
     readonly name: string;
@@ -90,6 +94,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   let file: string | undefined;
   let seed: number | undefined;
   let topology: string | undefined;
+  let proxyMode: KubeProxyMode | undefined;
   let echo = false;
   let name = "svclab";
   let port = 0;
@@ -116,6 +121,11 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       if (!/^-?\d+$/.test(v)) throw new CliUsageError(`--seed must be an integer, got ${JSON.stringify(v)}`);
       seed = Number(v);
     } else if (a === "--topology" || a.startsWith("--topology=")) topology = value("--topology");
+    else if (a === "--proxy-mode" || a.startsWith("--proxy-mode=")) {
+      const v = value("--proxy-mode");
+      if (!(KUBE_PROXY_MODES as readonly string[]).includes(v)) throw new CliUsageError(`--proxy-mode must be one of ${KUBE_PROXY_MODES.join(", ")}, got ${JSON.stringify(v)}`);
+      proxyMode = v as KubeProxyMode;
+    }
     else if (a === "--name" || a.startsWith("--name=")) {
       name = value("--name");
       if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) throw new CliUsageError(`--name must be a DNS label (lower-case letters, digits and '-'), got ${JSON.stringify(name)}`);
@@ -148,10 +158,18 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     file,
     seed,
     topology,
+    proxyMode,
     echo,
     serve: { name, port, address, kubeconfig, clock, keepKubeconfig, delete: del, context },
     duration: words[1],
   };
+}
+
+/** The topology file, with --proxy-mode over its kubeProxyMode. */
+function topologyOption(opts: CliOptions, cwd: string): { topology?: TopologyOptions } {
+  if (opts.topology === undefined && opts.proxyMode === undefined) return {};
+  const file = opts.topology === undefined ? {} : readTopology(opts.topology, cwd);
+  return { topology: opts.proxyMode === undefined ? file : { ...file, kubeProxyMode: opts.proxyMode } };
 }
 
 function readTopologyDocument(path: string, cwd: string): Record<string, unknown> {
@@ -236,7 +254,8 @@ async function serveCommand(opts: CliOptions, io: CliIO): Promise<number> {
     {
       name: s.name,
       ...(opts.seed === undefined ? {} : { seed: opts.seed }),
-      ...(opts.topology === undefined ? {} : { topology: readTopology(opts.topology, io.cwd), hostPorts: readHostPorts(opts.topology, io.cwd) }),
+      ...topologyOption(opts, io.cwd),
+      ...(opts.topology === undefined ? {} : { hostPorts: readHostPorts(opts.topology, io.cwd) }),
       address: s.address,
       port: s.port,
       ...(s.kubeconfig === undefined ? {} : { kubeconfig: s.kubeconfig }),
@@ -304,7 +323,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       echo: opts.echo,
       workdir: io.cwd,
       ...(opts.seed === undefined ? {} : { seed: opts.seed }),
-      ...(opts.topology === undefined ? {} : { topology: readTopology(opts.topology, io.cwd) }),
+      ...topologyOption(opts, io.cwd),
     });
     return script === undefined ? await shell(session, io) : await session.run(script);
   } catch (e) {

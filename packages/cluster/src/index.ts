@@ -25,3 +25,5 @@ export { curl } from "./apps/tools/curl";
 export { dig, nslookupBind, nslookupBusybox } from "./apps/tools/dns";
 export { wget } from "./apps/tools/wget";
 export type { Tool, ToolContext, ToolHost, ToolResult } from "./apps/tools/tool";
+export { KUBE_PROXY_MODES } from "./proxy/service-proxy";
+export type { KubeProxyMode, NodeServiceProxy, NodeCommandResult, ProxyDecision, ProxyError, ProxyFlow } from "./proxy/service-proxy";

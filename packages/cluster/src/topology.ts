@@ -11,6 +11,7 @@
  * `--max-pods` above its block's addresses) is refused here with the
  * numbers, instead of failing later inside a node.
  */
+import { KUBE_PROXY_MODES, type KubeProxyMode } from "./proxy/service-proxy";
 import { type Cidr, cidrContains, formatCidr, formatIPv4, parseCidr, parseIPv4 } from "./net/ip";
 
 export type NodeRole = "control-plane" | "worker";
@@ -60,6 +61,11 @@ export interface TopologyOptions {
   /** `--service-node-port-range` (default 30000-32767). */
   readonly nodePortRange?: string;
   readonly dataplane?: DataplaneOptions;
+  /**
+   * kind's `networking.kubeProxyMode`: kube-proxy's iptables, nftables or
+   * IPVS mode, or `none` (no kube-proxy: Cilium's kube-proxy replacement, the default here).
+   */
+  readonly kubeProxyMode?: KubeProxyMode;
 }
 
 export interface NodeTopology {
@@ -82,6 +88,7 @@ export interface Topology {
   readonly nodePortBase: number;
   readonly nodePortSize: number;
   readonly dataplane: Required<DataplaneOptions>;
+  readonly kubeProxyMode: KubeProxyMode;
 }
 
 const MAGLEV_SIZES = [251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521, 131071];
@@ -194,6 +201,7 @@ export function resolveTopology(opts: TopologyOptions = {}): Topology {
       mode: oneOf("LB mode (--bpf-lb-mode)", dp.mode, MODES, "snat"),
       socketLB: dp.socketLB ?? true,
     },
+    kubeProxyMode: oneOf("kube-proxy mode (networking.kubeProxyMode)", opts.kubeProxyMode, KUBE_PROXY_MODES, "none"),
   };
 }
 
@@ -231,5 +239,6 @@ export function topologyFromConfig(doc: unknown): TopologyOptions {
   if (typeof doc.name === "string") opts.clusterName = doc.name;
   if (typeof net.podSubnet === "string") opts.podCIDR = net.podSubnet;
   if (typeof net.serviceSubnet === "string") opts.serviceCIDR = net.serviceSubnet;
+  if (net.kubeProxyMode !== undefined) opts.kubeProxyMode = net.kubeProxyMode as KubeProxyMode;
   return opts;
 }

@@ -18,7 +18,7 @@ import {
   renderKubectlError,
   resolveResource,
 } from "@svclab/manifest";
-import { NodeDataplane, ReflectionCache, type ReconcileError } from "@svclab/dataplane";
+import { NodeDataplane, ReflectionCache } from "@svclab/dataplane";
 import { EventLoop, SeededRandom, VirtualClock, compareInstants, instantAfter } from "@svclab/sim";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
@@ -38,6 +38,9 @@ import { ClusterDns, type DnsQuery, type Resolution } from "../dns/coredns";
 import { NodeIpam } from "../node/ipam";
 import { Kubelet } from "../node/kubelet";
 import { NodeAgent } from "../node/agent";
+import { CiliumServiceProxy } from "../proxy/cilium";
+import { KubeProxyServiceProxy } from "../proxy/kube-proxy";
+import type { NodeServiceProxy, ProxyError } from "../proxy/service-proxy";
 import { NodeLifecycleController } from "../controllers/node-lifecycle";
 import { DeploymentHistoryCleaner } from "../controllers/deployment-cleanup";
 import type { PodSandbox } from "../node/sandbox";
@@ -45,7 +48,7 @@ import { ContainerRuntime, type ProcessInput, type ProcessResult } from "../node
 import { containerEnv } from "../node/container-env";
 import { Connection, Network, type ClientSpec, type CurlResult, type RequestOptions } from "../traffic/network";
 import { formatIPv4 } from "../net/ip";
-import { resolveTopology, topologyFromConfig, type Topology, type TopologyOptions } from "../topology";
+import { resolveTopology, topologyFromConfig, type NodeTopology, type Topology, type TopologyOptions } from "../topology";
 import { bootstrap, kubeDnsIP } from "./bootstrap";
 import { applyDocument, type ApplyAction } from "./apply";
 
@@ -73,16 +76,19 @@ export interface WaitOptions {
   readonly timeoutSeconds?: number;
 }
 
-/** A node: its dataplane (maps, lookups, Cilium dumps) and addresses. */
+/** A node: its Service proxy and addresses. */
 export interface ClusterNode {
   readonly name: string;
   readonly internalIP: string;
   readonly podCIDR: string;
+  /** The node's Service proxy: Cilium's datapath, or kube-proxy's rules in the topology's kubeProxyMode. */
+  readonly proxy: NodeServiceProxy;
+  /** Cilium's dataplane (maps, lookups, dumps); throws on a node that runs kube-proxy instead. */
   readonly dataplane: NodeDataplane;
   /** Ready endpoints of a Service on this node, as its health-check server reports them. */
   localReadyEndpoints(namespace: string, name: string): number;
   /** What the agent's last reconcile could not program (a full map, a conflicting frontend). */
-  reconcileErrors(): readonly ReconcileError[];
+  reconcileErrors(): readonly ProxyError[];
 }
 
 export type ResourceArg = string | KindInfo;
@@ -169,21 +175,10 @@ export class Cluster {
     const reflectionCache = new ReflectionCache();
     for (const n of t.nodes) {
       const ipText = formatIPv4(n.internalIP);
-      const dataplane = new NodeDataplane({
-        nodeName: n.name,
-        nodeIPs: [ipText],
-        lbAlgorithm: t.dataplane.algorithm,
-        lbMode: t.dataplane.mode,
-        socketLB: t.dataplane.socketLB,
-        maglevTableSize: t.dataplane.maglevTableSize,
-        mapSizes: { lb: t.dataplane.mapSize, affinity: t.dataplane.mapSize },
-        reflectionCache,
-        clock: this.clock,
-        rng: rng.fork(`datapath/${n.name}`),
-      });
-      const agent = new NodeAgent(n.name, dataplane, api, slices, this.loop, wall, n.role === "control-plane");
+      const proxy = this.serviceProxy(n, rng, reflectionCache);
+      const agent = new NodeAgent(n.name, proxy, api, slices, this.loop, wall, n.role === "control-plane");
       this.agents.set(n.name, agent);
-      this.network.addNode({ name: n.name, ip: n.internalIP, ipText, dataplane, listener: (port) => agent.listener(port) });
+      this.network.addNode({ name: n.name, ip: n.internalIP, ipText, proxy, listener: (port) => agent.listener(port) });
       const kubelet = new Kubelet(n.name, n.internalIP, new NodeIpam(n.podCIDR), {
         api,
         loop: this.loop,
@@ -206,11 +201,42 @@ export class Cluster {
     // Socket LB translates a pod's connect() to any node's address on a NodePort (sock4_wildcard_lookup).
     for (const n of t.nodes) {
       const others = t.nodes.filter((o) => o !== n).map((o) => formatIPv4(o.internalIP));
-      this.agents.get(n.name)?.dataplane.setRemoteNodeIPs(others);
+      this.agents.get(n.name)?.proxy.setRemoteNodeIPs(others);
     }
     bootstrap(api, t);
     this.loop.drain();
     this.settle();
+  }
+
+  /** The node's Service proxy, as the topology's kubeProxyMode picks it. */
+  private serviceProxy(n: NodeTopology, rng: SeededRandom, reflectionCache: ReflectionCache): NodeServiceProxy {
+    const t = this.topology;
+    if (t.kubeProxyMode === "none") {
+      const dataplane = new NodeDataplane({
+        nodeName: n.name,
+        nodeIPs: [formatIPv4(n.internalIP)],
+        lbAlgorithm: t.dataplane.algorithm,
+        lbMode: t.dataplane.mode,
+        socketLB: t.dataplane.socketLB,
+        maglevTableSize: t.dataplane.maglevTableSize,
+        mapSizes: { lb: t.dataplane.mapSize, affinity: t.dataplane.mapSize },
+        reflectionCache,
+        clock: this.clock,
+        rng: rng.fork(`datapath/${n.name}`),
+      });
+      return new CiliumServiceProxy(n.name, dataplane, () => this.clock.nowSeconds());
+    }
+    return new KubeProxyServiceProxy({
+      mode: t.kubeProxyMode,
+      nodeName: n.name,
+      nodeIP: formatIPv4(n.internalIP),
+      clusterCIDR: `${formatIPv4(t.podCIDR.base)}/${t.podCIDR.prefix}`,
+      serviceCIDR: `${formatIPv4(t.serviceCIDR.base)}/${t.serviceCIDR.prefix}`,
+      podCIDR: n.podCIDR,
+      podGateway: formatIPv4(n.podCIDR.base + 1),
+      random: rng.fork(`kube-proxy/${n.name}`),
+      clock: this.clock,
+    });
   }
 
   // ---- time ----
@@ -613,11 +639,16 @@ export class Cluster {
     const n = this.topology.nodes.find((x) => x.name === name);
     const agent = this.agents.get(name);
     if (n === undefined || agent === undefined) throw new Error(`no node named ${name}`);
+    const proxy = agent.proxy;
     return {
       name,
       internalIP: formatIPv4(n.internalIP),
       podCIDR: `${formatIPv4(n.podCIDR.base)}/${n.podCIDR.prefix}`,
-      dataplane: agent.dataplane,
+      proxy,
+      get dataplane(): NodeDataplane {
+        if (proxy instanceof CiliumServiceProxy) return proxy.dataplane;
+        throw new Error(`node ${name} runs kube-proxy in ${proxy.mode} mode: it has no Cilium dataplane (use proxy)`);
+      },
       localReadyEndpoints: (ns, svc) => agent.localReadyEndpoints(ns, svc),
       reconcileErrors: () => agent.lastErrors,
     };

@@ -1,14 +1,13 @@
 /**
- * The per-node service agent: Cilium's agent feeding the node's dataplane
- * from Services and EndpointSlices (its Kubernetes reflector), sweeping
- * expired conntrack entries, and the host
+ * The per-node service agent: Cilium's agent or kube-proxy feeding the
+ * node's Service proxy from Services, EndpointSlices and its Node (the
+ * Kubernetes reflector), sweeping expired connection state, and the host
  * sockets the node proxy serves — the healthCheckNodePort server of every
  * LoadBalancer Service with externalTrafficPolicy=Local and the proxy's own
  * healthz on 10256.
  */
-import type { Service } from "kubernetes-types/core/v1";
+import type { Node, Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
-import type { NodeDataplane, ReconcileError, ReconcileResult } from "@svclab/dataplane";
 import { KINDS, rfc3339, type ApiServer } from "@svclab/apiserver";
 import { response } from "../apps/http";
 import type { HttpHandler } from "../apps/images";
@@ -19,6 +18,7 @@ import type { Informer } from "../controllers/informer";
 import { healthCheckResponse } from "./health-check";
 import { APISERVER_PORT } from "../cluster/bootstrap";
 import type { EventLoop, WakeWorker } from "@svclab/sim";
+import type { NodeServiceProxy, ProxyError } from "../proxy/service-proxy";
 
 /** How often the agent sweeps expired conntrack entries (Cilium adapts it; this is a middle value). */
 export const CT_GC_INTERVAL_SECONDS = 300;
@@ -27,12 +27,12 @@ export class NodeAgent {
   /** healthCheckNodePort -> "namespace/name". */
   private readonly healthPorts = new Map<number, string>();
   /** Errors the last reconcile reported (a full map, a rejected frontend). */
-  lastErrors: ReconcileError[] = [];
+  lastErrors: ProxyError[] = [];
 
   /** Wakes the reconciler: the reflector takes every change of a burst, the reconciler runs once. */
   private readonly wake: WakeWorker;
   /** Objects the writer refused since the last reconcile (bad address, frontend owned by another service). */
-  private rejected: ReconcileError[] = [];
+  private rejected: ProxyError[] = [];
   /** False while the agent is down: the datapath keeps forwarding with the maps as they are (pinned in bpffs). */
   private running = true;
   /** What the reflector was last given, so a restarted agent can drop what went away while it was down. */
@@ -41,7 +41,7 @@ export class NodeAgent {
 
   constructor(
     readonly nodeName: string,
-    readonly dataplane: NodeDataplane,
+    readonly proxy: NodeServiceProxy,
     private readonly api: ApiServer,
     /** The shared slice cache, indexed by Service name. */
     private readonly slices: Informer<EndpointSlice>,
@@ -55,8 +55,9 @@ export class NodeAgent {
     for (const slice of api.list<EndpointSlice>(KINDS.endpointSlice)) this.onSlice(slice, false);
     api.watch<Service>(KINDS.service, (e) => this.running && this.onService(e.type === "DELETED" ? e.old ?? e.object : e.object, e.type === "DELETED"));
     api.watch<EndpointSlice>(KINDS.endpointSlice, (e) => this.running && this.onSlice(e.object, e.type === "DELETED"));
+    api.watch<Node>(KINDS.node, (e) => this.running && e.type !== "DELETED" && e.object.metadata?.name === nodeName && proxy.updateNode(e.object));
     const gc = () => {
-      if (this.running) dataplane.maps.conntrack.gc(loop.clock.nowSeconds());
+      if (this.running) proxy.gc();
       loop.after(CT_GC_INTERVAL_SECONDS, gc);
     };
     loop.after(CT_GC_INTERVAL_SECONDS, gc);
@@ -94,12 +95,12 @@ export class NodeAgent {
     if (deleted) this.reflectedServices.delete(key);
     else this.reflectedServices.set(key, svc);
     if (deleted) {
-      this.reflect(key, () => this.dataplane.reflector.deleteService(svc.metadata?.namespace ?? "", svc.metadata?.name ?? ""));
+      this.reflect(key, () => this.proxy.deleteService(svc));
       return;
     }
     const hc = svc.spec?.healthCheckNodePort ?? 0;
     if (hc > 0 && svc.spec?.type === "LoadBalancer" && svc.spec.externalTrafficPolicy === "Local") this.healthPorts.set(hc, key);
-    this.reflect(key, () => this.dataplane.reflector.upsertService(svc));
+    this.reflect(key, () => this.proxy.upsertService(svc));
   }
 
   private onSlice(slice: EndpointSlice, deleted: boolean): void {
@@ -109,8 +110,8 @@ export class NodeAgent {
     const sliceKey = `${slice.metadata?.namespace}/${slice.metadata?.name}`;
     if (deleted) this.reflectedSlices.delete(sliceKey);
     else this.reflectedSlices.set(sliceKey, slice);
-    if (deleted) this.reflect(key, () => this.dataplane.reflector.deleteEndpointSlice(slice));
-    else this.reflect(key, () => this.dataplane.reflector.upsertEndpointSlice(slice));
+    if (deleted) this.reflect(key, () => this.proxy.deleteEndpointSlice(slice));
+    else this.reflect(key, () => this.proxy.upsertEndpointSlice(slice));
   }
 
   /** Hands a change to Cilium's reflector; a refusal is reported, never thrown into the API write. */
@@ -123,10 +124,10 @@ export class NodeAgent {
     }
   }
 
-  /** Programs the maps once per burst of changes (a worker of the event loop). */
+  /** Programs the dataplane once per burst of changes (a worker of the event loop). */
   private reconcile(): void {
-    const r: ReconcileResult = this.dataplane.reconcile();
-    this.lastErrors = [...this.rejected, ...r.errors];
+    const errors = this.proxy.sync();
+    this.lastErrors = [...this.rejected, ...errors];
     this.rejected = [];
   }
 

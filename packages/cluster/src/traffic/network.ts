@@ -10,7 +10,6 @@
  * reverse-translated. Dropped packets cost the client the kernel's connect
  * timeout; a port nobody listens on is refused.
  */
-import { LookupTrace, PROTO_TCP, PROTO_UDP, type LookupResult, type NodeDataplane } from "@svclab/dataplane";
 import { formatIPv4, type SeededRandom } from "@svclab/sim";
 import type { HttpHandler } from "../apps/images";
 import type { HttpRequest, HttpResponse } from "../apps/http";
@@ -18,6 +17,7 @@ import type { ClusterDns, ResolvConf } from "../dns/coredns";
 import type { EventLoop } from "@svclab/sim";
 import type { PodSandbox } from "../node/sandbox";
 import { tryParseIPv4 } from "../net/ip";
+import type { NodeServiceProxy, ProxyDecision, ProxyFlow } from "../proxy/service-proxy";
 import type { TraceHop } from "./trace";
 import { EPHEMERAL_HIGH, EPHEMERAL_LOW, EphemeralPorts } from "./ephemeral-ports";
 
@@ -26,7 +26,8 @@ export interface NodeHost {
   readonly name: string;
   readonly ip: number;
   readonly ipText: string;
-  readonly dataplane: NodeDataplane;
+  /** The node's Service proxy (Cilium's datapath or kube-proxy's rules). */
+  readonly proxy: NodeServiceProxy;
   /** Host sockets (health-check servers, kube-proxy healthz). */
   readonly listener: (port: number) => { handler: HttpHandler; name: string } | undefined;
 }
@@ -98,9 +99,9 @@ interface Delivery {
   /** The source address and port the server sees. */
   readonly seen: number;
   readonly seenPort: number;
-  /** Rev-NAT index of a per-packet translation (0: none, e.g. socket LB). */
-  readonly revNat: number;
-  readonly via: NodeDataplane | undefined;
+  /** The per-packet translation the replies go back through (none after socket LB or without a service). */
+  readonly flow: ProxyFlow | undefined;
+  readonly via: NodeServiceProxy | undefined;
 }
 
 type Outcome = Delivery | { readonly kind: "refused" } | { readonly kind: "timeout" };
@@ -109,7 +110,6 @@ export class Network {
   readonly sandboxes = new Map<number, PodSandbox>();
   readonly nodes = new Map<number, NodeHost>();
   readonly nodesByName = new Map<string, NodeHost>();
-  private readonly revOut = { address: 0, port: 0 };
   /** @internal TCP source ports of every client, as each one's kernel picks them. */
   readonly ports: EphemeralPorts;
   /** Nodes that are down (`docker stop`): nothing reaches them. */
@@ -268,12 +268,8 @@ export class Network {
   }
 
   private replyHop(status: number, outcome: Delivery, dst: string, port: number): TraceHop {
-    if (outcome.via === undefined || outcome.revNat === 0) return { step: "reply", status, from: `${dst}:${port}`, reverseNat: "" };
-    const lt = new LookupTrace();
-    const ok = outcome.via.lb.reverseNat(outcome.revNat, this.revOut, lt);
-    const from = ok ? `${formatIPv4(this.revOut.address)}:${this.revOut.port}` : `${dst}:${port}`;
-    const a = lt.accesses[0];
-    return { step: "reply", status, from, reverseNat: a ? `${a.map} ${a.key} -> ${a.result} ${a.value}`.trim() : "" };
+    const r = outcome.via === undefined || outcome.flow === undefined ? undefined : outcome.via.reply(outcome.flow);
+    return { step: "reply", status, from: r?.from ?? `${dst}:${port}`, reverseNat: r?.reverseNat ?? "" };
   }
 
   /**
@@ -285,43 +281,41 @@ export class Network {
     const node = c.node;
     const ns = tryParseIPv4(c.resolv?.nameserver ?? "");
     if (node === undefined || ns === undefined) return undefined;
-    const dp = node.dataplane;
-    const lt = trace === null ? null : new LookupTrace();
-    let r: LookupResult | undefined;
-    if (dp.config.socketLB) {
-      r = dp.lb.socketConnect(c.cookie, c.ip, ns, DNS_PORT, PROTO_UDP, lt);
-      if (r.verdictName === "pass") r = undefined;
-    }
-    r ??= dp.lb.eastWest(c.ip, this.rng.intBetween(EPHEMERAL_LOW, EPHEMERAL_HIGH), ns, DNS_PORT, PROTO_UDP, true, lt);
-    const target = r.verdictName === "forward" ? r.backendAddr : r.verdictName === "pass" ? ns : 0;
-    const port = r.verdictName === "forward" ? r.backendPort : DNS_PORT;
-    if (r.verdictName !== "pass") this.datapathHop(trace, node, r, lt);
+    const proxy = node.proxy;
+    let r: ProxyDecision | undefined = proxy.socketConnect(c.cookie, c.ip, ns, DNS_PORT, "UDP", trace !== null);
+    if (r?.verdict === "pass") r = undefined;
+    r ??= proxy.fromLocal(c.ip, this.rng.intBetween(EPHEMERAL_LOW, EPHEMERAL_HIGH), ns, DNS_PORT, "UDP", trace !== null);
+    const target = r.verdict === "forward" ? r.backendAddr : r.verdict === "pass" ? ns : 0;
+    const port = r.verdict === "forward" ? r.backendPort : DNS_PORT;
+    if (r.verdict !== "pass") this.hop(trace, r);
     const sandbox = this.sandboxes.get(target);
     if (sandbox !== undefined && this.cutOff(node.name, sandbox.nodeName)) return undefined;
-    return sandbox !== undefined && sandbox.accepting && sandbox.udpPorts.has(port) ? sandbox : undefined;
+    const answers = sandbox !== undefined && sandbox.accepting && sandbox.udpPorts.has(port);
+    // The answer comes back through the translation (netfilter marks the flow as replied).
+    if (answers && r.flow !== undefined) proxy.reply(r.flow);
+    return answers ? sandbox : undefined;
   }
 
   /** Pods and nodes: socket LB at connect(), else the per-packet path of the client's node. */
   private fromInside(c: Client, sport: number, dst: number, port: number, trace: TraceHop[] | null): Outcome {
     const node = c.node as NodeHost;
-    const dp = node.dataplane;
-    if (dp.config.socketLB) {
-      const lt = trace === null ? null : new LookupTrace();
-      const r = dp.lb.socketConnect(c.cookie, c.ip, dst, port, PROTO_TCP, lt);
-      if (r.verdictName !== "pass") {
-        this.datapathHop(trace, node, r, lt);
-        // A socket-LB refusal fails connect() itself.
-        if (r.verdictName === "drop") return { kind: "refused" };
-        // Translated at connect(): no per-packet NAT, so no reverse NAT on the reply either.
-        return this.toBackend(r.backendAddr, r.backendPort, c.ip, sport, 0, undefined, node, trace);
+    const proxy = node.proxy;
+    const s = proxy.socketConnect(c.cookie, c.ip, dst, port, "TCP", trace !== null);
+    if (s !== undefined) {
+      if (s.verdict !== "pass") {
+        this.hop(trace, s);
+        // A socket-level refusal fails connect() itself.
+        if (s.verdict === "drop" || s.verdict === "reject") return { kind: "refused" };
+        // Translated at connect(): the backend sees the socket's own address.
+        return this.toBackend(s.backendAddr, s.backendPort, c.ip, sport, undefined, undefined, node, trace);
       }
-      if (lt !== null && lt.accesses.length > 0) this.datapathHop(trace, node, r, lt);
+      if (s.consulted) this.hop(trace, s);
     }
-    const lt = trace === null ? null : new LookupTrace();
-    const r = dp.lb.eastWest(c.ip, sport, dst, port, PROTO_TCP, true, lt);
-    if (r.verdictName === "forward" || r.verdictName === "drop" || (lt !== null && lt.accesses.length > 0)) this.datapathHop(trace, node, r, lt);
-    if (r.verdictName === "drop") return { kind: "timeout" };
-    if (r.verdictName === "forward") return this.toBackend(r.backendAddr, r.backendPort, r.sourceAddr, r.sourcePort, r.revNatIndex, dp, node, trace);
+    const r = proxy.fromLocal(c.ip, sport, dst, port, "TCP", trace !== null);
+    if (r.verdict !== "pass" || r.consulted) this.hop(trace, r);
+    if (r.verdict === "drop") return { kind: "timeout" };
+    if (r.verdict === "reject") return { kind: "refused" };
+    if (r.verdict === "forward") return this.toBackend(r.backendAddr, r.backendPort, r.sourceAddr, r.sourcePort, r.flow, proxy, node, trace);
     return this.plainRoute(c, sport, dst, port, trace);
   }
 
@@ -330,14 +324,14 @@ export class Network {
     if (dst >>> 24 === 127) {
       // Loopback stays in the client's own network namespace.
       const target: Target = c.sandbox ? { kind: "pod", sandbox: c.sandbox, port } : { kind: "host", node: c.node as NodeHost, port };
-      return { kind: "deliver", target, seen: dst, seenPort: sport, revNat: 0, via: undefined };
+      return { kind: "deliver", target, seen: dst, seenPort: sport, flow: undefined, via: undefined };
     }
     const sandbox = this.sandboxes.get(dst);
     if (sandbox !== undefined && c.node !== undefined && this.cutOff(c.node.name, sandbox.nodeName)) return { kind: "timeout" };
-    if (sandbox !== undefined) return { kind: "deliver", target: { kind: "pod", sandbox, port }, seen: c.ip, seenPort: sport, revNat: 0, via: undefined };
+    if (sandbox !== undefined) return { kind: "deliver", target: { kind: "pod", sandbox, port }, seen: c.ip, seenPort: sport, flow: undefined, via: undefined };
     const node = this.nodes.get(dst);
     if (node === undefined) return { kind: "timeout" };
-    if (node === c.node) return { kind: "deliver", target: { kind: "host", node, port }, seen: c.ip, seenPort: sport, revNat: 0, via: undefined };
+    if (node === c.node) return { kind: "deliver", target: { kind: "host", node, port }, seen: c.ip, seenPort: sport, flow: undefined, via: undefined };
     return this.atNode(node, c.ip, sport, dst, port, trace);
   }
 
@@ -356,27 +350,34 @@ export class Network {
   /** A packet arriving at a node's interface from outside: the north-south path. */
   private atNode(node: NodeHost, saddr: number, sport: number, dst: number, port: number, trace: TraceHop[] | null): Outcome {
     if (this.downNodes.has(node.name)) return { kind: "timeout" };
-    const lt = trace === null ? null : new LookupTrace();
-    const r = node.dataplane.lb.northSouth(saddr, sport, dst, port, PROTO_TCP, true, lt);
-    if (r.verdictName !== "pass" || (lt !== null && lt.accesses.length > 0)) this.datapathHop(trace, node, r, lt);
-    if (r.verdictName === "drop") return { kind: "timeout" };
-    if (r.verdictName === "forward") {
-      return this.toBackend(r.backendAddr, r.backendPort, r.sourceAddr, r.sourcePort, r.revNatIndex, node.dataplane, node, trace);
+    const r = node.proxy.fromOutside(saddr, sport, dst, port, "TCP", trace !== null);
+    if (r.verdict !== "pass" || r.consulted) this.hop(trace, r);
+    if (r.verdict === "drop") return { kind: "timeout" };
+    if (r.verdict === "reject") return { kind: "refused" };
+    if (r.verdict === "forward") {
+      const backend = this.sandboxes.get(r.backendAddr);
+      if (r.sourceAddr === saddr && node.proxy.mode !== "none" && backend !== undefined && backend.nodeName !== node.name) {
+        // kube-proxy forwarded it without masquerading: the pod answers the client straight from its own node, the
+        // client drops a reply from an address it never called, and the connection never completes.
+        trace?.push({ step: "forward", from: node.name, to: backend.nodeName, reason: "not masqueraded: the reply bypasses this node's conntrack" });
+        return { kind: "timeout" };
+      }
+      return this.toBackend(r.backendAddr, r.backendPort, r.sourceAddr, r.sourcePort, r.flow, node.proxy, node, trace);
     }
     if (node.ip !== dst) return { kind: "timeout" };
     if (node.listener(port) === undefined) return { kind: "refused" };
-    return { kind: "deliver", target: { kind: "host", node, port }, seen: saddr, seenPort: sport, revNat: 0, via: undefined };
+    return { kind: "deliver", target: { kind: "host", node, port }, seen: saddr, seenPort: sport, flow: undefined, via: undefined };
   }
 
-  private toBackend(addr: number, port: number, seen: number, seenPort: number, revNat: number, via: NodeDataplane | undefined, from: NodeHost, trace: TraceHop[] | null): Outcome {
+  private toBackend(addr: number, port: number, seen: number, seenPort: number, flow: ProxyFlow | undefined, via: NodeServiceProxy | undefined, from: NodeHost, trace: TraceHop[] | null): Outcome {
     const sandbox = this.sandboxes.get(addr);
     if (sandbox !== undefined) {
       if (this.cutOff(from.name, sandbox.nodeName)) return { kind: "timeout" };
       if (trace !== null && sandbox.nodeName !== from.name) trace.push({ step: "forward", from: from.name, to: sandbox.nodeName, reason: "backend on another node" });
-      return { kind: "deliver", target: { kind: "pod", sandbox, port }, seen, seenPort, revNat, via };
+      return { kind: "deliver", target: { kind: "pod", sandbox, port }, seen, seenPort, flow, via };
     }
     const node = this.nodes.get(addr);
-    if (node !== undefined && !this.downNodes.has(node.name)) return { kind: "deliver", target: { kind: "host", node, port }, seen, seenPort, revNat, via };
+    if (node !== undefined && !this.downNodes.has(node.name)) return { kind: "deliver", target: { kind: "host", node, port }, seen, seenPort, flow, via };
     // A stale backend whose pod is gone: nothing answers.
     return { kind: "timeout" };
   }
@@ -386,26 +387,10 @@ export class Network {
     return a !== b && (this.partitionedNodes.has(a) || this.partitionedNodes.has(b));
   }
 
-  private datapathHop(trace: TraceHop[] | null, node: NodeHost, r: LookupResult, lt: LookupTrace | null): void {
-    if (trace === null) return;
-    const s = r.snapshot();
-    trace.push({
-      step: "datapath",
-      node: node.name,
-      path: s.path,
-      verdict: s.verdict,
-      frontend: s.frontend,
-      backend: s.backend,
-      backendNode: s.backendNode,
-      source: s.source,
-      snat: s.snat,
-      dsr: s.dsr,
-      affinityHit: s.affinityHit,
-      conntrackHit: s.conntrackHit,
-      dropReason: s.dropReason,
-      accesses: lt?.accesses ?? [],
-    });
+  private hop(trace: TraceHop[] | null, d: ProxyDecision): void {
+    if (trace !== null && d.hop !== undefined) trace.push(d.hop);
   }
+
 }
 
 export interface HttpUrl {
@@ -522,6 +507,6 @@ export class Connection {
     this.sandbox?.closeConnection();
     this.network.ports.close(this.flow.saddr, this.flow.sport, this.flow.daddr, this.url.port);
     const d = this.delivery;
-    if (d.via !== undefined && d.revNat !== 0) d.via.lb.closeConnection(this.flow.saddr, this.flow.sport, this.flow.daddr, this.url.port, PROTO_TCP);
+    if (d.via !== undefined && d.flow !== undefined) d.via.close(d.flow);
   }
 }

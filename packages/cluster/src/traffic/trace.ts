@@ -36,6 +36,23 @@ export type TraceHop =
       readonly dropReason: string;
       readonly accesses: readonly MapAccess[];
     }
+  | {
+      /** kube-proxy's rules on a node: the netfilter hooks the packet crossed and what decided it. */
+      readonly step: "netfilter";
+      readonly node: string;
+      readonly mode: "iptables" | "nftables" | "ipvs";
+      readonly verdict: "pass" | "forward" | "drop" | "reject";
+      readonly frontend: string;
+      readonly backend: string;
+      /** The packet's source as it leaves the node. */
+      readonly source: string;
+      readonly masqueraded: boolean;
+      /** Conntrack knew the flow: no service rule was consulted. */
+      readonly established: boolean;
+      readonly decidedBy: string;
+      readonly rules: readonly string[];
+      readonly rulesEvaluated: number;
+    }
   | { readonly step: "forward"; readonly from: string; readonly to: string; readonly reason: string }
   | { readonly step: "pod"; readonly pod: string; readonly node: string; readonly address: string; readonly seenSource: string }
   | { readonly step: "host"; readonly node: string; readonly address: string; readonly listener: string }
@@ -65,6 +82,17 @@ export function formatTrace(hops: readonly TraceHop[]): string {
               : "pass (not a service address)";
         lines.push(`datapath ${h.node} [${h.path}]: ${what}`);
         for (const a of h.accesses) lines.push(`    ${a.map} ${a.op} ${a.key} -> ${a.result}${a.value ? ` ${a.value}` : ""} (${a.reason})`);
+        break;
+      }
+      case "netfilter": {
+        const what =
+          h.verdict === "forward"
+            ? `${h.frontend} -> ${h.backend}${h.established ? " (conntrack)" : ""}${h.masqueraded ? `, MASQUERADE to ${h.source}` : ""}`
+            : h.verdict === "pass"
+              ? "pass (not a service address)"
+              : `${h.verdict} ${h.frontend}`;
+        lines.push(`${h.mode} ${h.node}: ${what} (${h.rulesEvaluated} rules evaluated)`);
+        for (const r of h.rules) lines.push(`    ${r}`);
         break;
       }
       case "forward":
