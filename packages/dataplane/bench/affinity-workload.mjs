@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 export const { AffinityMap } = require("../dist/maps/index.js");
 export const { LRUCache } = require("lru-cache");
-export const { SeededRandom } = require("../dist/sim/index.js");
+export const { SeededRandom } = require("@svclab/sim");
 
 export const CAPACITY = 65536;
 export const REV_NATS = 64;
