@@ -175,6 +175,8 @@ export class Cluster {
         socketLB: t.dataplane.socketLB,
         maglevTableSize: t.dataplane.maglevTableSize,
         mapSizes: { lb: t.dataplane.mapSize, affinity: t.dataplane.mapSize },
+        // The API server's --service-node-port-range: socket LB and the NodePort/HostPort rules use it.
+        nodePortRange: [t.nodePortBase, t.nodePortBase + t.nodePortSize - 1],
         clock: this.clock,
         rng: rng.fork(`datapath/${n.name}`),
       });

@@ -20,9 +20,6 @@ import { healthCheckResponse } from "./health-check";
 import { APISERVER_PORT } from "../cluster/bootstrap";
 import type { EventLoop, WakeWorker } from "@svclab/sim";
 
-/** How often the agent sweeps expired conntrack entries (Cilium adapts it; this is a middle value). */
-export const CT_GC_INTERVAL_SECONDS = 300;
-
 export class NodeAgent {
   /** healthCheckNodePort -> "namespace/name". */
   private readonly healthPorts = new Map<number, string>();
@@ -55,11 +52,12 @@ export class NodeAgent {
     for (const slice of api.list<EndpointSlice>(KINDS.endpointSlice)) this.onSlice(slice, false);
     api.watch<Service>(KINDS.service, (e) => this.running && this.onService(e.type === "DELETED" ? e.old ?? e.object : e.object, e.type === "DELETED"));
     api.watch<EndpointSlice>(KINDS.endpointSlice, (e) => this.running && this.onSlice(e.object, e.type === "DELETED"));
+    // Cilium's conntrack GC over both maps (TCP and any), on the virtual clock at the dataplane's interval.
     const gc = () => {
-      if (this.running) dataplane.maps.conntrack.gc(loop.clock.nowSeconds());
-      loop.after(CT_GC_INTERVAL_SECONDS, gc);
+      if (this.running) dataplane.conntrackGC();
+      loop.after(dataplane.conntrackGCInterval, gc);
     };
-    loop.after(CT_GC_INTERVAL_SECONDS, gc);
+    loop.after(dataplane.conntrackGCInterval, gc);
   }
 
   get isRunning(): boolean {
