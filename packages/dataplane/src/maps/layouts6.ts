@@ -5,7 +5,7 @@
  * fields are (`lb6_service` is `lb4_service` bit for bit).
  */
 import { defineStruct, type StructCodec } from "./codec";
-import type { BackendValue, CtKey, RevNatValue, ServiceKey, ServiceValue } from "./layouts";
+import { SERVICE_VALUE_FIELDS, type BackendValue, type CtKey, type RevNatValue, type ServiceKey, type ServiceValue } from "./layouts";
 
 /** Pinned names of the IPv6 maps (pkg/maps/lbmap, pkg/maps/ctmap). */
 export const LB6_MAP_NAMES = {
@@ -28,14 +28,7 @@ export const service6KeyCodec: StructCodec<ServiceKey> = defineStruct<ServiceKey
   { name: "scope", c: "scope", type: "u8", offset: 21 },
 ]);
 
-export const service6ValueCodec: StructCodec<ServiceValue> = defineStruct<ServiceValue>("struct lb6_service", 12, [
-  { name: "backendId", c: "backend_id", type: "u32", offset: 0 },
-  { name: "count", c: "count", type: "u16", offset: 4 },
-  { name: "revNatIndex", c: "rev_nat_index", type: "u16", offset: 6 },
-  { name: "flags", c: "flags", type: "u8", offset: 8 },
-  { name: "flags2", c: "flags2", type: "u8", offset: 9 },
-  { name: "qcount", c: "qcount", type: "u16", offset: 10 },
-]);
+export const service6ValueCodec: StructCodec<ServiceValue> = defineStruct<ServiceValue>("struct lb6_service", 12, SERVICE_VALUE_FIELDS);
 
 export const backend6ValueCodec: StructCodec<BackendValue> = defineStruct<BackendValue>("struct lb6_backend", 24, [
   { name: "address", c: "address", type: "ipv6", offset: 0 },
