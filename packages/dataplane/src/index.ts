@@ -98,7 +98,9 @@ export { protoName, protoNumber, parseL4Type, parseCidr4, formatL3n4 } from "./c
 export type { L4Type, Cidr4 } from "./control/addr";
 
 // Dumps in Cilium's formats.
-export { lbList, lbMapsDump, dumpLBMaps, backendStateName } from "./dump/lb-maps";
+export { lbList, lbMapsDump, dumpLBMaps, dumpIPv6LBMaps, backendStateName } from "./dump/lb-maps";
+export { createIPv6Maps, LB6_MAP_NAMES } from "./maps";
+export type { IPv6Maps, IPv6MapSizes, Affinity6Key } from "./maps";
 export { serviceList } from "./dump/service-list";
 export { affinityDump, conntrackDump } from "./dump/datapath-state";
 export type { DatapathStateMaps } from "./dump/datapath-state";

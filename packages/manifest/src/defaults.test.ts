@@ -34,6 +34,10 @@ describe("Service defaulting", () => {
 
   it("headless services without a selector require dual stack", () => {
     expect(svc({ clusterIP: "None" }).spec?.ipFamilyPolicy).toBe("RequireDualStack");
+    // pkg/registry/core/service/storage/alloc.go initIPFamilyFields: both families, even on a single-stack cluster.
+    expect(svc({ clusterIP: "None" }).spec?.ipFamilies).toEqual(["IPv4", "IPv6"]);
+    expect(svc({ clusterIP: "None", ipFamilyPolicy: "SingleStack" }).spec?.ipFamilies).toEqual(["IPv4"]);
+    expect(svc({ clusterIP: "None", selector: { app: "a" }, ipFamilyPolicy: "PreferDualStack" }).spec?.ipFamilies).toEqual(["IPv4"]);
     expect(svc({ clusterIP: "None", selector: { app: "a" } }).spec?.ipFamilyPolicy).toBe("SingleStack");
   });
 

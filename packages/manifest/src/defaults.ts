@@ -43,11 +43,16 @@ function defaultService(svc: Service): void {
   if (spec.type !== "ExternalName") {
     if (spec.clusterIP !== undefined && spec.clusterIP !== "" && (spec.clusterIPs?.length ?? 0) === 0) spec.clusterIPs = [spec.clusterIP];
     if ((spec.clusterIP ?? "") === "" && spec.clusterIPs !== undefined && spec.clusterIPs.length > 0) spec.clusterIP = spec.clusterIPs[0];
-    // Headless services without a selector default to RequireDualStack (they
-    // take every family the cluster has; here the single IPv4 family).
-    const selectorless = Object.keys(spec.selector ?? {}).length === 0;
-    spec.ipFamilyPolicy ||= spec.clusterIP === "None" && selectorless ? "RequireDualStack" : "SingleStack";
+    // Headless services without a selector default to RequireDualStack and,
+    // unless SingleStack, list both families even on a single-stack cluster
+    // (initIPFamilyFields' one exception: they get no ClusterIP to allocate).
+    const headlessSelectorless = spec.clusterIP === "None" && Object.keys(spec.selector ?? {}).length === 0;
+    spec.ipFamilyPolicy ||= headlessSelectorless ? "RequireDualStack" : "SingleStack";
     if ((spec.ipFamilies?.length ?? 0) === 0) spec.ipFamilies = [spec.clusterIP?.includes(":") === true ? "IPv6" : "IPv4"];
+    const families = spec.ipFamilies ?? [];
+    if (headlessSelectorless && spec.ipFamilyPolicy !== "SingleStack" && families.length === 1) {
+      families.push(families[0] === "IPv4" ? "IPv6" : "IPv4");
+    }
   }
 }
 

@@ -9,6 +9,8 @@ export { EventLoop } from "./event-loop";
 export type { TimerHandle, Worker, WakeWorker } from "./event-loop";
 export { SeededRandom } from "./random";
 export { parseIPv4, tryParseIPv4, formatIPv4, isIPv4 } from "./ipv4";
+export { parseIPv6, tryParseIPv6, formatIPv6, isIPv6 } from "./ipv6";
+export type { IPv6Words } from "./ipv6";
 export { fmix32 } from "./fmix32";
 export { parseCidr, formatCidr, cidrContains } from "./cidr";
 export type { Cidr } from "./cidr";

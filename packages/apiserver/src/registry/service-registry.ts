@@ -70,6 +70,7 @@ export class ServiceRegistry implements ResourceHooks<Service> {
 
   /** Registry allocation for a create (`old` undefined) or an update. */
   allocate(svc: Service, old: Service | undefined): Transaction {
+    this.checkIPFamilies(svc);
     const r = new Reservation();
     return r.run(() => {
       if (old === undefined) {
@@ -96,6 +97,26 @@ export class ServiceRegistry implements ResourceHooks<Service> {
     if (needsNodePorts(svc)) for (const p of nodePortsOf(svc)) this.ports.release(p);
     const hc = svc.spec?.healthCheckNodePort ?? 0;
     if (hc > 0) this.ports.release(hc);
+  }
+
+  /**
+   * initIPFamilyFields' checks on this single-stack IPv4 cluster (the only
+   * service CIDR is IPv4): dual stack cannot be required, and IPv6 is not a
+   * family here. A headless service without a selector is exempt (it may
+   * list both families; it gets no ClusterIP).
+   */
+  private checkIPFamilies(svc: Service): void {
+    const spec = svc.spec;
+    if (spec === undefined || spec.type === "ExternalName") return;
+    if (spec.clusterIP === "None" && Object.keys(spec.selector ?? {}).length === 0) return;
+    const errs = [];
+    if (spec.ipFamilyPolicy === "RequireDualStack") {
+      errs.push(fieldInvalid("spec.ipFamilyPolicy", spec.ipFamilyPolicy, "this cluster is not configured for dual-stack services"));
+    }
+    (spec.ipFamilies ?? []).forEach((f, i) => {
+      if (f !== "IPv4") errs.push(fieldInvalid(`spec.ipFamilies[${i}]`, f, "not configured on this cluster"));
+    });
+    if (errs.length > 0) throw invalidError(this.kind, svc.metadata?.name ?? "", errs);
   }
 
   private allocClusterIP(svc: Service, r: Reservation): void {

@@ -221,10 +221,12 @@ export class Cluster {
         maglevTableSize: t.dataplane.maglevTableSize,
         mapSizes: { lb: t.dataplane.mapSize, affinity: t.dataplane.mapSize },
         reflectionCache,
+        // The API server's --service-node-port-range: socket LB and the NodePort/HostPort rules use it.
+        nodePortRange: [t.nodePortBase, t.nodePortBase + t.nodePortSize - 1],
         clock: this.clock,
         rng: rng.fork(`datapath/${n.name}`),
       });
-      return new CiliumServiceProxy(n.name, dataplane, () => this.clock.nowSeconds());
+      return new CiliumServiceProxy(n.name, dataplane);
     }
     return new KubeProxyServiceProxy({
       mode: t.kubeProxyMode,

@@ -20,9 +20,6 @@ import { APISERVER_PORT } from "../cluster/bootstrap";
 import type { EventLoop, WakeWorker } from "@svclab/sim";
 import type { NodeServiceProxy, ProxyError } from "../proxy/service-proxy";
 
-/** How often the agent sweeps expired conntrack entries (Cilium adapts it; this is a middle value). */
-export const CT_GC_INTERVAL_SECONDS = 300;
-
 export class NodeAgent {
   /** healthCheckNodePort -> "namespace/name". */
   private readonly healthPorts = new Map<number, string>();
@@ -58,9 +55,9 @@ export class NodeAgent {
     api.watch<Node>(KINDS.node, (e) => this.running && e.type !== "DELETED" && e.object.metadata?.name === nodeName && proxy.updateNode(e.object));
     const gc = () => {
       if (this.running) proxy.gc();
-      loop.after(CT_GC_INTERVAL_SECONDS, gc);
+      loop.after(proxy.gcIntervalSeconds, gc);
     };
-    loop.after(CT_GC_INTERVAL_SECONDS, gc);
+    loop.after(proxy.gcIntervalSeconds, gc);
   }
 
   get isRunning(): boolean {

@@ -21,7 +21,6 @@ export class CiliumServiceProxy implements NodeServiceProxy {
   constructor(
     private readonly nodeName: string,
     readonly dataplane: NodeDataplane,
-    private readonly nowSeconds: () => number,
   ) {}
 
   upsertService(svc: Service): void {
@@ -43,8 +42,12 @@ export class CiliumServiceProxy implements NodeServiceProxy {
   sync(): readonly ProxyError[] {
     return this.dataplane.reconcile().errors;
   }
+  /** Cilium's conntrack GC over both maps (TCP and any). */
   gc(): void {
-    this.dataplane.maps.conntrack.gc(this.nowSeconds());
+    this.dataplane.conntrackGC();
+  }
+  get gcIntervalSeconds(): number {
+    return this.dataplane.conntrackGCInterval;
   }
 
   socketConnect(cookie: number, saddr: number, daddr: number, dport: number, protocol: Protocol, trace: boolean): ProxyDecision | undefined {

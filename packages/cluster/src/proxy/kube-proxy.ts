@@ -101,6 +101,8 @@ export class KubeProxyServiceProxy implements NodeServiceProxy {
   gc(): void {
     this.proxier.gc();
   }
+  /** The kernel expires conntrack entries continuously; a minute of virtual time is fine-grained enough here. */
+  readonly gcIntervalSeconds = 60;
 
   socketConnect(): ProxyDecision | undefined {
     return undefined;

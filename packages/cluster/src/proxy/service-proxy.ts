@@ -67,6 +67,8 @@ export interface NodeServiceProxy {
   sync(): readonly ProxyError[];
   /** Expires timed-out connection state. */
   gc(): void;
+  /** How often gc() runs, in virtual seconds. */
+  readonly gcIntervalSeconds: number;
 
   /**
    * A socket's connect() on this node, where the proxy translates at the

@@ -14,6 +14,7 @@ import {
   AffinityMatchMap,
   BackendMap,
   ConntrackMap,
+  CT_GC_INTERVAL,
   DEFAULT_CT_ANY_MAX_ENTRIES,
   MaglevMap,
   RevNatMap,
@@ -132,6 +133,8 @@ export class NodeDataplane {
   readonly backendNodes = new BackendNodes();
   readonly maglev: Maglev;
   readonly config: Readonly<Required<Pick<NodeDataplaneConfig, "lbAlgorithm" | "lbMode" | "socketLB">>>;
+  /** Seconds between the agent's conntrack GC runs (`conntrackGC`): its caller schedules them. */
+  readonly conntrackGCInterval: number;
   private readonly clock: MonotonicClock;
 
   constructor(config: NodeDataplaneConfig) {
@@ -160,6 +163,7 @@ export class NodeDataplane {
         maxEntries: config.mapSizes?.conntrackAny ?? DEFAULT_CT_ANY_MAX_ENTRIES,
       }),
     };
+    this.conntrackGCInterval = config.conntrackGCInterval ?? CT_GC_INTERVAL;
     this.writer = new Writer(this.tables, config.nodeName, { nodeAddresses: this.nodeAddresses, nodePortRange: config.nodePortRange });
     this.reflector = new K8sReflector(this.writer, {
       algorithmAnnotation: config.algorithmAnnotation ?? false,
@@ -186,7 +190,7 @@ export class NodeDataplane {
       lbAlgorithm: this.config.lbAlgorithm,
       maglev: this.maglev,
       nodePortRange: config.nodePortRange,
-      conntrackGCInterval: config.conntrackGCInterval,
+      conntrackGCInterval: this.conntrackGCInterval,
     });
   }
 

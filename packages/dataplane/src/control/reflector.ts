@@ -368,6 +368,11 @@ export interface K8sPod {
 /** Cilium names a HostPort's synthetic service "<namespace>/<pod>:host-port:<port>:<pod uid>". */
 export const HOST_PORT_SERVICE_INFIX = ":host-port:";
 
+/** Two HostPort service names of one pod and host port, whatever the pod's UID. */
+function sameHostPort(a: string, b: string): boolean {
+  return a.slice(0, a.lastIndexOf(":")) === b.slice(0, b.lastIndexOf(":"));
+}
+
 /**
  * The synthetic services of a running Pod's hostPorts (Cilium's
  * upsertHostPort): one per host port, with a HostPort frontend on the
@@ -428,9 +433,12 @@ export class K8sReflector {
 
   /**
    * A Pod's hostPorts, while it runs (a pod marked for deletion keeps what
-   * it has; one that succeeded or failed releases its ports at once). The
-   * new services are written before the old ones are withdrawn, so a
-   * backend moving to another port keeps its id.
+   * it has; one that succeeded or failed releases its ports at once). A
+   * pod recreated under its name has a new UID and so new service names for
+   * the same host ports: those old services are withdrawn first, in the same
+   * write, so the new ones take their frontends over with their IDs. Other
+   * old services go after the new ones are written, so a backend moving to
+   * another port keeps its id.
    */
   upsertPod(pod: K8sPod): void {
     const key = namespacedName(pod.metadata, "Pod");
@@ -439,14 +447,16 @@ export class K8sReflector {
     if (phase === "Succeeded" || phase === "Failed") return this.deletePod(key);
     if (phase !== "Running" || pod.metadata?.deletionTimestamp !== undefined) return;
     const next = podToHostPortServices(pod);
+    const names = next.map((n) => n.service.name);
+    const replaced = (this.podServices.get(key) ?? []).filter((old) => !names.includes(old));
+    const recreated = replaced.filter((old) => names.some((n) => sameHostPort(n, old)));
+    for (const old of recreated) this.writer.deleteService(old);
     for (const { service, frontends, backends } of next) {
       this.writer.upsertService(service, frontends);
       this.writer.setBackends(service.name, backends);
     }
-    const names = next.map((n) => n.service.name);
-    for (const old of this.podServices.get(key) ?? []) {
-      if (!names.includes(old)) this.removeHostPortService(old);
-    }
+    for (const old of recreated) this.writer.setBackends(old, []);
+    for (const old of replaced) if (!recreated.includes(old)) this.removeHostPortService(old);
     if (names.length > 0) this.podServices.set(key, names);
     else this.podServices.delete(key);
   }

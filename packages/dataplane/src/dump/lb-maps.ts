@@ -7,7 +7,8 @@
  *   Rows are sorted (the CLI prints Go map order, which is random).
  * - `lbMapsDump`: the `SVC:` / `BE:` / `REV:` / `AFF:` / `SRCRANGE:` /
  *   `MAGLEV:` lines of Cilium's reconciler tests (pkg/loadbalancer/maps
- *   DumpLBMaps), sorted like there.
+ *   DumpLBMaps), sorted like there, with the IPv6 maps' entries when the
+ *   node has them (addresses in brackets, as Go's netip.AddrPort prints).
  */
 
 import { protoName } from "../control/addr";
@@ -16,6 +17,7 @@ import { createLBMaps, type LBMapSet } from "../control/bpf-lbmaps";
 import type { LBMaps } from "../control/lbmaps";
 import { formatIPv4 } from "@svclab/sim";
 import { affinityTimeoutOf, lbAlgorithmOf, type ServiceValue } from "../maps";
+import type { IPv6Maps } from "../maps/maps6";
 import { tabwrite } from "./tabwriter";
 
 const BACKEND_STATES = ["active", "terminating", "quarantined", "maintenance"];
@@ -71,9 +73,39 @@ function addrNum(a: string): number {
 
 const LB_ALG_NAMES = ["undef", "random", "maglev"];
 
-/** DumpLBMaps over the real maps. */
-export function lbMapsDump(maps: LBMapSet): string[] {
-  return dumpLBMaps(createLBMaps(maps));
+/** DumpLBMaps over the real maps (and the IPv6 ones, when given). */
+export function lbMapsDump(maps: LBMapSet, v6?: IPv6Maps): string[] {
+  const lines = dumpLBMaps(createLBMaps(maps));
+  return v6 === undefined ? lines : [...lines, ...dumpIPv6LBMaps(v6)].sort();
+}
+
+/** An `SVC:` line. */
+function svcLine(addrPort: string, proto: number, scope: number, slot: number, word: number, count: number, qcount: number, revNat: number, flags: number): string {
+  const a = `${addrPort}/${protoName(proto)}${scope === 1 ? "/i" : ""}`;
+  // A master entry of an L7 proxy redirect holds the proxy port where the timeout and algorithm would be.
+  const info =
+    slot !== 0
+      ? `BEID=${word}`
+      : (flags & SERVICE_FLAG_L7_LOADBALANCER) !== 0
+        ? `L7Proxy=${word}`
+        : `LBALG=${LB_ALG_NAMES[lbAlgorithmOf(word)] ?? "undef"} AFFTimeout=${affinityTimeoutOf(word)}`;
+  const names = svcFlagsToString(flags).split(", ").join("+");
+  return `SVC: ID=${revNat} ADDR=${a} SLOT=${slot} ${info} COUNT=${count} QCOUNT=${qcount} FLAGS=${names}`;
+}
+
+function beLine(id: number, addrPort: string, proto: number, state: number): string {
+  return `BE: ID=${id} ADDR=${addrPort}/${protoName(proto)} STATE=${backendStateName(state)}`;
+}
+
+/** The `SVC:` / `BE:` / `REV:` lines of the IPv6 maps, sorted. */
+export function dumpIPv6LBMaps(maps: IPv6Maps): string[] {
+  const out: string[] = [];
+  for (const { key: k, value: v } of maps.services.entries()) {
+    out.push(svcLine(addrPort(`[${k.address}]`, k.dport), k.proto, k.scope, k.backendSlot, v.backendId, v.count, v.qcount, v.revNatIndex, flagsOf(v)));
+  }
+  for (const { key: id, value: v } of maps.backends.entries()) out.push(beLine(id, addrPort(`[${v.address}]`, v.port), v.proto, v.flags));
+  for (const { key: id, value: v } of maps.revNat.entries()) out.push(`REV: ID=${id} ADDR=${addrPort(`[${v.address}]`, v.port)}`);
+  return out.sort();
 }
 
 /**
@@ -83,20 +115,9 @@ export function lbMapsDump(maps: LBMapSet): string[] {
 export function dumpLBMaps(lbmaps: LBMaps): string[] {
   const out: string[] = [];
   lbmaps.dumpService((addr, port, proto, scope, slot, word, count, qcount, revNat, flags) => {
-    const a = `${addrPort(formatIPv4(addr), port)}/${protoName(proto)}${scope === 1 ? "/i" : ""}`;
-    // A master entry of an L7 proxy redirect holds the proxy port where the timeout and algorithm would be.
-    const info =
-      slot !== 0
-        ? `BEID=${word}`
-        : (flags & SERVICE_FLAG_L7_LOADBALANCER) !== 0
-          ? `L7Proxy=${word}`
-          : `LBALG=${LB_ALG_NAMES[lbAlgorithmOf(word)] ?? "undef"} AFFTimeout=${affinityTimeoutOf(word)}`;
-    const names = svcFlagsToString(flags).split(", ").join("+");
-    out.push(`SVC: ID=${revNat} ADDR=${a} SLOT=${slot} ${info} COUNT=${count} QCOUNT=${qcount} FLAGS=${names}`);
+    out.push(svcLine(addrPort(formatIPv4(addr), port), proto, scope, slot, word, count, qcount, revNat, flags));
   });
-  lbmaps.dumpBackend((id, addr, port, proto, state) => {
-    out.push(`BE: ID=${id} ADDR=${addrPort(formatIPv4(addr), port)}/${protoName(proto)} STATE=${backendStateName(state)}`);
-  });
+  lbmaps.dumpBackend((id, addr, port, proto, state) => out.push(beLine(id, addrPort(formatIPv4(addr), port), proto, state)));
   lbmaps.dumpRevNat((id, addr, port) => out.push(`REV: ID=${id} ADDR=${addrPort(formatIPv4(addr), port)}`));
   lbmaps.dumpAffinityMatch((revNat, backendId) => out.push(`AFF: ID=${revNat} BEID=${backendId}`));
   lbmaps.dumpSourceRange((revNat, addr, bits) => out.push(`SRCRANGE: ID=${revNat} CIDR=${formatIPv4(addr)}/${bits}`));

@@ -10,14 +10,15 @@
  * maps' fast paths rely on that order (their tests check it).
  */
 
-import { formatIPv4, parseIPv4 } from "@svclab/sim";
+import { formatIPv4, formatIPv6, parseIPv4, tryParseIPv6 } from "@svclab/sim";
 
 /**
- * Field types. `ipv4` is a `__be32` address shown as a dotted quad; `be16`
+ * Field types. `ipv4` is a `__be32` address shown as a dotted quad, `ipv6`
+ * a `union v6addr` (16 bytes, network order) shown as netip prints it; `be16`
  * is a `__be16` (a port) handled in host order; `u64` must stay a safe
  * integer; `bool8` is a u8 (or a 1-bit field) shown as a boolean.
  */
-export type FieldType = "u8" | "bool8" | "u16" | "be16" | "u32" | "be32" | "ipv4" | "u64";
+export type FieldType = "u8" | "bool8" | "u16" | "be16" | "u32" | "be32" | "ipv4" | "ipv6" | "u64";
 
 export interface FieldSpec<T> {
   /** Property of the readable object. */
@@ -64,10 +65,18 @@ const WIDTH: Record<FieldType, number> = {
   u32: 32,
   be32: 32,
   ipv4: 32,
+  ipv6: 128,
   u64: 64,
 };
 
 const TWO_POW_32 = 4294967296;
+
+/** An `ipv6` field's four words (network-order bytes, host-order words). */
+function toWords6(raw: unknown, what: string): readonly number[] {
+  const w = typeof raw === "string" ? tryParseIPv6(raw) : undefined;
+  if (w === undefined) throw new RangeError(`${what}: expected an IPv6 address string, got ${String(raw)}`);
+  return w;
+}
 
 function toWord(type: FieldType, raw: unknown, what: string): number {
   if (type === "ipv4") {
@@ -109,8 +118,8 @@ export function defineStruct<T>(name: string, byteSize: number, fields: readonly
       used = 0;
     }
     layout.push({ word, shift: used, bits });
-    if (bits === 64) {
-      word += 2;
+    if (bits >= 64) {
+      word += bits / 32;
       used = 0;
     } else {
       used += bits;
@@ -124,11 +133,19 @@ export function defineStruct<T>(name: string, byteSize: number, fields: readonly
     words,
     pack(value, dst, offset) {
       // Convert everything first so a bad field leaves `dst` untouched.
-      const converted = fields.map((f) => toWord(f.type, (value as Record<string, unknown>)[f.name], `${name}.${f.c}`));
+      const converted = fields.map((f) => {
+        const raw = (value as Record<string, unknown>)[f.name];
+        return f.type === "ipv6" ? toWords6(raw, `${name}.${f.c}`) : toWord(f.type, raw, `${name}.${f.c}`);
+      });
       dst.fill(0, offset, offset + words);
       fields.forEach((f, i) => {
         const at = layout[i] as PackedField;
-        const n = converted[i] as number;
+        const c = converted[i] as number | readonly number[];
+        if (typeof c !== "number") {
+          for (let j = 0; j < 4; j++) dst[offset + at.word + j] = c[j] as number;
+          return;
+        }
+        const n = c;
         if (at.bits === 64) {
           dst[offset + at.word] = n >>> 0;
           dst[offset + at.word + 1] = Math.floor(n / TWO_POW_32);
@@ -143,6 +160,10 @@ export function defineStruct<T>(name: string, byteSize: number, fields: readonly
       const out: Record<string, unknown> = {};
       fields.forEach((f, i) => {
         const at = layout[i] as PackedField;
+        if (f.type === "ipv6") {
+          out[f.name] = formatIPv6(Array.from(src.subarray(offset + at.word, offset + at.word + 4)));
+          return;
+        }
         const w = src[offset + at.word] as number;
         let n: number;
         if (at.bits === 64) n = w + (src[offset + at.word + 1] as number) * TWO_POW_32;
@@ -156,6 +177,11 @@ export function defineStruct<T>(name: string, byteSize: number, fields: readonly
       const bytes = new Uint8Array(byteSize);
       const view = new DataView(bytes.buffer);
       for (const f of fields) {
+        if (f.type === "ipv6") {
+          const w = toWords6((value as Record<string, unknown>)[f.name], `${name}.${f.c}`);
+          for (let j = 0; j < 4; j++) view.setUint32(f.offset + 4 * j, w[j] as number, false);
+          continue;
+        }
         const n = toWord(f.type, (value as Record<string, unknown>)[f.name], `${name}.${f.c}`);
         switch (f.type) {
           case "u8":
@@ -190,6 +216,10 @@ export function defineStruct<T>(name: string, byteSize: number, fields: readonly
       const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       const out: Record<string, unknown> = {};
       for (const f of fields) {
+        if (f.type === "ipv6") {
+          out[f.name] = formatIPv6([0, 4, 8, 12].map((j) => view.getUint32(f.offset + j, false)));
+          continue;
+        }
         let n: number;
         switch (f.type) {
           case "u8":

@@ -324,8 +324,8 @@ describe("BpfHashTable key words as arguments", () => {
 });
 
 describe("BpfHashTable options", () => {
-  it("refuses keys longer than four words and bucket counts that are not powers of two", () => {
-    expect(() => new BpfHashTable({ name: "k", type: "hash", keyWords: 5, valueWords: 1 })).toThrow(/keys must be 1 to 4 u32 words, got 5/);
+  it("refuses keys longer than ten words (ipv6_ct_tuple's) and bucket counts that are not powers of two", () => {
+    expect(() => new BpfHashTable({ name: "k", type: "hash", keyWords: 11, valueWords: 1 })).toThrow(/keys must be 1 to 10 u32 words, got 11/);
     expect(() => new BpfHashTable({ name: "b", type: "hash", keyWords: 1, valueWords: 1, bucketsPerEntry: 3 })).toThrow(
       /bucketsPerEntry must be a power of two from 1 to 16, got 3/,
     );

@@ -15,10 +15,10 @@
  * Storage grows by doubling up to `maxEntries` and never beyond, so memory
  * is bounded by the map's capacity like a kernel map's.
  *
- * Callers with the key at hand pass its words as numbers (`lookupKey`,
- * `peekKey`, `upsertKey`, `removeKey`; words past `keyWords` are ignored);
- * codecs pack a key into the scratch row `key` and call `lookup`/`peek`/
- * `upsert`/`remove`. The value of entry `i` is at `data[i * stride + keyWords + j]`.
+ * Callers with a key of up to four words pass its words as numbers
+ * (`lookupKey`, `peekKey`, `upsertKey`, `removeKey`; words past `keyWords`
+ * are ignored); codecs pack a key into the scratch row `key` and call
+ * `lookup`/`peek`/`upsert`/`remove`, the only path for longer (IPv6) keys. The value of entry `i` is at `data[i * stride + keyWords + j]`.
  * `data` is replaced when the table grows, so read it from the table on
  * every access.
  */
@@ -42,9 +42,15 @@ export type BpfMapType = "hash" | "lru_hash" | "lpm_trie" | "hash_of_maps";
 export const DEFAULT_MAP_MAX_ENTRIES = 65536;
 
 const INITIAL_ROWS = 256;
-/** Keys longer than this take the scratch-row path only; Cilium's IPv4 LB and CT keys all fit. */
-const MAX_KEY_WORDS = 4;
+/** Keys up to this many words have the word-argument fast paths; Cilium's IPv4 LB and CT keys all fit. */
+const FAST_KEY_WORDS = 4;
+/** Longer keys (IPv6: lb6_key 6 words, ipv6_ct_tuple 10) take the scratch-row path only. */
+const MAX_KEY_WORDS = 10;
 const NIL = -1;
+
+function checkUpsertFlags(t: BpfHashTable, flags: BpfUpdateFlags): void {
+  if (flags !== BPF_ANY && flags !== BPF_NOEXIST && flags !== BPF_EXIST) throw new BpfMapError("EINVAL", t.name, t.fd, "update");
+}
 /** Back link of a free row: no live row links back to an index this large (maxEntries < 2^31). */
 const FREE = 0x7fffffff;
 
@@ -115,6 +121,13 @@ function hashKey(kw: number, k0: number, k1: number, k2: number, k3: number): nu
   if (kw > 1) h = (h + Math.imul(k1, 0x85ebca77)) | 0;
   if (kw > 2) h = (h + Math.imul(k2, 0xc2b2ae3d)) | 0;
   if (kw > 3) h = (h + Math.imul(k3, 0x27d4eb2f)) | 0;
+  return fmix32(h);
+}
+
+/** The hash of a long key (over FAST_KEY_WORDS words) at `src[at..at+kw]`. */
+function hashLongKey(src: Uint32Array, at: number, kw: number): number {
+  let h = kw;
+  for (let j = 0; j < kw; j++) h = (Math.imul(h ^ (src[at + j] as number), 0x9e3779b1) + j) | 0;
   return fmix32(h);
 }
 
@@ -205,6 +218,11 @@ export class BpfHashTable {
   lookup(): number {
     const k = this.key;
     const kw = this.keyWords;
+    if (kw > FAST_KEY_WORDS) {
+      const idx = this.findLong();
+      if (idx >= 0 && this.lru && idx !== this.head) this.moveToFront(idx);
+      return idx;
+    }
     return this.lookupKey(k[0] as number, kw > 1 ? (k[1] as number) : 0, kw > 2 ? (k[2] as number) : 0, kw > 3 ? (k[3] as number) : 0);
   }
 
@@ -219,6 +237,7 @@ export class BpfHashTable {
   peek(): number {
     const k = this.key;
     const kw = this.keyWords;
+    if (kw > FAST_KEY_WORDS) return this.findLong();
     return this.find(k[0] as number, kw > 1 ? (k[1] as number) : 0, kw > 2 ? (k[2] as number) : 0, kw > 3 ? (k[3] as number) : 0);
   }
 
@@ -237,14 +256,22 @@ export class BpfHashTable {
   upsert(flags: BpfUpdateFlags): number {
     const k = this.key;
     const kw = this.keyWords;
+    if (kw > FAST_KEY_WORDS) {
+      checkUpsertFlags(this, flags);
+      const existing = this.findLong();
+      const idx = this.claimRow(flags, existing);
+      if (idx !== existing) {
+        this.data.set(k, idx * this.stride);
+        this.chain(idx, this.lastHash);
+      }
+      return idx;
+    }
     return this.upsertKey(flags, k[0] as number, kw > 1 ? (k[1] as number) : 0, kw > 2 ? (k[2] as number) : 0, kw > 3 ? (k[3] as number) : 0);
   }
 
   /** `upsert` of the key given as words. */
   upsertKey(flags: BpfUpdateFlags, k0: number, k1: number, k2: number, k3: number): number {
-    if (flags !== BPF_ANY && flags !== BPF_NOEXIST && flags !== BPF_EXIST) {
-      throw new BpfMapError("EINVAL", this.name, this.fd, "update");
-    }
+    checkUpsertFlags(this, flags);
     let existing: number;
     if (this.missValid && this.isLastMiss(k0, k1, k2, k3)) {
       existing = NIL;
@@ -252,20 +279,8 @@ export class BpfHashTable {
     } else {
       existing = this.find(k0, k1, k2, k3);
     }
-    if (existing >= 0) {
-      if (flags === BPF_NOEXIST) throw new BpfMapError("EEXIST", this.name, this.fd, "update");
-      if (this.lru && existing !== this.head) this.moveToFront(existing);
-      return existing;
-    }
-    if (flags === BPF_EXIST) throw new BpfMapError("ENOENT", this.name, this.fd, "update");
-    let idx: number;
-    if (this.count < this.maxEntries) {
-      idx = this.allocateRow();
-    } else if (this.lru) {
-      idx = this.evictTail();
-    } else {
-      throw new BpfMapError("E2BIG", this.name, this.fd, "update");
-    }
+    const idx = this.claimRow(flags, existing);
+    if (idx === existing) return idx;
     const data = this.data;
     const base = idx * this.stride;
     const kw = this.keyWords;
@@ -281,6 +296,12 @@ export class BpfHashTable {
   remove(): boolean {
     const k = this.key;
     const kw = this.keyWords;
+    if (kw > FAST_KEY_WORDS) {
+      const idx = this.findLong();
+      if (idx < 0) return false;
+      this.removeAt(idx);
+      return true;
+    }
     return this.removeKey(k[0] as number, kw > 1 ? (k[1] as number) : 0, kw > 2 ? (k[2] as number) : 0, kw > 3 ? (k[3] as number) : 0);
   }
 
@@ -384,6 +405,41 @@ export class BpfHashTable {
     return NIL;
   }
 
+  /**
+   * The row an upsert writes, given the find's result: the existing entry
+   * (per the flags), else a new row or, in a full LRU map, the evicted one.
+   */
+  private claimRow(flags: BpfUpdateFlags, existing: number): number {
+    if (existing >= 0) {
+      if (flags === BPF_NOEXIST) throw new BpfMapError("EEXIST", this.name, this.fd, "update");
+      if (this.lru && existing !== this.head) this.moveToFront(existing);
+      return existing;
+    }
+    if (flags === BPF_EXIST) throw new BpfMapError("ENOENT", this.name, this.fd, "update");
+    if (this.count < this.maxEntries) return this.allocateRow();
+    if (this.lru) return this.evictTail();
+    throw new BpfMapError("E2BIG", this.name, this.fd, "update");
+  }
+
+  /** `find` of the scratch key for long keys (no last-miss memo: only the agent writes these maps). */
+  private findLong(): number {
+    const k = this.key;
+    const kw = this.keyWords;
+    const h = hashLongKey(k, 0, kw);
+    this.lastHash = h;
+    const data = this.data;
+    const stride = this.stride;
+    let i = this.buckets[h & this.bucketMask] as number;
+    while (i !== NIL) {
+      const base = i * stride;
+      let j = 0;
+      while (j < kw && data[base + j] === k[j]) j++;
+      if (j === kw) return i;
+      i = (data[base + this.nextAt] as number) | 0;
+    }
+    return NIL;
+  }
+
   private isLastMiss(k0: number, k1: number, k2: number, k3: number): boolean {
     const kw = this.keyWords;
     return (
@@ -466,7 +522,8 @@ export class BpfHashTable {
     const kw = this.keyWords;
     for (let i = 0, b = 0; i < this.highWater; i++, b += stride) {
       if (data[b + this.nextAt + 1] === FREE) continue;
-      this.chain(i, hashKey(kw, data[b] as number, data[b + 1] as number, data[b + 2] as number, data[b + 3] as number));
+      const h = kw > FAST_KEY_WORDS ? hashLongKey(data, b, kw) : hashKey(kw, data[b] as number, data[b + 1] as number, data[b + 2] as number, data[b + 3] as number);
+      this.chain(i, h);
     }
   }
 

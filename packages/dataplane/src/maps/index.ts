@@ -93,3 +93,15 @@ export { MaglevMap } from "./maglev-map";
 export type { MaglevMapOptions, MaglevMapEntry } from "./maglev-map";
 export { SourceRangeMap } from "./source-range-map";
 export type { SourceRangeKey, SourceRangeEntry } from "./source-range-map";
+export {
+  LB6_MAP_NAMES,
+  service6KeyCodec,
+  service6ValueCodec,
+  backend6ValueCodec,
+  revNat6ValueCodec,
+  ct6KeyCodec,
+  affinity6KeyCodec,
+} from "./layouts6";
+export type { Affinity6Key } from "./layouts6";
+export { createIPv6Maps } from "./maps6";
+export type { IPv6Maps, IPv6MapSizes } from "./maps6";

@@ -10,7 +10,7 @@
  */
 import { defineScalar, defineStruct } from "./codec";
 import { formatIPv4 } from "@svclab/sim";
-import type { StructCodec } from "./codec";
+import type { FieldSpec, StructCodec } from "./codec";
 
 /** IP protocol numbers used in keys (`u8proto`). */
 export const PROTO_ANY = 0;
@@ -179,14 +179,17 @@ export const serviceKeyCodec: StructCodec<ServiceKey> = defineStruct<ServiceKey>
   { name: "scope", c: "scope", type: "u8", offset: 9 },
 ]);
 
-export const serviceValueCodec: StructCodec<ServiceValue> = defineStruct<ServiceValue>("struct lb4_service", 12, [
+/** The fields of `struct lb4_service`, which `struct lb6_service` repeats bit for bit. */
+export const SERVICE_VALUE_FIELDS: readonly FieldSpec<ServiceValue>[] = [
   { name: "backendId", c: "backend_id", type: "u32", offset: 0 },
   { name: "count", c: "count", type: "u16", offset: 4 },
   { name: "revNatIndex", c: "rev_nat_index", type: "u16", offset: 6 },
   { name: "flags", c: "flags", type: "u8", offset: 8 },
   { name: "flags2", c: "flags2", type: "u8", offset: 9 },
   { name: "qcount", c: "qcount", type: "u16", offset: 10 },
-]);
+];
+
+export const serviceValueCodec: StructCodec<ServiceValue> = defineStruct<ServiceValue>("struct lb4_service", 12, SERVICE_VALUE_FIELDS);
 
 export const backendIdCodec: StructCodec<number> = defineScalar("backend_id", "u32");
 

@@ -10,6 +10,11 @@
  * reconciler retry), up to a bound; a command prefixed with `*` (retry until
  * it succeeds) runs the agent's pending retries between attempts. One
  * prefixed with `!` must fail.
+ *
+ * `k8s/*` commands fill the reflector's buffer, as Cilium's fake client
+ * does: the events of one object coalesce into its newest (a delete followed
+ * by an add is seen as the add alone), and the buffer is processed before
+ * the next command of any other kind.
  */
 
 import { parseAllDocuments } from "yaml";
@@ -147,6 +152,8 @@ export class ScriptState {
   /** Node addresses not used for NodePort (nodeport: false). */
   private localAddresses: string[] = [];
   private options: ScriptOptions = DEFAULT_OPTIONS;
+  /** The reflector's buffer: the newest event of each object ("kind/namespace/name"), in the order of those events. */
+  private readonly k8sBuffer = new Map<string, { op: "upsert" | "delete"; obj: K8sObject }>();
 
   constructor(files: Map<string, string>) {
     this.files = new Map(files);
@@ -168,6 +175,7 @@ export class ScriptState {
   }
 
   run(cmd: string, args: string[]): void {
+    if (!cmd.startsWith("k8s/")) this.flushK8s();
     switch (cmd) {
       case "hive":
         if (args[0] === "start") this.start();
@@ -180,7 +188,7 @@ export class ScriptState {
       case "db/initialized":
         return;
       case "db/cmp": {
-        const diff = compareTable(this.node(), args[0] as string, this.file(args[1] as string), this.nodeAddressRows);
+        const diff = compareTable(this.dp, args[0] as string, this.file(args[1] as string), this.nodeAddressRows);
         if (diff !== undefined) throw new ScriptError(diff);
         return;
       }
@@ -355,29 +363,37 @@ export class ScriptState {
   }
 
   private k8s(name: string, op: "upsert" | "delete"): void {
-    const dp = this.node();
+    this.node();
     for (const doc of parseAllDocuments(this.file(name))) {
-      const obj = doc.toJS() as { kind?: string; metadata?: { name?: string; namespace?: string } } | null;
+      const obj = doc.toJS() as K8sObject | null;
       if (obj === null) continue;
-      const ns = obj.metadata?.namespace ?? "default";
-      let result;
-      switch (obj.kind) {
-        case "Service":
-          result = op === "upsert" ? dp.applyService(obj as K8sService) : dp.deleteService(ns, obj.metadata?.name ?? "");
-          break;
-        case "EndpointSlice":
-          result = op === "upsert" ? dp.applyEndpointSlice(obj as K8sEndpointSlice) : dp.deleteEndpointSlice(obj as K8sEndpointSlice);
-          break;
-        case "Pod":
-          result = op === "upsert" ? dp.applyPod(obj as Parameters<NodeDataplane["applyPod"]>[0]) : dp.deletePod(ns, obj.metadata?.name ?? "");
-          break;
-        default:
-          throw new ScriptError(`${name}: unsupported kind ${obj.kind}`);
-      }
-      this.converge(result.errors.filter((e) => e.frontend !== ""));
+      if (!["Service", "EndpointSlice", "Pod"].includes(obj.kind ?? "")) throw new ScriptError(`${name}: unsupported kind ${obj.kind}`);
+      const key = `${obj.kind}/${obj.metadata?.namespace ?? "default"}/${obj.metadata?.name ?? ""}`;
+      this.k8sBuffer.delete(key);
+      this.k8sBuffer.set(key, { op, obj });
     }
   }
+
+  /** Processes the reflector's buffer (before any other command and at the end of the script). */
+  flushK8s(): void {
+    const events = [...this.k8sBuffer.values()];
+    this.k8sBuffer.clear();
+    for (const { op, obj } of events) this.applyK8s(op, obj);
+  }
+
+  private applyK8s(op: "upsert" | "delete", obj: K8sObject): void {
+    const dp = this.node();
+    const ns = obj.metadata?.namespace ?? "default";
+    const name = obj.metadata?.name ?? "";
+    let result;
+    if (obj.kind === "Service") result = op === "upsert" ? dp.applyService(obj as K8sService) : dp.deleteService(ns, name);
+    else if (obj.kind === "EndpointSlice") result = op === "upsert" ? dp.applyEndpointSlice(obj as K8sEndpointSlice) : dp.deleteEndpointSlice(obj as K8sEndpointSlice);
+    else result = op === "upsert" ? dp.applyPod(obj as Parameters<NodeDataplane["applyPod"]>[0]) : dp.deletePod(ns, name);
+    this.converge(result.errors.filter((e) => e.frontend !== ""));
+  }
 }
+
+type K8sObject = { kind?: string; metadata?: { name?: string; namespace?: string } };
 
 function lineDiff(expected: string, actual: string): string {
   const e = new Set(expected.trimEnd().split("\n"));
@@ -429,6 +445,11 @@ export function runScript(text: string): ScriptResult {
     } catch (err) {
       if (!negate) return { ok: false, error: `line ${i + 1}: ${line}: ${(err as Error).message}` };
     }
+  }
+  try {
+    state.flushK8s();
+  } catch (err) {
+    return { ok: false, error: `end of script: ${(err as Error).message}` };
   }
   return { ok: true };
 }
