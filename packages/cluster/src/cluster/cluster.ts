@@ -22,7 +22,8 @@ import { NodeDataplane, type ReconcileError } from "@svclab/dataplane";
 import { EventLoop, SeededRandom, VirtualClock, compareInstants, instantAfter } from "@svclab/sim";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { ApiServer, RestServer, KINDS, SERVED_KINDS, IPAllocator, PortAllocator, ServiceRegistry, podHooks, type DeleteOptions, type ListOptions, type WriteResult, type StoredObject, type WatchHandler, type NodeConnection, type RestHandler } from "@svclab/apiserver";
+import { ApiServer, RestServer, KINDS, SERVED_KINDS, IPAllocator, PortAllocator, ServiceRegistry, podHooks, eventHooks, type DeleteOptions, type ListOptions, type WriteResult, type StoredObject, type WatchHandler, type NodeConnection, type RestHandler } from "@svclab/apiserver";
+import { EventSink, LegacyEventRecorder, SchedulerEventRecorder } from "../events/recorder";
 import { DeploymentController } from "../controllers/deployment";
 import { ReplicaSetController } from "../controllers/replicaset";
 import { Scheduler } from "../controllers/scheduler";
@@ -136,6 +137,9 @@ export class Cluster {
     api.setHooks(KINDS.service, new ServiceRegistry(KINDS.service, ips, ports));
     api.setHooks(KINDS.pod, podHooks);
     api.setHooks(KINDS.namespace, namespaceHooks);
+    api.setHooks(KINDS.event, eventHooks());
+    const events = new EventSink(api, wall);
+    const controlPlane = t.nodes.find((n) => n.role === "control-plane")?.name ?? "";
     // The controllers' caches subscribe before any other watcher, so every handler reads the store's state.
     const informers = new SharedInformers(api);
     for (const kind of [KINDS.pod, KINDS.node, KINDS.replicaSet, KINDS.service, KINDS.endpointSlice]) informers.for(kind);
@@ -155,10 +159,10 @@ export class Cluster {
     this.network = new Network(this.loop, this.dns, rng.fork("network"), this.cloud, (ns, name) => this.sandboxesByPod.get(ns)?.get(name), t.externalHost);
 
     new GarbageCollector(api, informers, this.loop, [KINDS.deployment, KINDS.replicaSet, KINDS.service], [KINDS.replicaSet, KINDS.pod, KINDS.endpointSlice]);
-    new DeploymentController(api, informers, this.loop, wall);
+    new DeploymentController(api, informers, this.loop, wall, new LegacyEventRecorder(events, { component: "deployment-controller" }));
     new DeploymentHistoryCleaner(api, this.loop);
-    new ReplicaSetController(api, informers, this.loop);
-    new Scheduler(api, informers, this.loop, rng.fork("scheduler"), (pod, node) => api.bindPod(pod.metadata?.namespace ?? "", pod.metadata?.name ?? "", node));
+    new ReplicaSetController(api, informers, this.loop, new LegacyEventRecorder(events, { component: "replicaset-controller" }));
+    new Scheduler(api, informers, this.loop, rng.fork("scheduler"), (pod, node) => api.bindPod(pod.metadata?.namespace ?? "", pod.metadata?.name ?? "", node), new SchedulerEventRecorder(events, "default-scheduler", `default-scheduler-${controlPlane}`));
     new EndpointSliceController(api, informers, this.loop);
     new EndpointSliceMirroringController(api, informers, this.loop);
     new NamespaceController(api, this.loop);
@@ -197,6 +201,7 @@ export class Cluster {
           this.network.setSandbox(s, up);
         },
         lease: nodeLifecycle.lease(n.name),
+        events: new LegacyEventRecorder(events, { component: "kubelet", host: n.name }),
       });
       this.kubelets.set(n.name, kubelet);
     }
