@@ -38,6 +38,9 @@ export interface ListOptions {
   readonly namespace?: string;
   readonly allNamespaces?: boolean;
   readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+  /** Chunk size: the list is read `limit` items at a time, following `continue` (kubectl's --chunk-size). */
+  readonly limit?: number;
 }
 
 export interface ExecOptions {
@@ -105,13 +108,22 @@ export class ApiClient {
   private listQuery(opts: ListOptions): { path: (kind: KindInfo) => string; query: URLSearchParams } {
     const query = new URLSearchParams();
     if (opts.labelSelector !== undefined) query.set("labelSelector", opts.labelSelector);
+    if (opts.fieldSelector !== undefined) query.set("fieldSelector", opts.fieldSelector);
+    if (opts.limit !== undefined) query.set("limit", String(opts.limit));
     return { path: (kind) => collectionPath(kind, opts.allNamespaces ? undefined : opts.namespace ?? "default"), query };
   }
 
   async list<T extends object = KubeObject>(kind: KindInfo, opts: ListOptions = {}): Promise<T[]> {
     const { path, query } = this.listQuery(opts);
-    const list = (await this.json<{ items: T[] }>("GET", path(kind), { query })).value;
-    return list.items.map((item) => ({ apiVersion: kind.apiVersion, kind: kind.kind, ...item }));
+    const items: T[] = [];
+    for (;;) {
+      const list = (await this.json<{ items: T[]; metadata?: { continue?: string } }>("GET", path(kind), { query })).value;
+      items.push(...list.items);
+      const next = list.metadata?.continue;
+      if (next === undefined || next === "") break;
+      query.set("continue", next);
+    }
+    return items.map((item) => ({ apiVersion: kind.apiVersion, kind: kind.kind, ...item }));
   }
 
   /** The server's Table of one object (`name`) or of a list. */

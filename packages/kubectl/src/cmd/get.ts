@@ -59,6 +59,7 @@ export const get: KubectlCommand = {
   flags: [
     { name: "output", short: "o", type: "string" },
     { name: "selector", short: "l", type: "string" },
+    { name: "field-selector", type: "string" },
     { name: "all-namespaces", short: "A", type: "bool" },
     { name: "show-labels", type: "bool" },
     { name: "no-headers", type: "bool" },
@@ -69,13 +70,14 @@ export const get: KubectlCommand = {
     if (refs.length === 0) throw new KubectlError(REQUIRED);
     const allNamespaces = boolFlag(p, "all-namespaces");
     const selector = stringFlag(p, "selector");
+    const fieldSelector = stringFlag(p, "field-selector");
     const client = ctx.client;
     const found: Found[] = [];
     const errors: unknown[] = [];
     const asTable = format.t === "table";
     for (const ref of refs) {
       const ns = ref.kind.namespaced ? ctx.namespace : "";
-      const opts = { namespace: ns, allNamespaces: allNamespaces || !ref.kind.namespaced, ...(selector === undefined ? {} : { labelSelector: selector }) };
+      const opts = { namespace: ns, allNamespaces: allNamespaces || !ref.kind.namespaced, ...(selector === undefined ? {} : { labelSelector: selector }), ...(fieldSelector === undefined ? {} : { fieldSelector }) };
       try {
         if (asTable) {
           const table = await client.table(ref.kind, ref.name, opts);
