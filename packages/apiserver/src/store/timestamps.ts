@@ -32,9 +32,8 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 function shifted(text: string, deltaMs: number): string {
   const t = Date.parse(text);
   const iso = new Date(t + deltaMs).toISOString();
-  // metav1.Time is whole seconds; MicroTime keeps its fraction's digits (microseconds, of which the clock has milliseconds).
-  const fraction = /\.(\d+)Z$/.exec(text)?.[1];
-  return fraction === undefined ? iso.replace(/\.\d+Z$/, "Z") : iso.replace(/\.(\d+)Z$/, (_, ms: string) => `.${ms.padEnd(fraction.length, "0").slice(0, Math.max(3, fraction.length))}Z`);
+  // metav1.Time is whole seconds; MicroTime keeps a fraction (milliseconds here).
+  return text.includes(".") ? iso : iso.replace(/\.\d+Z$/, "Z");
 }
 
 /** Rewrites, in place, every instant in `value` (objects and arrays, any depth). */
