@@ -54,6 +54,17 @@ function mergeTables(tables: readonly Table[]): Table {
   return { ...first, rows: tables.flatMap((t) => t.rows) };
 }
 
+/** resource.EnhanceListError: a list's BadRequest or NotFound says what was listed, and with which selectors. */
+function enhanceListError(e: StatusError, kind: KindInfo, opts: { labelSelector?: string; fieldSelector?: string }): StatusError {
+  if (e.reason !== "BadRequest" && e.reason !== "NotFound") return e;
+  const gvr = `${kind.group}/${kind.version}, Resource=${kind.resource}`;
+  const message =
+    opts.labelSelector === undefined && opts.fieldSelector === undefined
+      ? `Unable to list "${gvr}": ${e.status.message}`
+      : `Unable to find "${gvr}" that match label selector "${opts.labelSelector ?? ""}", field selector "${opts.fieldSelector ?? ""}": ${e.status.message}`;
+  return new StatusError({ ...e.status, message });
+}
+
 export const get: KubectlCommand = {
   name: "get",
   flags: [
@@ -88,7 +99,8 @@ export const get: KubectlCommand = {
           found.push(...(await client.list<KubeObject>(ref.kind, opts)).map((obj) => ({ kind: ref.kind, obj })));
         }
       } catch (e) {
-        if (!(e instanceof StatusError) || ref.name === undefined) throw e;
+        if (!(e instanceof StatusError)) throw e;
+        if (ref.name === undefined) throw enhanceListError(e, ref.kind, opts);
         errors.push(e);
       }
     }

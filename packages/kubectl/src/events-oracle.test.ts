@@ -1,0 +1,101 @@
+// Events through the real kubectl (/usr/bin/kubectl 1.32) and through ours,
+// against the same served cluster: `get events` prints the server's Table
+// (printEvent's columns), describe lists events itself (searchEvents'
+// field selector, DescribeEvents' ages) from the client's clock. Both
+// clients read the host's clock here, so the describe ages agree; a run
+// that straddles a second boundary is retried once.
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCluster, type Cluster } from "@svclab/cluster";
+import { Kubectl } from "./kubectl";
+import { inProcessClient } from "./client/cluster-client";
+import { SAMPLE_DEPLOYMENT, SAMPLE_POD, SAMPLE_SESSION_AFFINITY } from "./test-support/manifests";
+import { serveOnLoopback } from "./test-support/serve";
+
+const KUBECTL = "/usr/bin/kubectl";
+const io = { files: { readFile: async () => undefined, readDir: async () => undefined }, stdin: "" };
+
+function kubeconfigFor(url: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), "svclab-events-")), "config");
+  writeFileSync(path, `apiVersion: v1\nkind: Config\ncurrent-context: svclab\ncontexts:\n- name: svclab\n  context: { cluster: svclab }\nclusters:\n- name: svclab\n  cluster: { server: "${url}" }\n`);
+  return path;
+}
+
+function realKubectl(kubeconfig: string, args: readonly string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  return new Promise((resolve) => {
+    execFile(KUBECTL, ["--kubeconfig", kubeconfig, ...args], { timeout: 60_000 }, (e, stdout, stderr) => {
+      resolve({ stdout, stderr, exitCode: e === null ? 0 : typeof e.code === "number" ? e.code : 1 });
+    });
+  });
+}
+
+describe.skipIf(!existsSync(KUBECTL))("events: the real kubectl agrees", () => {
+  let cluster: Cluster;
+  let close: () => Promise<void>;
+  let kubeconfig: string;
+  let pod: string;
+
+  beforeAll(async () => {
+    // Half a minute before the host's now, so the events' ages are tens of seconds on either clock.
+    cluster = createCluster({ seed: 5, startTime: new Date(Math.floor(Date.now() / 1000) * 1000 - 30_000).toISOString() });
+    for (const m of [SAMPLE_DEPLOYMENT, SAMPLE_POD, SAMPLE_SESSION_AFFINITY]) cluster.apply(m);
+    cluster.settle();
+    cluster.scale("deployment", "sample-deployment", 2);
+    cluster.settle();
+    const served = await serveOnLoopback(cluster.restHandler());
+    close = served.close;
+    kubeconfig = kubeconfigFor(served.url);
+    pod = (cluster.list("pods") as { metadata: { name: string } }[]).map((p) => p.metadata.name).find((n) => n.startsWith("sample-deployment-")) as string;
+  });
+  afterAll(() => close());
+
+  const hostClock = { now: () => new Date(), waitUntil: async (done: () => Promise<boolean>) => done() };
+
+  it.each([
+    "get events",
+    "get events -o wide",
+    "get events -A",
+    "get ev --field-selector involvedObject.kind=ReplicaSet",
+    "get events --field-selector reason=Scheduled,type=Normal",
+    "get events --field-selector bogus=1",
+    "describe pod sample-pod",
+    "describe pod POD",
+    "describe deployment sample-deployment",
+    "describe svc sample-session-affinity",
+  ])("kubectl %s", async (cmd) => {
+    const argv = cmd.split(" ").map((a) => (a === "POD" ? pod : a));
+    const ours = (): ReturnType<Kubectl["run"]> => new Kubectl(inProcessClient(cluster.restHandler(), hostClock)).run(argv, io);
+    let real = await realKubectl(kubeconfig, argv);
+    let mine = await ours();
+    if (JSON.stringify(real) !== JSON.stringify(mine)) {
+      real = await realKubectl(kubeconfig, argv);
+      mine = await ours();
+    }
+    expect(real).toEqual(mine);
+    if (cmd.startsWith("describe")) expect(mine.stdout).toMatch(/Events:/);
+  }, 60_000);
+
+  // The rest of describe node is another matter (the Lease, resource columns); its Events section is this one's.
+  it("kubectl describe node kind-worker: the Events section", async () => {
+    const argv = ["describe", "node", "kind-worker"];
+    // Its padding belongs to the tabwriter block of the whole description.
+    const events = (text: string): string => text.slice(text.indexOf("\nEvents:")).replace(/^\nEvents:[ ]+/, "Events: ");
+    const real = await realKubectl(kubeconfig, argv);
+    const mine = await new Kubectl(inProcessClient(cluster.restHandler(), hostClock)).run(argv, io);
+    expect(events(real.stdout)).toBe(events(mine.stdout));
+  }, 60_000);
+
+  it("shows the lifecycle a kind cluster shows for a pod", async () => {
+    const r = await new Kubectl(inProcessClient(cluster.restHandler(), hostClock)).run(["describe", "pod", "sample-pod"], io);
+    const events = r.stdout.slice(r.stdout.indexOf("Events:")).split("\n").slice(3).filter((l) => l.trim() !== "");
+    expect(events.map((l) => l.trim().split(/\s{2,}/).filter((_, i) => i !== 2))).toEqual([
+      ["Normal", "Scheduled", "default-scheduler", expect.stringMatching(/^Successfully assigned default\/sample-pod to kind-worker\d?$/)],
+      ["Normal", "Pulled", "kubelet", 'Container image "amsy810/tools:v2.0" already present on machine'],
+      ["Normal", "Created", "kubelet", "Created container: tools-container"],
+      ["Normal", "Started", "kubelet", "Started container tools-container"],
+    ]);
+  }, 60_000);
+});
