@@ -45,6 +45,9 @@ describe.skipIf(!existsSync(KUBECTL))("events: the real kubectl agrees", () => {
     cluster.settle();
     cluster.scale("deployment", "sample-deployment", 2);
     cluster.settle();
+    // Access log lines: requests through the Service from the client pod.
+    const svc = cluster.get("service", "sample-session-affinity") as { spec: { clusterIP: string } };
+    for (let i = 0; i < 3; i++) cluster.curl(`http://${svc.spec.clusterIP}:8080/hello?i=${i}`, { pod: "sample-pod" });
     const served = await serveOnLoopback(cluster.restHandler());
     close = served.close;
     kubeconfig = kubeconfigFor(served.url);
@@ -65,6 +68,12 @@ describe.skipIf(!existsSync(KUBECTL))("events: the real kubectl agrees", () => {
     "describe pod POD",
     "describe deployment sample-deployment",
     "describe svc sample-session-affinity",
+    "logs -l app=sample-app --prefix",
+    "logs -l app=sample-app --tail 1 --timestamps",
+    "logs POD -c nginx-container",
+    "logs sample-pod",
+    "logs POD -c nope",
+    "logs nope",
   ])("kubectl %s", async (cmd) => {
     const argv = cmd.split(" ").map((a) => (a === "POD" ? pod : a));
     const ours = (): ReturnType<Kubectl["run"]> => new Kubectl(inProcessClient(cluster.restHandler(), hostClock)).run(argv, io);
@@ -76,6 +85,7 @@ describe.skipIf(!existsSync(KUBECTL))("events: the real kubectl agrees", () => {
     }
     expect(real).toEqual(mine);
     if (cmd.startsWith("describe")) expect(mine.stdout).toMatch(/Events:/);
+    if (cmd.includes("--prefix")) expect(mine.stdout).toMatch(/^\[pod\/sample-deployment-\S+\/nginx-container\] 10\.244\.\d+\.\d+ - - \[\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d \+0000\] "GET \/hello\?i=0 HTTP\/1\.1" 200 \d+ "-" "curl\/[\d.]+" "-"$/m);
   }, 60_000);
 
   // The rest of describe node is another matter (the Lease, resource columns); its Events section is this one's.

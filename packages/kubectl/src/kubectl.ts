@@ -12,6 +12,7 @@ import { create } from "./cmd/create";
 import { del } from "./cmd/delete";
 import { describe } from "./cmd/describe";
 import { exec } from "./cmd/exec";
+import { logs } from "./cmd/logs";
 import { expose } from "./cmd/expose";
 import { get } from "./cmd/get";
 import { label } from "./cmd/label";
@@ -24,7 +25,7 @@ import { wait } from "./cmd/wait";
 import { UsageError, parseFlags, stringFlag } from "./flags";
 import { Output, type KubectlIO, type KubectlResult } from "./io";
 
-const COMMANDS: readonly KubectlCommand[] = [apply, create, expose, del, get, describe, patch, scale, label, exec, run, wait, rollout, version];
+const COMMANDS: readonly KubectlCommand[] = [apply, create, expose, del, get, describe, patch, scale, label, exec, logs, run, wait, rollout, version];
 
 /** Levenshtein distance, for cobra's "Did you mean this?" (distance <= 2). */
 function distance(a: string, b: string): number {

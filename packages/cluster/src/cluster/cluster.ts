@@ -23,6 +23,7 @@ import { EventLoop, SeededRandom, VirtualClock, compareInstants, instantAfter } 
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { ApiServer, RestServer, KINDS, SERVED_KINDS, IPAllocator, PortAllocator, ServiceRegistry, podHooks, eventHooks, type DeleteOptions, type ListOptions, type WriteResult, type StoredObject, type WatchHandler, type NodeConnection, type RestHandler } from "@svclab/apiserver";
+import type { ContainerLog } from "../node/container-log";
 import { EventSink, LegacyEventRecorder, SchedulerEventRecorder } from "../events/recorder";
 import { DeploymentController } from "../controllers/deployment";
 import { ReplicaSetController } from "../controllers/replicaset";
@@ -600,9 +601,13 @@ export class Cluster {
   private kubeletConnection(): NodeConnection {
     return {
       exec: (target, command, stdin) => this.exec(target, command, stdin),
-      // The simulated apps write no log lines yet: a container's log is empty.
-      logs: () => "",
+      logs: (target, opts) => this.containerLog(target)?.read(opts) ?? "",
+      followLogs: (target, opts, onText) => this.containerLog(target)?.follow(onText, opts.timestamps ?? false) ?? (() => {}),
     };
+  }
+
+  private containerLog(target: { namespace: string; pod: string; container: string }): ContainerLog | undefined {
+    return this.sandboxesByPod.get(target.namespace)?.get(target.pod)?.containers.find((c) => c.name === target.container)?.log;
   }
 
   // ---- nodes ----

@@ -17,6 +17,7 @@ import type { EventLoop, TimerHandle } from "@svclab/sim";
 import { formatIPv4 } from "../net/ip";
 import type { NodeIpam } from "./ipam";
 import { type ContainerRuntime, PodSandbox } from "./sandbox";
+import { ContainerLog } from "./container-log";
 import { keyOf, WorkQueue } from "../controllers/work-queue";
 import type { NodeLease } from "../controllers/node-lifecycle";
 import type { LegacyEventRecorder } from "../events/recorder";
@@ -140,7 +141,8 @@ export class Kubelet {
     const hostname = pod.spec?.hostname ?? name;
     const restartPolicy = pod.spec?.restartPolicy ?? "Always";
     const containers: ContainerRuntime[] = (pod.spec?.containers ?? []).map((c) => {
-      const program = programFor(c, { hostname, now: this.env.wallClock });
+      const log = new ContainerLog(this.env.wallClock);
+      const program = programFor(c, { hostname, now: this.env.wallClock, log: (line) => log.write(line) });
       const runtime: ContainerRuntime = {
         name: c.name,
         image: c.image ?? "",
@@ -148,6 +150,7 @@ export class Kubelet {
         containerID: `containerd://${hex(this.env.rng, 64)}`,
         state: { kind: "running", startedAt: now },
         ready: false,
+        log,
       };
       if (program === undefined) runtime.state = { kind: "image-pull-error", reason: "ErrImagePull" };
       else if (program.kind === "exits") {

@@ -72,6 +72,8 @@ function objectPath(kind: KindInfo, namespace: string, name: string): string {
   return `${collectionPath(kind, kind.namespaced ? namespace : undefined)}/${encodeURIComponent(name)}`;
 }
 
+const KINDS_POD = { group: "", version: "v1", resource: "pods", namespaced: true } as KindInfo;
+
 export class ApiClient {
   constructor(readonly cluster: ClusterClient) {}
 
@@ -89,6 +91,17 @@ export class ApiClient {
     const value = JSON.parse(r.body) as T & { kind?: string; status?: unknown };
     if (r.status >= 400) throw new StatusError(value as never);
     return { value, warnings: parseWarnings(r.headers.warning) };
+  }
+
+  /** GET pods/{name}/log: the container's log as text (a failure Status throws). */
+  async logs(namespace: string, pod: string, opts: { container: string; tailLines?: number; timestamps?: boolean }): Promise<string> {
+    const query = new URLSearchParams({ container: opts.container });
+    if (opts.tailLines !== undefined && opts.tailLines >= 0) query.set("tailLines", String(opts.tailLines));
+    if (opts.timestamps) query.set("timestamps", "true");
+    const r = await this.send("GET", `${objectPath(KINDS_POD, namespace, pod)}/log`, { query, accept: "*/*" });
+    if (r.kind !== "body") throw new Error(`unexpected ${r.kind} answer to a log request`);
+    if (r.status >= 400) throw new StatusError(JSON.parse(r.body) as never);
+    return r.body;
   }
 
   async get<T extends object = KubeObject>(kind: KindInfo, name: string, opts: { namespace?: string } = {}): Promise<T> {
