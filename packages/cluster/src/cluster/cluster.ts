@@ -156,7 +156,7 @@ export class Cluster {
     for (let ip = Math.max(...t.nodes.map((n) => n.internalIP)) + 1; lbPool.length < LB_POOL_SIZE && ip < broadcast; ip++) {
       if (ip !== t.externalHost) lbPool.push(ip);
     }
-    this.cloud = new CloudLoadBalancerController(api, this.loop, rng.fork("cloud-lb"), lbPool, (node, port, path) => this.probeNode(node, port, path));
+    this.cloud = new CloudLoadBalancerController(api, this.loop, rng.fork("cloud-lb"), lbPool, (node, port, path) => this.probeNode(node, port, path), new LegacyEventRecorder(events, { component: "service-controller" }));
     this.network = new Network(this.loop, this.dns, rng.fork("network"), this.cloud, (ns, name) => this.sandboxesByPod.get(ns)?.get(name), t.externalHost);
 
     new GarbageCollector(api, informers, this.loop, [KINDS.deployment, KINDS.replicaSet, KINDS.service], [KINDS.replicaSet, KINDS.pod, KINDS.endpointSlice]);
@@ -168,7 +168,11 @@ export class Cluster {
     new EndpointSliceMirroringController(api, informers, this.loop);
     new NamespaceController(api, this.loop);
 
-    const nodeLifecycle = new NodeLifecycleController(api, this.loop, wall);
+    const nodeLifecycle = new NodeLifecycleController(
+      api, this.loop, wall,
+      new LegacyEventRecorder(events, { component: "node-controller" }),
+      new LegacyEventRecorder(events, { component: "taint-eviction-controller" }),
+    );
     const dnsServer = kubeDnsIP(t);
     for (const n of t.nodes) {
       const ipText = formatIPv4(n.internalIP);
