@@ -55,6 +55,13 @@ class Lru<V> {
     this.map.set(key, v);
     if (this.map.size > this.size) this.map.delete(this.map.keys().next().value as string);
   }
+  /** Drops least recently used entries while `stale` holds: entries are in order of last use. */
+  prune(stale: (v: V) => boolean): void {
+    for (const [k, v] of this.map) {
+      if (!stale(v)) return;
+      this.map.delete(k);
+    }
+  }
 }
 
 export function objectReference(obj: Involved, kind?: { kind: string; apiVersion: string }, fieldPath?: string): ObjectReference {
@@ -118,7 +125,20 @@ interface LoggedEvent {
   readonly name: string;
   readonly firstTimestamp: string;
   count: number;
+  readonly lastMs: number;
 }
+
+/**
+ * Past this idle time an entry changes nothing (an aggregate record resets
+ * after 10 minutes, a bucket is full again after 25 x 5 minutes), or its
+ * event is gone from the API server (--event-ttl): forgetting it keeps the
+ * caches of a long run flat before LRU eviction would. The one difference
+ * from client-go: a repeat more than an hour after its event expired starts
+ * a count of 1 rather than carrying the old count into the recreated event.
+ */
+const AGGREGATE_IDLE_MS = AGGREGATE_INTERVAL_MS;
+const SPAM_IDLE_MS = SPAM_BURST * SPAM_REFILL_MS;
+const LOGGED_IDLE_MS = 3_600_000;
 
 interface Bucket {
   tokens: number;
@@ -140,6 +160,9 @@ export class LegacyEventRecorder {
     const ref = objectReference(obj, opts.kind, opts.fieldPath);
     const now = this.sink.wallClock();
     const nowMs = now.getTime();
+    this.aggregates.prune((a) => nowMs - a.lastMs > AGGREGATE_IDLE_MS);
+    this.spam.prune((b) => nowMs - b.lastMs > SPAM_IDLE_MS);
+    this.logged.prune((l) => nowMs - l.lastMs > LOGGED_IDLE_MS);
     const src = `${this.source.component}/${this.source.host ?? ""}`;
     const objKey = `${ref.kind}/${ref.namespace ?? ""}/${ref.name ?? ""}/${ref.uid ?? ""}/${ref.apiVersion ?? ""}`;
     // Aggregation: many distinct messages for one reason become one combined event.
@@ -181,7 +204,7 @@ export class LegacyEventRecorder {
     };
     const written = seen === undefined ? this.sink.create(base) : this.sink.bump(base);
     if (written === undefined) return;
-    this.logged.set(key, { name: written.metadata?.name ?? "", firstTimestamp: written.firstTimestamp ?? t, count: written.count ?? 1 });
+    this.logged.set(key, { name: written.metadata?.name ?? "", firstTimestamp: written.firstTimestamp ?? t, count: written.count ?? 1, lastMs: nowMs });
   }
 }
 
