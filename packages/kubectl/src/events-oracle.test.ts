@@ -64,6 +64,9 @@ describe.skipIf(!existsSync(KUBECTL))("events: the real kubectl agrees", () => {
     "get ev --field-selector involvedObject.kind=ReplicaSet",
     "get events --field-selector reason=Scheduled,type=Normal",
     "get events --field-selector bogus=1",
+    // Unique keys only: kubectl sorts with Go's unstable sort.Sort, whose order of ties is not reproduced.
+    "get events --sort-by=.metadata.uid",
+    "get events --sort-by={.metadata.uid} -o wide",
     "describe pod sample-pod",
     "describe pod POD",
     "describe deployment sample-deployment",

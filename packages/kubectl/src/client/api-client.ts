@@ -140,9 +140,10 @@ export class ApiClient {
   }
 
   /** The server's Table of one object (`name`) or of a list. */
-  async table(kind: KindInfo, name: string | undefined, opts: ListOptions = {}): Promise<Table> {
+  async table(kind: KindInfo, name: string | undefined, opts: ListOptions & { includeObject?: "Object" } = {}): Promise<Table> {
     if (name !== undefined) return (await this.json<Table>("GET", objectPath(kind, opts.namespace ?? "default", name), { accept: TABLE_ACCEPT })).value;
     const { path, query } = this.listQuery(opts);
+    if (opts.includeObject !== undefined) query.set("includeObject", opts.includeObject);
     return (await this.json<Table>("GET", path(kind), { query, accept: TABLE_ACCEPT })).value;
   }
 
