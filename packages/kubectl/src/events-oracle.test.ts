@@ -4,33 +4,16 @@
 // field selector, DescribeEvents' ages) from the client's clock. Both
 // clients read the host's clock here, so the describe ages agree; a run
 // that straddles a second boundary is retried once.
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCluster, type Cluster } from "@svclab/cluster";
 import { Kubectl } from "./kubectl";
 import { inProcessClient } from "./client/cluster-client";
 import { SAMPLE_DEPLOYMENT, SAMPLE_POD, SAMPLE_SESSION_AFFINITY } from "./test-support/manifests";
 import { serveOnLoopback } from "./test-support/serve";
+import { KUBECTL, kubeconfigFor, realKubectl } from "./test-support/real-kubectl";
 
-const KUBECTL = "/usr/bin/kubectl";
 const io = { files: { readFile: async () => undefined, readDir: async () => undefined }, stdin: "" };
-
-function kubeconfigFor(url: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), "svclab-events-")), "config");
-  writeFileSync(path, `apiVersion: v1\nkind: Config\ncurrent-context: svclab\ncontexts:\n- name: svclab\n  context: { cluster: svclab }\nclusters:\n- name: svclab\n  cluster: { server: "${url}" }\n`);
-  return path;
-}
-
-function realKubectl(kubeconfig: string, args: readonly string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  return new Promise((resolve) => {
-    execFile(KUBECTL, ["--kubeconfig", kubeconfig, ...args], { timeout: 60_000 }, (e, stdout, stderr) => {
-      resolve({ stdout, stderr, exitCode: e === null ? 0 : typeof e.code === "number" ? e.code : 1 });
-    });
-  });
-}
 
 describe.skipIf(!existsSync(KUBECTL))("events: the real kubectl agrees", () => {
   let cluster: Cluster;
