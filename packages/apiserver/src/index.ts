@@ -17,6 +17,7 @@ export type { ObjectMeta, OwnerReference, StoredObject, WatchEvent, WatchEventTy
 export { IPAllocator, PortAllocator, AllocationError } from "./registry/allocators";
 export { ServiceRegistry } from "./registry/service-registry";
 export { podHooks } from "./registry/pod-registry";
+export { eventHooks, DEFAULT_EVENT_TTL_SECONDS } from "./registry/event-registry";
 export { buildTable, hasTablePrinter } from "./printers/table";
 export type { Table, TableRow, TableOptions, IncludeObject } from "./printers/table";
 export type { TableColumnDefinition, TableCell } from "./printers/printers";

@@ -13,6 +13,7 @@ import { create } from "./cmd/create";
 import { del } from "./cmd/delete";
 import { describe } from "./cmd/describe";
 import { exec } from "./cmd/exec";
+import { logs } from "./cmd/logs";
 import { expose } from "./cmd/expose";
 import { get } from "./cmd/get";
 import { label } from "./cmd/label";
@@ -30,7 +31,7 @@ import { config } from "./cmd/config";
 import { set } from "./cmd/set";
 import { Output, type KubectlIO, type KubectlResult } from "./io";
 
-const COMMANDS: readonly KubectlCommand[] = [apply, create, expose, del, get, describe, patch, scale, label, annotate, set, exec, run, wait, rollout, version, apiResources, top, config];
+const COMMANDS: readonly KubectlCommand[] = [apply, create, expose, del, get, describe, patch, scale, label, annotate, set, exec, logs, run, wait, rollout, version, apiResources, top, config];
 
 /** Levenshtein distance, for cobra's "Did you mean this?" (distance <= 2). */
 function distance(a: string, b: string): number {

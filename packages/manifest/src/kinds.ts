@@ -1,12 +1,12 @@
 // The GVK registry: which apiVersion/kind pairs this package can decode and the
 // REST resource names kubectl shows (`service/x`, `deployment.apps/x`).
-import type { Endpoints, Namespace, Node, Pod, Service } from "kubernetes-types/core/v1";
+import type { Endpoints, Event, Namespace, Node, Pod, Service } from "kubernetes-types/core/v1";
 import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 
-export type KubeObject = Service | Pod | Namespace | Node | Endpoints | Deployment | ReplicaSet | EndpointSlice;
+export type KubeObject = Service | Pod | Namespace | Node | Endpoints | Deployment | ReplicaSet | EndpointSlice | Event;
 
-export type KindName = "Service" | "Pod" | "Namespace" | "Node" | "Endpoints" | "Deployment" | "ReplicaSet" | "EndpointSlice";
+export type KindName = "Service" | "Pod" | "Namespace" | "Node" | "Endpoints" | "Deployment" | "ReplicaSet" | "EndpointSlice" | "Event";
 
 export interface KindInfo {
   readonly kind: KindName;
@@ -44,6 +44,7 @@ export const SUPPORTED_KINDS: readonly KindInfo[] = Object.freeze([
   info("Deployment", "apps", "deployments", ["deploy"]),
   info("ReplicaSet", "apps", "replicasets", ["rs"]),
   info("EndpointSlice", "discovery.k8s.io", "endpointslices", []),
+  info("Event", "", "events", ["ev"]),
 ]);
 
 /** The kind registered for this exact apiVersion/kind pair, if any. */

@@ -16,6 +16,7 @@ export const KINDS = {
   endpointSlice: kind("EndpointSlice"),
   deployment: kind("Deployment"),
   replicaSet: kind("ReplicaSet"),
+  event: kind("Event"),
 } as const;
 
 /** Every kind the store keeps: all of @svclab/manifest's. */

@@ -52,6 +52,13 @@ export interface ResourceHooks<T extends object = KubeObject> {
   beforeDelete?(obj: T): void;
   /** Deletion that waits for a controller (finalizers): what to store meanwhile, or undefined to delete now. */
   pendingDeletion?(obj: T, deletionTimestamp: string): T | undefined;
+  /** etcd lease: the object goes this long after its last write (events: kube-apiserver's --event-ttl). */
+  readonly ttlSeconds?: number;
+  /**
+   * Uids from a stream of their own: objects written as a side effect
+   * (events) must not move the uids and generated names of everything else.
+   */
+  readonly ownUidStream?: string;
 }
 
 export interface DeleteOptions {
@@ -92,6 +99,9 @@ const noTransaction: Transaction = { commit() {}, revert() {} };
 export class ApiServer {
   private readonly stores = new Map<string, ResourceStore<Obj>>();
   private readonly hooks = new Map<string, ResourceHooks>();
+  /** Per resource with a TTL: object key -> expiry (ms on the wall clock), in write order, so the oldest go first. */
+  private readonly leases = new Map<string, Map<string, number>>();
+  private readonly uidStreams = new Map<string, SeededRandom>();
   private version = 1;
 
   constructor(
@@ -113,10 +123,39 @@ export class ApiServer {
    */
   shiftTimestamps(deltaMs: number): void {
     for (const store of this.stores.values()) for (const obj of store.list()) shiftTimestamps(obj, deltaMs);
+    for (const leases of this.leases.values()) for (const [k, at] of leases) leases.set(k, at + deltaMs);
   }
 
   setHooks<T extends object>(kind: KindInfo, hooks: ResourceHooks<T>): void {
-    this.hooks.set(resourceKey(kind), hooks as unknown as ResourceHooks);
+    const key = resourceKey(kind);
+    this.hooks.set(key, hooks as unknown as ResourceHooks);
+    if (hooks.ttlSeconds !== undefined) this.leases.set(key, new Map());
+    else this.leases.delete(key);
+    if (hooks.ownUidStream !== undefined) this.uidStreams.set(key, this.rng.fork(hooks.ownUidStream));
+  }
+
+  /** Renews an object's lease after a write (etcd's TTL restarts with every update). */
+  private renewLease(kind: KindInfo, obj: Obj): void {
+    const leases = this.leases.get(resourceKey(kind));
+    if (leases === undefined) return;
+    const key = `${obj.metadata?.namespace ?? ""}/${obj.metadata?.name ?? ""}`;
+    leases.delete(key);
+    leases.set(key, this.wallClock().getTime() + (this.hooksOf(kind).ttlSeconds ?? 0) * 1000);
+  }
+
+  /** Removes what outlived its lease, oldest first; called before every read and write of the resource. */
+  private expire(kind: KindInfo): void {
+    const leases = this.leases.get(resourceKey(kind));
+    if (leases === undefined || leases.size === 0) return;
+    const now = this.wallClock().getTime();
+    const store = this.store(kind);
+    for (const [key, at] of leases) {
+      if (at > now) break;
+      const slash = key.indexOf("/");
+      const old = store.get(key.slice(0, slash), key.slice(slash + 1));
+      if (old === undefined) leases.delete(key);
+      else this.removeStored(kind, old);
+    }
   }
 
   private store(kind: KindInfo): ResourceStore<Obj> {
@@ -130,17 +169,20 @@ export class ApiServer {
   }
 
   get<T extends object>(kind: KindInfo, namespace: string, name: string): T {
+    this.expire(kind);
     const obj = this.store(kind).get(kind.namespaced ? namespace : "", name);
     if (obj === undefined) throw notFoundError(kind, name);
     return obj as unknown as T;
   }
 
   tryGet<T extends object>(kind: KindInfo, namespace: string, name: string): T | undefined {
+    this.expire(kind);
     return this.store(kind).get(kind.namespaced ? namespace : "", name) as unknown as T | undefined;
   }
 
   /** Objects sorted by namespace and name; all namespaces when `namespace` is undefined. */
   list<T extends object>(kind: KindInfo, namespace?: string, opts: ListOptions = {}): T[] {
+    this.expire(kind);
     const all = this.store(kind).list(kind.namespaced ? namespace : undefined);
     if (!opts.labelSelector) return all as unknown as T[];
     const sel = parseLabelSelector(opts.labelSelector);
@@ -193,11 +235,13 @@ export class ApiServer {
     if (opts.dryRun) txn.revert();
     else txn.commit();
     const stored = (obj.metadata ??= {});
-    stored.uid = newUid(this.rng);
+    stored.uid = newUid(this.uidStreams.get(resourceKey(kind)) ?? this.rng);
     stored.creationTimestamp = rfc3339(this.wallClock());
     delete stored.resourceVersion;
     if (opts.dryRun) return { object: obj as unknown as T, changed: true, warnings };
-    return { object: this.store(kind).insert(obj) as unknown as T, changed: true, warnings };
+    const inserted = this.store(kind).insert(obj);
+    this.renewLease(kind, inserted);
+    return { object: inserted as unknown as T, changed: true, warnings };
   }
 
   /** PUT: replaces spec and metadata; status keeps its stored value (it has its own subresource). */
@@ -301,16 +345,19 @@ export class ApiServer {
       return keep(next);
     }
     if (opts.dryRun) return old as unknown as T;
-    this.store(kind).remove(old);
-    hooks.afterDelete?.(old);
+    this.removeStored(kind, old);
     return old as unknown as T;
   }
 
   /** Removes an object whose finalizers are done (the controller's last step). */
   purge(kind: KindInfo, namespace: string, name: string): void {
     const old = this.tryGet<Obj>(kind, namespace, name);
-    if (old === undefined) return;
+    if (old !== undefined) this.removeStored(kind, old);
+  }
+
+  private removeStored(kind: KindInfo, old: Obj): void {
     this.store(kind).remove(old);
+    this.leases.get(resourceKey(kind))?.delete(`${old.metadata?.namespace ?? ""}/${old.metadata?.name ?? ""}`);
     this.hooksOf(kind).afterDelete?.(old);
   }
 
@@ -341,6 +388,8 @@ export class ApiServer {
       return { object: next as unknown as T, changed: true, warnings };
     }
     txn.commit();
-    return { object: this.store(kind).replace(next, old) as unknown as T, changed: true, warnings };
+    const replaced = this.store(kind).replace(next, old);
+    this.renewLease(kind, replaced);
+    return { object: replaced as unknown as T, changed: true, warnings };
   }
 }

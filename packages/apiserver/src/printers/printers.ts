@@ -6,7 +6,7 @@
  * (GenerateOptions{Wide: true}); kubectl hides priority-1 columns itself.
  * Ages are computed on the server's clock, as translateTimestampSince does.
  */
-import type { Endpoints, Namespace, Node, Pod, Service } from "kubernetes-types/core/v1";
+import type { Endpoints, Event, Namespace, Node, Pod, Service } from "kubernetes-types/core/v1";
 import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import type { ObjectMeta } from "kubernetes-types/meta/v1";
@@ -314,6 +314,49 @@ const namespaces: TablePrinter<Namespace> = {
   cells: (ns, now) => [ns.metadata?.name ?? "", ns.status?.phase ?? "", age(ns.metadata?.creationTimestamp, now)],
 };
 
+/** printers.go formatEventSource: the legacy source, else the reporting controller and instance. */
+function eventSource(ev: Event): string {
+  const component = ev.source?.component || ev.reportingComponent || "";
+  const instance = ev.source?.host || ev.reportingInstance || "";
+  return instance === "" ? component : `${component}, ${instance}`;
+}
+
+const FIELD_PATH =
+  'If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2]. For example, if the object reference is to a container within a pod, this would take on a value like: "spec.containers{name}" (where "name" refers to the name of the container that triggered the event) or if no container name is specified "spec.containers[2]" (container with index 2 in this pod). This syntax is chosen only to have some well-defined way of referencing a part of an object.';
+
+/**
+ * printEvent: LAST SEEN falls back from lastTimestamp to the first sighting
+ * (firstTimestamp, else eventTime) and a series overrides both it and the
+ * count; an events.k8s.io singleton has no count and prints 1.
+ */
+const events: TablePrinter<Event> = {
+  columns: [
+    col("Last Seen", "The time at which the most recent occurrence of this event was recorded."),
+    col("Type", "Type of this event (Normal, Warning), new types could be added in the future"),
+    col("Reason", "This should be a short, machine understandable string that gives the reason for the transition into the object's current status."),
+    col("Object", "The object that this event is about."),
+    col("Subobject", FIELD_PATH, "string", 1),
+    col("Source", "The component reporting this event. Should be a short machine understandable string.", "string", 1),
+    col("Message", "A human-readable description of the status of this operation."),
+    col("First Seen", "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)", "string", 1),
+    col("Count", "The number of times this event has occurred.", "integer", 1),
+    { ...NAME, priority: 1 },
+  ],
+  cells: (ev, now) => {
+    const first = age(ev.firstTimestamp ?? ev.eventTime, now);
+    let last = ev.lastTimestamp ? age(ev.lastTimestamp, now) : first;
+    let count = ev.count ?? 0;
+    if (ev.series !== undefined) {
+      last = age(ev.series.lastObservedTime, now);
+      count = ev.series.count ?? 0;
+    } else if (count === 0) count = 1;
+    const kind = (ev.involvedObject?.kind ?? "").toLowerCase();
+    const target = ev.involvedObject?.name ? `${kind}/${ev.involvedObject.name}` : kind;
+    const message = (ev.message ?? "").trim();
+    return [last, ev.type ?? "", ev.reason ?? "", target, ev.involvedObject?.fieldPath ?? "", eventSource(ev), message, first, count, ev.metadata?.name ?? ""];
+  },
+};
+
 const PRINTERS: Record<string, TablePrinter<never>> = {
   Namespace: namespaces,
   Pod: pods,
@@ -323,6 +366,7 @@ const PRINTERS: Record<string, TablePrinter<never>> = {
   Endpoints: endpoints,
   EndpointSlice: endpointSlices,
   Node: nodes,
+  Event: events,
 };
 
 /** The printer of a kind (every served kind has one): its columns and a row's cells. */

@@ -631,7 +631,9 @@ export class RestServer implements RestHandler {
       throw badRequestError(`container ${JSON.stringify(container)} in pod ${JSON.stringify(name)} is waiting to start: ${waiting?.reason ?? "ContainerCreating"}`);
     }
     const tail = q.get("tailLines");
-    const text = kubelet.logs({ namespace, pod: name, container }, { ...(tail === null ? {} : { tailLines: Number(tail) }), timestamps: flag(q, "timestamps"), previous: flag(q, "previous") });
+    const target = { namespace, pod: name, container };
+    const opts = { ...(tail === null ? {} : { tailLines: Number(tail) }), timestamps: flag(q, "timestamps"), previous: flag(q, "previous") };
+    const text = kubelet.logs(target, opts);
     if (!flag(q, "follow")) return plain(200, text);
     return {
       kind: "stream",
@@ -639,7 +641,11 @@ export class RestServer implements RestHandler {
       headers: { "content-type": "text/plain" },
       open: (sink) => {
         if (text !== "") sink.write(text);
-        return () => {};
+        if (kubelet.followLogs === undefined) {
+          sink.end();
+          return () => {};
+        }
+        return kubelet.followLogs(target, opts, (t) => sink.write(t));
       },
     };
   }

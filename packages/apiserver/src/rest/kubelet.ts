@@ -34,4 +34,6 @@ export interface NodeConnection {
   exec(target: ContainerTarget, command: readonly string[], stdin: string | AsyncIterable<string>): Promise<ExecResult>;
   /** The container's log so far, one line per "\n". */
   logs(target: ContainerTarget, opts: LogOptions): string;
+  /** Lines written from now on (`follow=true`), until the returned stop; without it a follow ends after what is there. */
+  followLogs?(target: ContainerTarget, opts: LogOptions, onText: (text: string) => void): () => void;
 }

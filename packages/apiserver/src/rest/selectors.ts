@@ -42,6 +42,20 @@ const BY_KIND: Record<string, Record<string, Getter>> = {
   Namespace: { "status.phase": at("status", "phase") },
   Service: { "spec.clusterIP": at("spec", "clusterIP"), "spec.type": at("spec", "type") },
   ReplicaSet: { "status.replicas": at("status", "replicas") },
+  // pkg/registry/core/event/strategy.go ToSelectableFields.
+  Event: {
+    "involvedObject.kind": at("involvedObject", "kind"),
+    "involvedObject.namespace": at("involvedObject", "namespace"),
+    "involvedObject.name": at("involvedObject", "name"),
+    "involvedObject.uid": at("involvedObject", "uid"),
+    "involvedObject.apiVersion": at("involvedObject", "apiVersion"),
+    "involvedObject.resourceVersion": at("involvedObject", "resourceVersion"),
+    "involvedObject.fieldPath": at("involvedObject", "fieldPath"),
+    reason: at("reason"),
+    reportingComponent: at("reportingComponent"),
+    source: at("source", "component"),
+    type: at("type"),
+  },
 };
 
 interface FieldRequirement {

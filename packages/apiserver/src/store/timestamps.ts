@@ -23,6 +23,7 @@ const TIME_FIELDS = new Set([
   "eventTime",
   "firstTimestamp",
   "lastTimestamp",
+  "lastObservedTime",
   "time",
 ]);
 

@@ -28,6 +28,8 @@ export interface AppEnvironment {
   readonly hostname: string;
   /** Virtual wall time, for apps that print the date. */
   readonly now: () => Date;
+  /** The container's stdout/stderr, one line a call (what `kubectl logs` reads). */
+  readonly log?: (line: string) => void;
 }
 
 export type HttpHandler = (req: HttpRequest, conn: ConnectionInfo) => HttpResponse;
@@ -92,6 +94,38 @@ function nginxHost(req: HttpRequest, fallback: string): string {
 }
 
 const NGINX_HEADERS = { Server: "nginx/1.25.3" };
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/** nginx's $time_local in a UTC container: `03/Dec/2026:16:00:00 +0000`. */
+function timeLocal(d: Date): string {
+  return `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
+}
+
+/**
+ * The nginx image's access log (log_format main in its nginx.conf:
+ * `$remote_addr - $remote_user [$time_local] "$request" $status
+ * $body_bytes_sent "$http_referer" "$http_user_agent"
+ * "$http_x_forwarded_for"`), written to stdout for every request.
+ */
+function withAccessLog(app: AppEnvironment, handler: HttpHandler): HttpHandler {
+  const log = app.log;
+  if (log === undefined) return handler;
+  return (req, conn) => {
+    const res = handler(req, conn);
+    const h = req.headers;
+    const bytes = req.method === "HEAD" ? "0" : res.headers["Content-Length"] ?? "0";
+    log(`${conn.remoteAddress} - - [${timeLocal(app.now())}] "${req.method} ${req.path} HTTP/1.1" ${res.status} ${bytes} "${h["referer"] || "-"}" "${h["user-agent"] || "-"}" "${h["x-forwarded-for"] || "-"}"`);
+    return res;
+  };
+}
+
+/** Go's log package with its standard flags: `2026/12/03 16:00:00 text`. */
+function goLog(app: AppEnvironment, text: string): void {
+  const d = app.now();
+  app.log?.(`${d.getUTCFullYear()}/${two(d.getUTCMonth() + 1)}/${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} ${text}`);
+}
 const TEXT = { ...NGINX_HEADERS, "Content-Type": "text/plain" };
 
 /** The bytes of echo-nginx's body outside its five fields. */
@@ -104,12 +138,12 @@ function echoNginx(c: ContainerLike, app: AppEnvironment): ContainerProgram {
     kind: "server",
     ports: [port],
     onStop: "drain",
-    handler: (req, conn) => {
+    handler: withAccessLog(app, (req, conn) => {
       const host = nginxHost(req, "localhost");
       const xff = req.headers["x-forwarded-for"] ?? "";
       const body = `Host=${host}  Path=${req.path}  From=${app.hostname}  ClientIP=${conn.remoteAddress}  XFF=${xff}\n`;
       return response(200, TEXT, body, fromBytes + utf8Length(host) + utf8Length(req.path) + utf8Length(conn.remoteAddress) + utf8Length(xff));
-    },
+    }),
   };
 }
 
@@ -147,16 +181,16 @@ const NGINX_404 = `<html>
 </html>
 `;
 
-function nginx(): ContainerProgram {
+function nginx(app: AppEnvironment): ContainerProgram {
   const html = { ...NGINX_HEADERS, "Content-Type": "text/html" };
   return {
     kind: "server",
     ports: [80],
     onStop: "drain",
-    handler: (req) => {
+    handler: withAccessLog(app, (req) => {
       const path = req.path.split("?")[0];
       return path === "/" || path === "/index.html" ? response(200, html, NGINX_WELCOME) : response(404, html, NGINX_404);
-    },
+    }),
   };
 }
 
@@ -192,6 +226,8 @@ function agnhost(c: ContainerLike, app: AppEnvironment): ContainerProgram {
   const plain = { "Content-Type": "text/plain; charset=utf-8" };
   if (sub === "netexec") {
     const port = Number(flag(args, "http-port") ?? "8080");
+    // netexec.go: startServer's line, then one line per handled request.
+    goLog(app, `Started HTTP server on port ${port}`);
     return {
       kind: "server",
       ports: [port],
@@ -202,14 +238,19 @@ function agnhost(c: ContainerLike, app: AppEnvironment): ContainerProgram {
         const params = new URLSearchParams(q < 0 ? "" : req.path.slice(q + 1));
         switch (path) {
           case "/hostname":
+            goLog(app, "GET /hostname");
             return response(200, plain, app.hostname);
           case "/clientip":
+            goLog(app, "GET /clientip");
             return response(200, plain, `${conn.remoteAddress}:${conn.remotePort}`);
           case "/echo":
+            goLog(app, `GET /echo?msg=${params.get("msg") ?? ""}&code=${params.get("code") ?? ""}`);
             return response(200, plain, params.get("msg") ?? "");
           case "/healthz":
+            goLog(app, "GET /healthz");
             return response(200, plain, "");
           case "/":
+            goLog(app, "GET /");
             return response(200, plain, `NOW: ${app.now().toISOString()}`);
           default:
             return response(404, plain, "404 page not found\n");
@@ -253,7 +294,7 @@ const echoserverImage: Image = { program: (_c, app) => echoserver(app), tools: {
 /** Every image the simulator can pull, by repository (registry and tag dropped). */
 const IMAGES: Readonly<Record<string, Image>> = {
   "amsy810/echo-nginx": { program: echoNginx, tools: { curl } },
-  "library/nginx": { program: () => nginx(), tools: { curl } },
+  "library/nginx": { program: (_c, app) => nginx(app), tools: { curl } },
   "registry.k8s.io/echoserver": echoserverImage,
   "k8s.gcr.io/echoserver": echoserverImage,
   "registry.k8s.io/e2e-test-images/agnhost": agnhostImage,

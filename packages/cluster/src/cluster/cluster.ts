@@ -22,7 +22,9 @@ import { NodeDataplane, ReflectionCache } from "@svclab/dataplane";
 import { EventLoop, SeededRandom, VirtualClock, compareInstants, instantAfter } from "@svclab/sim";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { ApiServer, RestServer, KINDS, SERVED_KINDS, IPAllocator, PortAllocator, ServiceRegistry, podHooks, type DeleteOptions, type ListOptions, type WriteResult, type StoredObject, type WatchHandler, type NodeConnection, type RestHandler } from "@svclab/apiserver";
+import { ApiServer, RestServer, KINDS, SERVED_KINDS, IPAllocator, PortAllocator, ServiceRegistry, podHooks, eventHooks, type DeleteOptions, type ListOptions, type WriteResult, type StoredObject, type WatchHandler, type NodeConnection, type RestHandler } from "@svclab/apiserver";
+import type { ContainerLog } from "../node/container-log";
+import { EventSink, LegacyEventRecorder, SchedulerEventRecorder } from "../events/recorder";
 import { DeploymentController } from "../controllers/deployment";
 import { ReplicaSetController } from "../controllers/replicaset";
 import { Scheduler } from "../controllers/scheduler";
@@ -142,6 +144,9 @@ export class Cluster {
     api.setHooks(KINDS.service, new ServiceRegistry(KINDS.service, ips, ports));
     api.setHooks(KINDS.pod, podHooks);
     api.setHooks(KINDS.namespace, namespaceHooks);
+    api.setHooks(KINDS.event, eventHooks());
+    const events = new EventSink(api, wall);
+    const controlPlane = t.nodes.find((n) => n.role === "control-plane")?.name ?? "";
     // The controllers' caches subscribe before any other watcher, so every handler reads the store's state.
     const informers = new SharedInformers(api);
     for (const kind of [KINDS.pod, KINDS.node, KINDS.replicaSet, KINDS.service, KINDS.endpointSlice]) informers.for(kind);
@@ -157,19 +162,23 @@ export class Cluster {
     for (let ip = Math.max(...t.nodes.map((n) => n.internalIP)) + 1; lbPool.length < LB_POOL_SIZE && ip < broadcast; ip++) {
       if (ip !== t.externalHost) lbPool.push(ip);
     }
-    this.cloud = new CloudLoadBalancerController(api, this.loop, rng.fork("cloud-lb"), lbPool, (node, port, path) => this.probeNode(node, port, path));
+    this.cloud = new CloudLoadBalancerController(api, this.loop, rng.fork("cloud-lb"), lbPool, (node, port, path) => this.probeNode(node, port, path), new LegacyEventRecorder(events, { component: "service-controller" }));
     this.network = new Network(this.loop, this.dns, rng.fork("network"), this.cloud, (ns, name) => this.sandboxesByPod.get(ns)?.get(name), t.externalHost);
 
     new GarbageCollector(api, informers, this.loop, [KINDS.deployment, KINDS.replicaSet, KINDS.service], [KINDS.replicaSet, KINDS.pod, KINDS.endpointSlice]);
-    new DeploymentController(api, informers, this.loop, wall);
+    new DeploymentController(api, informers, this.loop, wall, new LegacyEventRecorder(events, { component: "deployment-controller" }));
     new DeploymentHistoryCleaner(api, informers, this.loop);
-    new ReplicaSetController(api, informers, this.loop);
-    new Scheduler(api, informers, this.loop, rng.fork("scheduler"), (pod, node) => api.bindPod(pod.metadata?.namespace ?? "", pod.metadata?.name ?? "", node));
+    new ReplicaSetController(api, informers, this.loop, new LegacyEventRecorder(events, { component: "replicaset-controller" }));
+    new Scheduler(api, informers, this.loop, rng.fork("scheduler"), (pod, node) => api.bindPod(pod.metadata?.namespace ?? "", pod.metadata?.name ?? "", node), new SchedulerEventRecorder(events, "default-scheduler", `default-scheduler-${controlPlane}`));
     new EndpointSliceController(api, informers, this.loop);
     new EndpointSliceMirroringController(api, informers, this.loop);
     new NamespaceController(api, this.loop);
 
-    const nodeLifecycle = new NodeLifecycleController(api, this.loop, wall);
+    const nodeLifecycle = new NodeLifecycleController(
+      api, this.loop, wall,
+      new LegacyEventRecorder(events, { component: "node-controller" }),
+      new LegacyEventRecorder(events, { component: "taint-eviction-controller" }),
+    );
     const dnsServer = kubeDnsIP(t);
     // Every node's agent reflects the same stored slices: their backends are converted once.
     const reflectionCache = new ReflectionCache();
@@ -195,6 +204,7 @@ export class Cluster {
           this.network.setSandbox(s, up);
         },
         lease: nodeLifecycle.lease(n.name),
+        events: new LegacyEventRecorder(events, { component: "kubelet", host: n.name }),
       });
       this.kubelets.set(n.name, kubelet);
     }
@@ -626,9 +636,13 @@ export class Cluster {
   private kubeletConnection(): NodeConnection {
     return {
       exec: (target, command, stdin) => this.exec(target, command, stdin),
-      // The simulated apps write no log lines yet: a container's log is empty.
-      logs: () => "",
+      logs: (target, opts) => this.containerLog(target)?.read(opts) ?? "",
+      followLogs: (target, opts, onText) => this.containerLog(target)?.follow(onText, opts.timestamps ?? false) ?? (() => {}),
     };
+  }
+
+  private containerLog(target: { namespace: string; pod: string; container: string }): ContainerLog | undefined {
+    return this.sandboxesByPod.get(target.namespace)?.get(target.pod)?.containers.find((c) => c.name === target.container)?.log;
   }
 
   // ---- nodes ----

@@ -9,6 +9,7 @@
  * labelled node.kubernetes.io/exclude-from-external-load-balancers (kind's
  * control plane) are not backends. When no node is healthy it fails open.
  */
+import type { LegacyEventRecorder } from "../events/recorder";
 import type { Node, Service } from "kubernetes-types/core/v1";
 import type { SeededRandom } from "@svclab/sim";
 import { KINDS, type ApiServer } from "@svclab/apiserver";
@@ -51,6 +52,8 @@ export class CloudLoadBalancerController implements CloudLoadBalancer {
     /** Addresses the cloud may hand out, in order. */
     private readonly pool: readonly number[],
     private readonly probe: NodeProbe,
+    /** The cloud's service-controller recorder (k8s.io/cloud-provider service_controller.go). */
+    private readonly events?: LegacyEventRecorder,
   ) {
     this.queue = new WorkQueue(loop, (k) => this.sync(k));
     api.watch<Service>(KINDS.service, (e) => this.queue.add(keyOf(e.object)));
@@ -91,7 +94,13 @@ export class CloudLoadBalancerController implements CloudLoadBalancer {
     const wanted = svc !== undefined && svc.spec?.type === "LoadBalancer" && !svc.spec.loadBalancerClass;
     let b = this.byKey.get(key);
     if (!wanted) {
-      if (b !== undefined) this.release(b);
+      if (b !== undefined) {
+        this.release(b);
+        if (svc !== undefined) {
+          this.events?.event(svc, "Normal", "DeletingLoadBalancer", "Deleting load balancer");
+          this.events?.event(svc, "Normal", "DeletedLoadBalancer", "Deleted load balancer");
+        }
+      }
       if (svc !== undefined && (svc.status?.loadBalancer?.ingress?.length ?? 0) > 0) {
         this.api.updateStatus(KINDS.service, { ...svc, status: { ...svc.status, loadBalancer: {} } });
       }
@@ -109,6 +118,8 @@ export class CloudLoadBalancerController implements CloudLoadBalancer {
     for (const p of svc.spec?.ports ?? []) if ((p.protocol ?? "TCP") === "TCP") b.ports.add(p.port);
     const ingress = [{ ip: formatIPv4(b.address), ipMode: "VIP" as const }];
     if (JSON.stringify(svc.status?.loadBalancer?.ingress) !== JSON.stringify(ingress)) {
+      this.events?.event(svc, "Normal", "EnsuringLoadBalancer", "Ensuring load balancer");
+      this.events?.event(svc, "Normal", "EnsuredLoadBalancer", "Ensured load balancer");
       this.api.updateStatus(KINDS.service, { ...svc, status: { ...svc.status, loadBalancer: { ingress } } });
     }
   }

@@ -11,6 +11,7 @@ import { KINDS, canonicalJson, computeHash, rfc3339, type ApiServer } from "@svc
 import type { EventLoop } from "@svclab/sim";
 import { BY_CONTROLLER, byController } from "./indexes";
 import type { Informer, SharedInformers } from "./informer";
+import type { LegacyEventRecorder } from "../events/recorder";
 import { keyOf, splitKey, WorkQueue } from "./work-queue";
 
 const HASH_LABEL = "pod-template-hash";
@@ -56,6 +57,8 @@ export class DeploymentController {
     informers: SharedInformers,
     loop: EventLoop,
     private readonly wallClock: () => Date,
+    /** deployment-controller's recorder: ScalingReplicaSet (sync.go). */
+    private readonly events?: LegacyEventRecorder,
   ) {
     this.replicaSets = informers.for<ReplicaSet>(KINDS.replicaSet);
     this.replicaSets.addIndex(BY_CONTROLLER, byController);
@@ -148,7 +151,9 @@ export class DeploymentController {
         },
       };
       if (rs.spec?.minReadySeconds === undefined) delete rs.spec?.minReadySeconds;
-      return this.api.create<ReplicaSet>(KINDS.replicaSet, rs);
+      const created = this.api.create<ReplicaSet>(KINDS.replicaSet, rs);
+      if (surgeStart > 0) this.scalingEvent(d, rsName, surgeStart, 0);
+      return created;
     }
   }
 
@@ -198,7 +203,20 @@ export class DeploymentController {
   private scale(rs: ReplicaSet, replicas: number): ReplicaSet {
     if (replicasOf(rs) === replicas) return rs;
     const current = this.api.get<ReplicaSet>(KINDS.replicaSet, rs.metadata?.namespace ?? "", rs.metadata?.name ?? "");
-    return this.api.update<ReplicaSet>(KINDS.replicaSet, { ...current, spec: { ...current.spec, replicas } }).object;
+    const scaled = this.api.update<ReplicaSet>(KINDS.replicaSet, { ...current, spec: { ...current.spec, replicas } }).object;
+    const owner = current.metadata?.ownerReferences?.find((r) => r.controller && r.kind === "Deployment");
+    if (owner !== undefined) {
+      const d = { metadata: { name: owner.name, namespace: current.metadata?.namespace, uid: owner.uid } };
+      this.scalingEvent(d, current.metadata?.name ?? "", replicas, replicasOf(current));
+    }
+    return scaled;
+  }
+
+  private scalingEvent(d: Pick<Deployment, "metadata">, rsName: string, to: number, from: number): void {
+    const direction = to > from ? "up" : "down";
+    // The event names the Deployment as its informer has it (apiVersion apps/v1, its resourceVersion).
+    const current = this.api.tryGet<Deployment>(KINDS.deployment, d.metadata?.namespace ?? "", d.metadata?.name ?? "") ?? d;
+    this.events?.event(current, "Normal", "ScalingReplicaSet", `Scaled ${direction} replica set ${rsName} to ${to} from ${from}`, { kind: KINDS.deployment });
   }
 
   private syncRevisionAnnotation(d: Deployment, newRS: ReplicaSet): void {

@@ -22,6 +22,7 @@
  * the kubelet runs, and the controller acts at the monitor tick where it
  * would notice, so an idle cluster costs no timer per renewal.
  */
+import type { LegacyEventRecorder } from "../events/recorder";
 import type { Node, NodeCondition, Pod, Taint } from "kubernetes-types/core/v1";
 import { KINDS, rfc3339, type ApiServer } from "@svclab/apiserver";
 import type { EventLoop, TimerHandle } from "@svclab/sim";
@@ -75,6 +76,10 @@ export class NodeLifecycleController {
     private readonly api: ApiServer,
     private readonly loop: EventLoop,
     private readonly wallClock: () => Date,
+    /** node-controller's recorder: NodeNotReady (node_lifecycle_controller.go, MarkPodsNotReady). */
+    private readonly events?: LegacyEventRecorder,
+    /** taint-eviction-controller's recorder: TaintManagerEviction. */
+    private readonly evictionEvents?: LegacyEventRecorder,
   ) {
     api.watch<Pod>(KINDS.pod, (e) => {
       const key = keyOf(e.object);
@@ -124,6 +129,7 @@ export class NodeLifecycleController {
         : c,
     );
     this.api.updateStatus(KINDS.node, { ...node, status: { ...node.status, conditions } });
+    this.events?.event(node, "Normal", "NodeNotReady", `Node ${name} status is now: NodeNotReady`);
     const taints = (node.spec?.taints ?? []).filter((t) => t.key !== TAINT_NODE_UNREACHABLE);
     taints.push({ key: TAINT_NODE_UNREACHABLE, effect: "NoSchedule", timeAdded: now }, { key: TAINT_NODE_UNREACHABLE, effect: "NoExecute", timeAdded: now });
     this.api.patch(KINDS.node, "", name, "merge", { spec: { taints } });
@@ -153,6 +159,7 @@ export class NodeLifecycleController {
     if (pod.metadata?.deletionTimestamp !== undefined) return;
     const conditions = (pod.status?.conditions ?? []).map((c) => (c.type === "Ready" && c.status !== "False" ? { ...c, status: "False", lastTransitionTime: now } : c));
     this.api.updateStatus(KINDS.pod, { ...pod, status: { ...pod.status, conditions } });
+    this.events?.event(pod, "Warning", "NodeNotReady", "Node is not ready");
   }
 
   /** The taint eviction controller: delete the pod when its toleration of the NoExecute taint runs out. */
@@ -183,6 +190,7 @@ export class NodeLifecycleController {
       { type: "DisruptionTarget", status: "True", reason: "DeletionByTaintManager", message: "Taint manager: deleting due to NoExecute taint", lastTransitionTime: now },
     ];
     this.api.updateStatus(KINDS.pod, { ...pod, status: { ...pod.status, conditions } });
+    this.evictionEvents?.event(pod, "Normal", "TaintManagerEviction", `Marking for deletion Pod ${ns}/${name}`);
     this.api.delete(KINDS.pod, ns, name);
   }
 

@@ -13,6 +13,7 @@ import { BY_CONTROLLER, byController } from "./indexes";
 import type { Informer, SharedInformers } from "./informer";
 import { isPodActive } from "./pod-state";
 import { keyOf, splitKey, WorkQueue } from "./work-queue";
+import type { LegacyEventRecorder } from "../events/recorder";
 
 /** controller.ActivePods ordering: the first pods are the first to delete. */
 function deletionRank(pod: Pod): number[] {
@@ -40,6 +41,8 @@ export class ReplicaSetController {
     private readonly api: ApiServer,
     informers: SharedInformers,
     loop: EventLoop,
+    /** replicaset-controller's recorder: SuccessfulCreate and SuccessfulDelete (replica_set.go). */
+    private readonly events?: LegacyEventRecorder,
   ) {
     this.replicaSets = informers.for<ReplicaSet>(KINDS.replicaSet);
     this.pods = informers.for<Pod>(KINDS.pod);
@@ -62,7 +65,10 @@ export class ReplicaSetController {
       for (let i = active.length; i < want; i++) this.createPod(rs);
     } else if (active.length > want) {
       const victims = [...active].sort(compareForDeletion).slice(0, active.length - want);
-      for (const p of victims) this.api.delete(KINDS.pod, ns, p.metadata?.name ?? "");
+      for (const p of victims) {
+        this.api.delete(KINDS.pod, ns, p.metadata?.name ?? "");
+        this.events?.event(rs, "Normal", "SuccessfulDelete", `Deleted pod: ${p.metadata?.name ?? ""}`, { kind: KINDS.replicaSet });
+      }
     }
     this.updateStatus(rs);
   }
@@ -88,7 +94,8 @@ export class ReplicaSetController {
       },
       spec: template.spec ?? { containers: [] },
     };
-    this.api.create(KINDS.pod, pod);
+    const created = this.api.create<Pod>(KINDS.pod, pod);
+    this.events?.event(rs, "Normal", "SuccessfulCreate", `Created pod: ${created.metadata?.name ?? ""}`, { kind: KINDS.replicaSet });
   }
 
   private updateStatus(rs: ReplicaSet): void {

@@ -12,6 +12,7 @@ import { BY_NODE, BY_NODE_AND_CONTROLLER, byNode, byNodeAndController, nodeContr
 import type { Informer, SharedInformers } from "./informer";
 import { selectNode, type NodeLoad } from "./scheduling";
 import { controllerUid, keyOf, splitKey, WorkQueue } from "./work-queue";
+import type { SchedulerEventRecorder } from "../events/recorder";
 
 export class Scheduler {
   private readonly queue: WorkQueue;
@@ -25,6 +26,8 @@ export class Scheduler {
     loop: EventLoop,
     private readonly rng: SeededRandom,
     private readonly bind: (pod: Pod, node: string) => void,
+    /** schedule_one.go's events: Scheduled on binding, FailedScheduling when no node fits. */
+    private readonly events?: SchedulerEventRecorder,
   ) {
     this.pods = informers.for<Pod>(KINDS.pod);
     this.pods.addIndex(BY_NODE, byNode);
@@ -66,12 +69,14 @@ export class Scheduler {
     if ("node" in result) {
       this.unschedulable.delete(key);
       this.bind(pod, result.node);
+      this.events?.event(pod, "Normal", "Scheduled", "Binding", `Successfully assigned ${ns}/${name} to ${result.node}`);
       return;
     }
     this.unschedulable.add(key);
     const cond = { type: "PodScheduled", status: "False", reason: "Unschedulable", message: result.message, lastProbeTime: null };
     const prev = pod.status?.conditions?.find((c) => c.type === "PodScheduled");
     if (prev?.message === result.message) return;
+    this.events?.event(pod, "Warning", "FailedScheduling", "Scheduling", result.message);
     this.api.updateStatus(KINDS.pod, { ...pod, status: { ...pod.status, phase: "Pending", conditions: [cond as never] } });
   }
 }

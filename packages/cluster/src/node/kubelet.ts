@@ -17,8 +17,10 @@ import type { EventLoop, TimerHandle } from "@svclab/sim";
 import { formatIPv4 } from "../net/ip";
 import type { NodeIpam } from "./ipam";
 import { type ContainerRuntime, PodSandbox } from "./sandbox";
+import { ContainerLog } from "./container-log";
 import { keyOf, WorkQueue } from "../controllers/work-queue";
 import type { NodeLease } from "../controllers/node-lifecycle";
+import type { LegacyEventRecorder } from "../events/recorder";
 
 /** Virtual seconds from binding to running containers (sandbox, pull, start). */
 export const POD_STARTUP_SECONDS = 1;
@@ -40,6 +42,8 @@ export interface KubeletEnv {
   readonly onSandbox: (sandbox: PodSandbox, up: boolean) => void;
   /** The node's Lease, renewed while the kubelet runs. */
   readonly lease: NodeLease;
+  /** The kubelet's recorder (source kubelet, this node): the container lifecycle's events. */
+  readonly events?: LegacyEventRecorder;
 }
 
 interface PodState {
@@ -137,7 +141,8 @@ export class Kubelet {
     const hostname = pod.spec?.hostname ?? name;
     const restartPolicy = pod.spec?.restartPolicy ?? "Always";
     const containers: ContainerRuntime[] = (pod.spec?.containers ?? []).map((c) => {
-      const program = programFor(c, { hostname, now: this.env.wallClock });
+      const log = new ContainerLog(this.env.wallClock);
+      const program = programFor(c, { hostname, now: this.env.wallClock, log: (line) => log.write(line) });
       const runtime: ContainerRuntime = {
         name: c.name,
         image: c.image ?? "",
@@ -145,6 +150,7 @@ export class Kubelet {
         containerID: `containerd://${hex(this.env.rng, 64)}`,
         state: { kind: "running", startedAt: now },
         ready: false,
+        log,
       };
       if (program === undefined) runtime.state = { kind: "image-pull-error", reason: "ErrImagePull" };
       else if (program.kind === "exits") {
@@ -162,12 +168,16 @@ export class Kubelet {
     state.sandbox = sandbox;
     (pod.spec?.containers ?? []).forEach((spec, i) => {
       const c = containers[i] as ContainerRuntime;
+      this.containerStartEvents(pod, spec, c);
       if (c.state.kind === "running") {
         sandbox.listen(c);
         this.startReadiness(key, state, spec, c);
       } else if (c.state.kind === "image-pull-error") {
         this.after(state, PULL_BACKOFF_SECONDS, () => {
           c.state = { kind: "image-pull-error", reason: "ImagePullBackOff" };
+          const current = this.current(key) ?? pod;
+          this.containerEvent(current, spec, "Normal", "BackOff", `Back-off pulling image "${spec.image ?? ""}"`);
+          this.containerEvent(current, spec, "Warning", "Failed", "Error: ImagePullBackOff");
           this.writeStatus(key);
         });
       } else if (c.state.kind === "crash-loop") {
@@ -176,6 +186,29 @@ export class Kubelet {
     });
     this.env.onSandbox(sandbox, true);
     this.writeStatus(key);
+  }
+
+  private containerEvent(pod: Pod, spec: Container, type: "Normal" | "Warning", reason: string, message: string): void {
+    this.env.events?.event(pod, type, reason, message, { kind: KINDS.pod, fieldPath: `spec.containers{${spec.name}}` });
+  }
+
+  /**
+   * kuberuntime_container.go startContainer and the image manager: the pull
+   * (images the node has are "already present", unknown ones fail to
+   * resolve), then Created and Started.
+   */
+  private containerStartEvents(pod: Pod, spec: Container, c: ContainerRuntime): void {
+    const image = spec.image ?? "";
+    if (c.state.kind === "image-pull-error") {
+      const ref = normalisedImage(image);
+      this.containerEvent(pod, spec, "Normal", "Pulling", `Pulling image "${image}"`);
+      this.containerEvent(pod, spec, "Warning", "Failed", `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`);
+      this.containerEvent(pod, spec, "Warning", "Failed", "Error: ErrImagePull");
+      return;
+    }
+    this.containerEvent(pod, spec, "Normal", "Pulled", `Container image "${image}" already present on machine`);
+    this.containerEvent(pod, spec, "Normal", "Created", `Created container: ${spec.name}`);
+    this.containerEvent(pod, spec, "Normal", "Started", `Started container ${spec.name}`);
   }
 
   /** A timer owned by the pod: cancelled when the pod stops, forgotten when it fires. */
@@ -191,6 +224,12 @@ export class Kubelet {
     this.after(state, delay, () => {
       if (c.state.kind !== "crash-loop" || state.stopping) return;
       c.state = { kind: "crash-loop", restarts: c.state.restarts + 1, finishedAt: rfc3339(this.env.wallClock()) };
+      const pod = this.current(key);
+      const spec = pod?.spec?.containers.find((s) => s.name === c.name);
+      if (pod !== undefined && spec !== undefined) {
+        this.containerStartEvents(pod, spec, c);
+        this.containerEvent(pod, spec, "Warning", "BackOff", `Back-off restarting failed container ${c.name} in pod ${pod.metadata?.name ?? ""}_${pod.metadata?.namespace ?? ""}(${pod.metadata?.uid ?? ""})`);
+      }
       this.writeStatus(key);
       this.scheduleRestart(key, state, c, Math.min(delay * 2, CRASH_BACKOFF_MAX));
     });
@@ -207,7 +246,12 @@ export class Kubelet {
     const period = probe.periodSeconds ?? 10;
     const tick = () => {
       if (state.stopping || state.sandbox === undefined) return;
-      const ok = this.probe(state.sandbox, spec, probe);
+      const failure = this.probe(state.sandbox, spec, probe);
+      const ok = failure === undefined;
+      if (!ok) {
+        const pod = this.current(key);
+        if (pod !== undefined) this.containerEvent(pod, spec, "Warning", "Unhealthy", `Readiness probe failed: ${failure}`);
+      }
       successes = ok ? successes + 1 : 0;
       failures = ok ? 0 : failures + 1;
       const before = c.ready;
@@ -219,21 +263,29 @@ export class Kubelet {
     this.after(state, probe.initialDelaySeconds ?? 0, tick);
   }
 
-  /** httpGet succeeds on 200-399, tcpSocket on a listening port; exec probes pass. */
-  private probe(sandbox: PodSandbox, spec: Container, probe: Probe): boolean {
+  /**
+   * httpGet succeeds on 200-399, tcpSocket on a listening port; exec probes
+   * pass. A failure is the prober's output (pkg/probe/http, pkg/probe/tcp).
+   */
+  private probe(sandbox: PodSandbox, spec: Container, probe: Probe): string | undefined {
     const portOf = (p: number | string) =>
       typeof p === "number" ? p : spec.ports?.find((cp) => cp.name === p)?.containerPort ?? Number(p);
+    const refused = (port: number): string => `dial tcp ${sandbox.ipText}:${port}: connect: connection refused`;
     if (probe.httpGet) {
-      const handler = sandbox.listeners.get(portOf(probe.httpGet.port));
-      if (handler === undefined) return false;
+      const port = portOf(probe.httpGet.port);
+      const handler = sandbox.listeners.get(port);
+      if (handler === undefined) return `Get "${(probe.httpGet.scheme ?? "HTTP").toLowerCase()}://${sandbox.ipText}:${port}${probe.httpGet.path ?? "/"}": ${refused(port)}`;
       const res = handler(
         { method: "GET", path: probe.httpGet.path ?? "/", headers: { host: `${sandbox.ipText}:${portOf(probe.httpGet.port)}`, "user-agent": "kube-probe/1.30", accept: "*/*" } },
         { remoteAddress: formatIPv4(this.nodeIP), remotePort: 40000, localAddress: sandbox.ipText, localPort: portOf(probe.httpGet.port) },
       );
-      return res.status >= 200 && res.status < 400;
+      return res.status >= 200 && res.status < 400 ? undefined : `HTTP probe failed with statuscode: ${res.status}`;
     }
-    if (probe.tcpSocket) return sandbox.listeners.has(portOf(probe.tcpSocket.port));
-    return true;
+    if (probe.tcpSocket) {
+      const port = portOf(probe.tcpSocket.port);
+      return sandbox.listeners.has(port) ? undefined : refused(port);
+    }
+    return undefined;
   }
 
   private stop(key: string, pod: Pod, state: PodState): void {
@@ -246,6 +298,9 @@ export class Kubelet {
       return;
     }
     const grace = pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+    for (const spec of pod.spec?.containers ?? []) {
+      if (sandbox.containers.some((c) => c.name === spec.name && c.state.kind === "running")) this.containerEvent(pod, spec, "Normal", "Killing", `Stopping container ${spec.name}`);
+    }
     const kill = this.env.loop.after(grace, () => this.finish(key, pod));
     const programs = sandbox.containers.map((c) => c.program);
     const waitsForKill = programs.some((p) => p !== undefined && p.kind !== "exits" && p.onStop === "ignore");

@@ -4,6 +4,7 @@
  * graceful stop can drain them). The kubelet creates and stops sandboxes;
  * the network delivers connections to them.
  */
+import type { ContainerLog } from "./container-log";
 import type { ResolvConf } from "../dns/coredns";
 import type { ContainerProgram, HttpHandler } from "../apps/images";
 
@@ -22,6 +23,8 @@ export interface ContainerRuntime {
   state: ContainerState;
   /** Readiness as the probe (or its absence) decides. */
   ready: boolean;
+  /** What the container wrote to stdout and stderr. */
+  readonly log?: ContainerLog;
 }
 
 export class PodSandbox {

@@ -40,6 +40,9 @@ export interface ListOptions {
   readonly namespace?: string;
   readonly allNamespaces?: boolean;
   readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+  /** Chunk size: the list is read `limit` items at a time, following `continue` (kubectl's --chunk-size). */
+  readonly limit?: number;
 }
 
 export interface ExecOptions {
@@ -71,6 +74,8 @@ function objectPath(kind: KindInfo, namespace: string, name: string): string {
   return `${collectionPath(kind, kind.namespaced ? namespace : undefined)}/${encodeURIComponent(name)}`;
 }
 
+const KINDS_POD = { group: "", version: "v1", resource: "pods", namespaced: true } as KindInfo;
+
 export class ApiClient {
   constructor(readonly cluster: ClusterClient) {}
 
@@ -88,6 +93,17 @@ export class ApiClient {
     const value = JSON.parse(r.body) as T & { kind?: string; status?: unknown };
     if (r.status >= 400) throw new StatusError(value as never);
     return { value, warnings: parseWarnings(r.headers.warning) };
+  }
+
+  /** GET pods/{name}/log: the container's log as text (a failure Status throws). */
+  async logs(namespace: string, pod: string, opts: { container: string; tailLines?: number; timestamps?: boolean }): Promise<string> {
+    const query = new URLSearchParams({ container: opts.container });
+    if (opts.tailLines !== undefined && opts.tailLines >= 0) query.set("tailLines", String(opts.tailLines));
+    if (opts.timestamps) query.set("timestamps", "true");
+    const r = await this.send("GET", `${objectPath(KINDS_POD, namespace, pod)}/log`, { query, accept: "*/*" });
+    if (r.kind !== "body") throw new Error(`unexpected ${r.kind} answer to a log request`);
+    if (r.status >= 400) throw new StatusError(JSON.parse(r.body) as never);
+    return r.body;
   }
 
   /** A discovery document (`/api/v1`, `/apis`, `/apis/{group}/{version}`), as the legacy JSON kubectl can also read. */
@@ -127,19 +143,29 @@ export class ApiClient {
   private listQuery(opts: ListOptions): { path: (kind: KindInfo) => string; query: URLSearchParams } {
     const query = new URLSearchParams();
     if (opts.labelSelector !== undefined) query.set("labelSelector", opts.labelSelector);
+    if (opts.fieldSelector !== undefined) query.set("fieldSelector", opts.fieldSelector);
+    if (opts.limit !== undefined) query.set("limit", String(opts.limit));
     return { path: (kind) => collectionPath(kind, opts.allNamespaces ? undefined : opts.namespace ?? "default"), query };
   }
 
   async list<T extends object = KubeObject>(kind: KindInfo, opts: ListOptions = {}): Promise<T[]> {
     const { path, query } = this.listQuery(opts);
-    const list = (await this.json<{ items: T[] }>("GET", path(kind), { query })).value;
-    return list.items.map((item) => ({ apiVersion: kind.apiVersion, kind: kind.kind, ...item }));
+    const items: T[] = [];
+    for (;;) {
+      const list = (await this.json<{ items: T[]; metadata?: { continue?: string } }>("GET", path(kind), { query })).value;
+      items.push(...list.items);
+      const next = list.metadata?.continue;
+      if (next === undefined || next === "") break;
+      query.set("continue", next);
+    }
+    return items.map((item) => ({ apiVersion: kind.apiVersion, kind: kind.kind, ...item }));
   }
 
   /** The server's Table of one object (`name`) or of a list. */
-  async table(kind: KindInfo, name: string | undefined, opts: ListOptions = {}): Promise<Table> {
+  async table(kind: KindInfo, name: string | undefined, opts: ListOptions & { includeObject?: "Object" } = {}): Promise<Table> {
     if (name !== undefined) return (await this.json<Table>("GET", objectPath(kind, opts.namespace ?? "default", name), { accept: TABLE_ACCEPT })).value;
     const { path, query } = this.listQuery(opts);
+    if (opts.includeObject !== undefined) query.set("includeObject", opts.includeObject);
     return (await this.json<Table>("GET", path(kind), { query, accept: TABLE_ACCEPT })).value;
   }
 

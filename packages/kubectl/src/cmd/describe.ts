@@ -4,7 +4,7 @@
  * describes every object whose name starts with it.
  */
 import { KubectlError, StatusError, renderKubectlError, type KubeObject } from "@svclab/manifest";
-import type { Node, Pod, Service } from "kubernetes-types/core/v1";
+import type { Event, Node, Pod, Service } from "kubernetes-types/core/v1";
 import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import type { CommandContext, KubectlCommand } from "../command";
@@ -16,23 +16,47 @@ import { describeService } from "../describe/service";
 import { KINDS } from "@svclab/apiserver";
 import { parseResourceArgs } from "../resources";
 
+/** describe.go's DefaultChunkSize: events are listed 500 at a time. */
+const EVENT_CHUNK = 500;
+
+/**
+ * searchEvents: the events whose involvedObject is the object (name,
+ * namespace, uid, and kind unless `withKind` is false, as for pods), in
+ * fields.Set's sorted order.
+ */
+async function searchEvents(ctx: CommandContext, ref: { kind?: string; name: string; namespace: string; uid: string }): Promise<Event[]> {
+  const fields: Record<string, string> = { "involvedObject.name": ref.name, "involvedObject.namespace": ref.namespace, "involvedObject.uid": ref.uid };
+  if (ref.kind !== undefined) fields["involvedObject.kind"] = ref.kind;
+  const fieldSelector = Object.keys(fields)
+    .sort()
+    .map((k) => `${k}=${fields[k]}`)
+    .join(",");
+  return ctx.client.list<Event>(KINDS.event, { namespace: ref.namespace, allNamespaces: ref.namespace === "", fieldSelector, limit: EVENT_CHUNK });
+}
+
 async function describeObject(ctx: CommandContext, obj: KubeObject): Promise<string> {
   const client = ctx.client;
   const ns = obj.metadata?.namespace ?? "";
   const name = obj.metadata?.name ?? "";
+  const uid = obj.metadata?.uid ?? "";
+  const now = ctx.clock.now();
+  const events = (): Promise<Event[]> => searchEvents(ctx, { kind: obj.kind, name, namespace: ns, uid });
   switch (obj.kind) {
     case "Service": {
       const slices = await client.list<EndpointSlice>(KINDS.endpointSlice, { namespace: ns, labelSelector: `kubernetes.io/service-name=${name}` });
-      return describeService(obj as Service, slices);
+      return describeService(obj as Service, slices, await events(), now);
     }
     case "Pod":
-      return describePod(obj as Pod, ctx.clock.now());
+      // describe.go clears the reference's kind for pods.
+      return describePod(obj as Pod, now, await searchEvents(ctx, { name, namespace: ns, uid }));
     case "Node": {
       const pods = (await client.list<Pod>(KINDS.pod, { allNamespaces: true })).filter((p) => p.spec?.nodeName === name);
-      return describeNode(obj as unknown as Node, pods, ctx.clock.now());
+      // The node controller records with the node's uid, the kubelet with its name.
+      const nodeEvents = [...(await events()), ...(await searchEvents(ctx, { kind: obj.kind, name, namespace: ns, uid: name }))];
+      return describeNode(obj as unknown as Node, pods, now, nodeEvents);
     }
     case "Deployment":
-      return describeDeployment(obj as Deployment, await client.list<ReplicaSet>(KINDS.replicaSet, { namespace: ns }));
+      return describeDeployment(obj as Deployment, await client.list<ReplicaSet>(KINDS.replicaSet, { namespace: ns }), await events(), now);
     default:
       throw new KubectlError([`error: describe of ${obj.kind ?? "this kind"} is not supported by this simulator`]);
   }

@@ -75,7 +75,7 @@ export const exec: KubectlCommand = {
  * or Service (`deploy/web`, `svc/web`) whose selector picks one of its
  * pods, a ready one first.
  */
-async function attachablePod(ctx: CommandContext, target: string): Promise<Pod> {
+export async function attachablePod(ctx: CommandContext, target: string): Promise<Pod> {
   if (!target.includes("/")) return await ctx.client.get<Pod>(KINDS.pod, target, { namespace: ctx.namespace });
   const ref = parseResourceArgs([target])[0] as ResourceRef & { name: string };
   if (ref.kind === KINDS.pod) return await ctx.client.get<Pod>(KINDS.pod, ref.name, { namespace: ctx.namespace });

@@ -7,7 +7,7 @@
 import { KubectlError, StatusError, renderKubectlError, toJson, toYaml, type KindInfo, type KubeObject } from "@svclab/manifest";
 import type { KubectlCommand } from "../command";
 import { boolFlag, stringFlag } from "../flags";
-import { JsonPathError, JsonPathExecutionError, jsonpath } from "../print/jsonpath";
+import { JsonPathError, JsonPathExecutionError, jsonpath, jsonpathValues } from "../print/jsonpath";
 import type { Table } from "@svclab/apiserver";
 import { customColumns, renderTable, tableRows } from "../print/table";
 import { parseResourceArgs, qualifiedRef } from "../resources";
@@ -54,11 +54,51 @@ function mergeTables(tables: readonly Table[]): Table {
   return { ...first, rows: tables.flatMap((t) => t.rows) };
 }
 
+/** resource.EnhanceListError: a list's BadRequest or NotFound says what was listed, and with which selectors. */
+function enhanceListError(e: StatusError, kind: KindInfo, opts: { labelSelector?: string; fieldSelector?: string }): StatusError {
+  if (e.reason !== "BadRequest" && e.reason !== "NotFound") return e;
+  const gvr = `${kind.group}/${kind.version}, Resource=${kind.resource}`;
+  const message =
+    opts.labelSelector === undefined && opts.fieldSelector === undefined
+      ? `Unable to list "${gvr}": ${e.status.message}`
+      : `Unable to find "${gvr}" that match label selector "${opts.labelSelector ?? ""}", field selector "${opts.fieldSelector ?? ""}": ${e.status.message}`;
+  return new StatusError({ ...e.status, message });
+}
+
+/**
+ * --sort-by (kubectl's sorter.go): rows in ascending order of the field the
+ * JSONPath selects, numbers as numbers and everything else as text (RFC 3339
+ * instants sort as text); objects without the field come first.
+ */
+function sortFound(found: Found[], expr: string): void {
+  let path = expr.trim();
+  if (!path.startsWith("{")) path = `{${path.startsWith(".") ? "" : "."}${path}}`;
+  const keyOf = (f: Found): unknown => {
+    try {
+      return jsonpathValues(path, f.obj)[0];
+    } catch {
+      throw new KubectlError([`error: couldn't parse jsonpath ${path}`]);
+    }
+  };
+  const keyed = found.map((f) => ({ f, k: keyOf(f) }));
+  const rank = (v: unknown): number => (v === undefined || v === null ? 0 : 1);
+  keyed.sort((a, b) => {
+    if (rank(a.k) !== rank(b.k)) return rank(a.k) - rank(b.k);
+    if (typeof a.k === "number" && typeof b.k === "number") return a.k - b.k;
+    const x = String(a.k ?? "");
+    const y = String(b.k ?? "");
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  keyed.forEach((e, i) => (found[i] = e.f));
+}
+
 export const get: KubectlCommand = {
   name: "get",
   flags: [
     { name: "output", short: "o", type: "string" },
     { name: "selector", short: "l", type: "string" },
+    { name: "field-selector", type: "string" },
+    { name: "sort-by", type: "string" },
     { name: "all-namespaces", short: "A", type: "bool" },
     { name: "show-labels", type: "bool" },
     { name: "no-headers", type: "bool" },
@@ -69,16 +109,19 @@ export const get: KubectlCommand = {
     if (refs.length === 0) throw new KubectlError(REQUIRED);
     const allNamespaces = boolFlag(p, "all-namespaces");
     const selector = stringFlag(p, "selector");
+    const fieldSelector = stringFlag(p, "field-selector");
+    const sortBy = stringFlag(p, "sort-by");
     const client = ctx.client;
     const found: Found[] = [];
     const errors: unknown[] = [];
     const asTable = format.t === "table";
     for (const ref of refs) {
       const ns = ref.kind.namespaced ? ctx.namespace : "";
-      const opts = { namespace: ns, allNamespaces: allNamespaces || !ref.kind.namespaced, ...(selector === undefined ? {} : { labelSelector: selector }) };
+      const opts = { namespace: ns, allNamespaces: allNamespaces || !ref.kind.namespaced, ...(selector === undefined ? {} : { labelSelector: selector }), ...(fieldSelector === undefined ? {} : { fieldSelector }) };
       try {
         if (asTable) {
-          const table = await client.table(ref.kind, ref.name, opts);
+          // Sorting needs the whole objects in the rows (kubectl asks includeObject=Object).
+          const table = await client.table(ref.kind, ref.name, sortBy === undefined ? opts : { ...opts, includeObject: "Object" });
           found.push(...table.rows.map((row) => ({ kind: ref.kind, obj: row.object as KubeObject, table: { ...table, rows: [row] } })));
         } else if (ref.name !== undefined) {
           found.push({ kind: ref.kind, obj: await client.get<KubeObject>(ref.kind, ref.name, { namespace: ns }) });
@@ -86,10 +129,12 @@ export const get: KubectlCommand = {
           found.push(...(await client.list<KubeObject>(ref.kind, opts)).map((obj) => ({ kind: ref.kind, obj })));
         }
       } catch (e) {
-        if (!(e instanceof StatusError) || ref.name === undefined) throw e;
+        if (!(e instanceof StatusError)) throw e;
+        if (ref.name === undefined) throw enhanceListError(e, ref.kind, opts);
         errors.push(e);
       }
     }
+    if (sortBy !== undefined) sortFound(found, sortBy);
     const singleItem = refs.length === 1 && refs[0]?.name !== undefined;
     const objs = found.map((f) => f.obj);
     const out = ctx.out;

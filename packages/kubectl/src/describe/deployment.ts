@@ -3,10 +3,11 @@
  * its old and new ReplicaSets.
  */
 import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
+import type { Event } from "kubernetes-types/core/v1";
 import { formatSelector, rfc1123z } from "@svclab/apiserver";
 import { PrefixWriter, describeContainers, describeEvents, printAnnotationsMultiline, printLabelsMultiline, printTolerations } from "./writer";
 
-export function describeDeployment(d: Deployment, replicaSets: readonly ReplicaSet[]): string {
+export function describeDeployment(d: Deployment, replicaSets: readonly ReplicaSet[], events: readonly Event[] = [], now: Date = new Date(0)): string {
   const w = new PrefixWriter();
   const meta = d.metadata ?? {};
   const spec = d.spec;
@@ -47,6 +48,6 @@ export function describeDeployment(d: Deployment, replicaSets: readonly ReplicaS
   const rsText = (rs: ReplicaSet): string => `${rs.metadata?.name ?? ""} (${rs.status?.replicas ?? 0}/${rs.spec?.replicas ?? 0} replicas created)`;
   w.write(0, `OldReplicaSets:\t${old.length === 0 ? "<none>" : old.map(rsText).join(", ")}\n`);
   w.write(0, `NewReplicaSet:\t${current === undefined ? "<none>" : rsText(current)}\n`);
-  describeEvents(w);
+  describeEvents(w, events, now);
   return w.render();
 }

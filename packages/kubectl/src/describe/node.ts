@@ -2,11 +2,11 @@
  * `kubectl describe node`: roles, labels, taints, addresses, system info,
  * and the pods on the node.
  */
-import type { Node, Pod } from "kubernetes-types/core/v1";
+import type { Event, Node, Pod } from "kubernetes-types/core/v1";
 import { age, nodeRoles, rfc1123z } from "@svclab/apiserver";
 import { PrefixWriter, describeEvents, printAnnotationsMultiline, printLabelsMultiline, printTaints } from "./writer";
 
-export function describeNode(node: Node, pods: readonly Pod[], now: Date): string {
+export function describeNode(node: Node, pods: readonly Pod[], now: Date, events: readonly Event[] = []): string {
   const w = new PrefixWriter();
   const meta = node.metadata ?? {};
   const st = node.status ?? {};
@@ -60,6 +60,6 @@ export function describeNode(node: Node, pods: readonly Pod[], now: Date): strin
   w.write(1, "--------\t--------\t------\n");
   w.write(1, "cpu\t0 (0%)\t0 (0%)\n");
   w.write(1, "memory\t0 (0%)\t0 (0%)\n");
-  describeEvents(w);
+  describeEvents(w, events, now);
   return w.render();
 }

@@ -2,7 +2,7 @@
  * `kubectl describe pod`: status, containers (state, probes, environment),
  * conditions, QoS class, tolerations.
  */
-import type { Pod } from "kubernetes-types/core/v1";
+import type { Event, Pod } from "kubernetes-types/core/v1";
 import { age, rfc1123z } from "@svclab/apiserver";
 import { PrefixWriter, describeContainers, describeEvents, printAnnotationsMultiline, printLabelsMultiline, printTolerations } from "./writer";
 
@@ -14,7 +14,7 @@ function qosClass(pod: Pod): string {
   return guaranteed ? "Guaranteed" : "Burstable";
 }
 
-export function describePod(pod: Pod, now: Date): string {
+export function describePod(pod: Pod, now: Date, events: readonly Event[] = []): string {
   const w = new PrefixWriter();
   const meta = pod.metadata ?? {};
   const spec = pod.spec;
@@ -55,6 +55,6 @@ export function describePod(pod: Pod, now: Date): string {
   w.write(0, `QoS Class:\t${qosClass(pod)}\n`);
   printLabelsMultiline(w, "Node-Selectors", spec?.nodeSelector);
   printTolerations(w, "Tolerations", spec?.tolerations);
-  describeEvents(w);
+  describeEvents(w, events, now);
   return w.render();
 }

@@ -2,12 +2,12 @@
  * `kubectl describe service`: its fields in describe.go's order, endpoints
  * from its EndpointSlices.
  */
-import type { Service } from "kubernetes-types/core/v1";
+import type { Event, Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { formatLabels } from "@svclab/apiserver";
 import { PrefixWriter, describeEvents, printAnnotationsMultiline, printLabelsMultiline } from "./writer";
 
-export function describeService(svc: Service, slices: readonly EndpointSlice[]): string {
+export function describeService(svc: Service, slices: readonly EndpointSlice[], events: readonly Event[] = [], now: Date = new Date(0)): string {
   const w = new PrefixWriter();
   const spec = svc.spec ?? {};
   w.write(0, `Name:\t${svc.metadata?.name ?? ""}\n`);
@@ -41,7 +41,7 @@ export function describeService(svc: Service, slices: readonly EndpointSlice[]):
   if (spec.healthCheckNodePort) w.write(0, `HealthCheck NodePort:\t${spec.healthCheckNodePort}\n`);
   if ((spec.loadBalancerSourceRanges ?? []).length > 0) w.write(0, `LoadBalancer Source Ranges:\t${(spec.loadBalancerSourceRanges ?? []).join(",")}\n`);
   if (spec.trafficDistribution) w.write(0, `Traffic Distribution:\t${spec.trafficDistribution}\n`);
-  describeEvents(w);
+  describeEvents(w, events, now);
   return w.render();
 }
 

@@ -4,8 +4,8 @@
  * 2, and the sections several kinds print (labels, annotations, tolerations,
  * taints, containers, events).
  */
-import type { Container, ContainerStatus, Probe, Toleration, Taint } from "kubernetes-types/core/v1";
-import { rfc1123z } from "@svclab/apiserver";
+import type { Container, ContainerStatus, Event, Probe, Toleration, Taint } from "kubernetes-types/core/v1";
+import { age, rfc1123z } from "@svclab/apiserver";
 import { tabwrite } from "../print/tabwriter";
 
 /** PrefixWriter: each level indents by two spaces. */
@@ -91,9 +91,28 @@ export function printTaints(w: PrefixWriter, taints: readonly Taint[] | undefine
   });
 }
 
-export function describeEvents(w: PrefixWriter): void {
-  // The simulated cluster records no Events.
-  w.write(0, "Events:\t<none>\n");
+/**
+ * describe.go DescribeEvents: oldest lastTimestamp first (events.k8s.io
+ * ones, which have none, lead), the age of the first sighting, and `AGE (xN
+ * over FIRST)` for a repeated event.
+ */
+export function describeEvents(w: PrefixWriter, events: readonly Event[] = [], now: Date = new Date(0)): void {
+  if (events.length === 0) {
+    w.write(0, "Events:\t<none>\n");
+    return;
+  }
+  const when = (e: Event): number => (e.lastTimestamp ? Date.parse(e.lastTimestamp) : Number.NEGATIVE_INFINITY);
+  const sorted = [...events].sort((a, b) => when(a) - when(b));
+  w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
+  w.write(1, "----\t------\t----\t----\t-------\n");
+  for (const e of sorted) {
+    const first = age(e.eventTime ? e.eventTime : e.firstTimestamp, now);
+    let interval = first;
+    if (e.series !== undefined) interval = `${age(e.series.lastObservedTime, now)} (x${e.series.count ?? 0} over ${first})`;
+    else if ((e.count ?? 0) > 1) interval = `${age(e.lastTimestamp, now)} (x${e.count} over ${first})`;
+    const source = e.source?.component || e.reportingComponent || "";
+    w.write(1, `${e.type ?? ""}\t${e.reason ?? ""}\t${interval}\t${source}\t${(e.message ?? "").trim()}\n`);
+  }
 }
 
 export function probeText(p: Probe): string {

@@ -285,3 +285,23 @@ export const node = struct("Node", {
     features: loose("v1.NodeFeatures"),
   }),
 });
+
+/** core/v1 Event: what the controllers' and the kubelet's event recorders write. */
+export const event = struct("Event", {
+  ...typeMeta,
+  metadata: objectMeta,
+  involvedObject: objectReference,
+  reason: str(),
+  message: str(),
+  source: struct("EventSource", { component: str(), host: str() }),
+  firstTimestamp: str("v1.Time"),
+  lastTimestamp: str("v1.Time"),
+  count: i32,
+  type: str(),
+  eventTime: str("v1.MicroTime"),
+  series: struct("EventSeries", { count: i32, lastObservedTime: str("v1.MicroTime") }),
+  action: str(),
+  related: objectReference,
+  reportingComponent: str(),
+  reportingInstance: str(),
+});

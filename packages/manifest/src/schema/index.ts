@@ -1,7 +1,7 @@
 // Schema lookup by kind.
 import type { KindName } from "../kinds";
 import { deployment, replicaSet } from "./apps";
-import { endpoints, namespace, node, pod, service } from "./core";
+import { endpoints, event, namespace, node, pod, service } from "./core";
 import { endpointSlice } from "./discovery";
 import type { StructSchema } from "./types";
 
@@ -14,6 +14,7 @@ const BY_KIND: Readonly<Record<KindName, StructSchema>> = {
   Deployment: deployment,
   ReplicaSet: replicaSet,
   EndpointSlice: endpointSlice,
+  Event: event,
 };
 
 export function schemaFor(kind: KindName): StructSchema {

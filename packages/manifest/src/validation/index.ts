@@ -1,5 +1,5 @@
 // Per-kind dispatch of create and update validation.
-import type { Container, Endpoints, Namespace, Node, Pod, Service } from "kubernetes-types/core/v1";
+import type { Container, Endpoints, Event, Namespace, Node, Pod, Service } from "kubernetes-types/core/v1";
 import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import type { KubeObject } from "../kinds";
@@ -44,6 +44,20 @@ function validateEndpoints(ep: Endpoints): FieldError[] {
   return errs;
 }
 
+/**
+ * pkg/apis/core/validation/events.go (a core/v1 create): the event lives in
+ * its object's namespace, or in default (or none) for cluster-scoped objects.
+ */
+function validateEvent(ev: Event): FieldError[] {
+  const errs: FieldError[] = [];
+  const ns = ev.metadata?.namespace ?? "";
+  const involved = ev.involvedObject?.namespace ?? "";
+  const mismatch = involved === "" ? ns !== "" && ns !== "default" : ns !== involved;
+  if (mismatch) errs.push(fieldInvalid("involvedObject.namespace", involved, "does not match event.namespace"));
+  errs.push(...validateObjectMeta(ev.metadata, true, nameIsDNSSubdomain));
+  return errs;
+}
+
 function validateNode(node: Node): FieldError[] {
   const errs = validateObjectMeta(node.metadata, false, nameIsDNSSubdomain);
   (node.spec?.podCIDRs ?? []).forEach((c, i) => {
@@ -71,6 +85,8 @@ export function validateObject(obj: KubeObject): FieldError[] {
       return validateEndpointSlice(obj as EndpointSlice);
     case "Endpoints":
       return validateEndpoints(obj as Endpoints);
+    case "Event":
+      return validateEvent(obj as Event);
     default:
       return [];
   }
