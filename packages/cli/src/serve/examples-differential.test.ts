@@ -42,12 +42,14 @@ async function real(script: string): Promise<Outcome> {
   const served = await serve({ name: "diff", seed: SEED, address: "127.0.0.1", port: 0, kubeconfig, clock: "manual", keepKubeconfig: false }, () => undefined);
   try {
     return await new Promise<Outcome>((done) => {
-      execFile(
+      // Run as from CI or `bash script.sh </dev/null`: stdin is no terminal and ends at once.
+      const child = execFile(
         "bash",
         [join(EXAMPLES, script)],
         { cwd: home, env: { PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`, HOME: home, KUBECONFIG: kubeconfig }, timeout: 90_000 },
         (error, stdout, stderr) => done({ stdout, stderr, code: error === null ? 0 : typeof error.code === "number" ? error.code : 1 }),
       );
+      child.stdin?.end();
     });
   } finally {
     await served.stop();
