@@ -47,6 +47,13 @@ function unknownCommand(name: string): string {
   return text;
 }
 
+/** `get `, `rollout status `: the command path cobra names in a usage line. */
+function usagePath(command: KubectlCommand | undefined, rest: readonly string[]): string {
+  if (command === undefined) return "";
+  const sub = command.subcommands ? rest.find((a) => !a.startsWith("-")) : undefined;
+  return `${command.name} ${sub === undefined ? "" : `${sub} `}`;
+}
+
 /** A kubectl bound to one cluster, through one transport. */
 export class Kubectl {
   private readonly client: ApiClient;
@@ -81,10 +88,11 @@ export class Kubectl {
         return out.result();
       }
       const p = parseFlags([...leading, ...argv.slice(i + 1)], [...GLOBAL_FLAGS, ...command.flags]);
-      const namespace = stringFlag(p, "namespace");
+      // `-n ''` is no namespace given: kubectl falls back to the context's.
+      const namespace = stringFlag(p, "namespace") || undefined;
       await command.run(p, { client: this.client, clock: this.cluster.clock, io, out, namespace: namespace ?? "default", namespaceGiven: namespace !== undefined });
     } catch (e) {
-      if (e instanceof UsageError) out.fail(`Error: ${e.message}\nSee 'kubectl ${command === undefined ? "" : `${command.name} `}--help' for usage.`);
+      if (e instanceof UsageError) out.fail(`Error: ${e.message}\nSee 'kubectl ${usagePath(command, argv.slice(i + 1))}--help' for usage.`);
       else if (e instanceof KubectlError || e instanceof StatusError) out.fail(renderKubectlError(e));
       // Anything else the cluster rejects (a malformed selector, say) is one error line, as kubectl prints it.
       else if (e instanceof Error) out.fail(`error: ${e.message}`);

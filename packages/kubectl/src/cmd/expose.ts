@@ -37,6 +37,12 @@ function exposed(obj: KubeObject): { selector: Record<string, string>; ports: Se
   }
 }
 
+/** Go's strconv.Atoi, whose error kubectl's service generator passes on. */
+function atoi(text: string): number {
+  if (!/^[+-]?\d+$/.test(text)) throw new KubectlError([`error: strconv.Atoi: parsing ${JSON.stringify(text)}: invalid syntax`]);
+  return Number(text);
+}
+
 export const expose: KubectlCommand = {
   name: "expose",
   flags: [
@@ -59,7 +65,7 @@ export const expose: KubectlCommand = {
     if (type !== undefined && !SERVICE_TYPES.includes(type)) throw new KubectlError([`error: cannot expose a service of type ${JSON.stringify(type)}`]);
     const portFlag = stringFlag(p, "port");
     const protocol = stringFlag(p, "protocol") ?? "TCP";
-    let ports: ServicePort[] = portFlag === undefined ? from.ports : portFlag.split(",").map((x) => ({ port: Number(x), protocol }));
+    let ports: ServicePort[] = portFlag === undefined ? from.ports : portFlag.split(",").map((x) => ({ port: atoi(x), protocol }));
     if (ports.length === 0) throw new KubectlError([`error: couldn't find port via --port flag or introspection`, "See 'kubectl expose -h' for help and examples"]);
     const target = stringFlag(p, "target-port");
     ports = ports.map((sp, i) => ({

@@ -21,12 +21,14 @@ export const label: KubectlCommand = {
     const late = firstChange >= 0 ? p.args.slice(firstChange).find((a) => !changes.includes(a)) : undefined;
     if (late !== undefined) throw new KubectlError([`error: all resources must be specified before label changes: ${late}`]);
     if (changes.length === 0) throw new KubectlError(["error: at least one label update is required"]);
-    const set: Record<string, string | null> = {};
+    // No prototype: a label named `__proto__` is a key like any other, for the server to judge.
+    const set: Record<string, string | null> = Object.create(null) as Record<string, string | null>;
     for (const c of changes) {
       if (c.endsWith("-") && !c.includes("=")) set[c.slice(0, -1)] = null;
       else {
-        const eq = c.indexOf("=");
-        set[c.slice(0, eq)] = c.slice(eq + 1);
+        const parts = c.split("=");
+        if (parts.length !== 2) throw new KubectlError([`error: invalid label spec: ${c}`]);
+        set[parts[0] as string] = parts[1] as string;
       }
     }
     const client = ctx.client;
@@ -40,7 +42,7 @@ export const label: KubectlCommand = {
       for (const obj of objs) {
         const current = obj.metadata?.labels ?? {};
         for (const [k, v] of Object.entries(set)) {
-          if (v !== null && current[k] !== undefined && current[k] !== v && !boolFlag(p, "overwrite")) {
+          if (v !== null && Object.hasOwn(current, k) && current[k] !== v && !boolFlag(p, "overwrite")) {
             throw new KubectlError([`error: '${k}' already has a value (${current[k]}), and --overwrite is false`]);
           }
         }

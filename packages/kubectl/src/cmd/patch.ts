@@ -3,11 +3,11 @@
  * or json: invalid results come back as the API server's errors and leave
  * the object as it was.
  */
-import { KubectlError, parsePatch, type PatchType } from "@svclab/manifest";
+import { KubectlError, StatusError, parsePatch, renderKubectlError, type PatchType } from "@svclab/manifest";
 import type { KubectlCommand } from "../command";
 import { stringFlag } from "../flags";
-import { patchOne, single } from "../patching";
-import { qualifiedRef } from "../resources";
+import { patchOne } from "../patching";
+import { parseResourceArgs, qualifiedRef } from "../resources";
 
 const PATCH_TYPES: Record<string, PatchType> = { strategic: "strategic", merge: "merge", json: "json" };
 
@@ -29,9 +29,19 @@ export const patch: KubectlCommand = {
       if (text === undefined) throw new KubectlError([`error: unable to read patch file: open ${file}: no such file or directory`]);
     }
     if (text === undefined) throw new KubectlError(["error: must specify --patch or --patch-file containing the contents of the patch"]);
-    const { kind, name } = single(p.args, "patch");
+    const refs = parseResourceArgs(p.args);
+    if (refs.length === 0) throw new KubectlError(["error: required resource not specified"]);
     const value = parsePatch(text);
-    const changed = await patchOne(ctx, kind, name, type, value, { fieldManager: "kubectl-patch" });
-    ctx.out.out(`${qualifiedRef(kind, name)} patched${changed ? "" : " (no change)"}`);
+    // Every name is patched in turn; a server error for one is printed and the rest still go (ContinueOnError).
+    for (const { kind, name } of refs) {
+      if (name === undefined) throw new KubectlError(["error: resource(s) were provided, but no name was specified"]);
+      try {
+        const changed = await patchOne(ctx, kind, name, type, value, { fieldManager: "kubectl-patch" });
+        ctx.out.out(`${qualifiedRef(kind, name)} patched${changed ? "" : " (no change)"}`);
+      } catch (e) {
+        if (!(e instanceof StatusError) || refs.length === 1) throw e;
+        ctx.out.fail(renderKubectlError(e));
+      }
+    }
   },
 };

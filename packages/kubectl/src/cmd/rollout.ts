@@ -81,8 +81,9 @@ async function rolloutStatus(args: readonly string[], ctx: CommandContext, timeo
 
 export const rollout: KubectlCommand = {
   name: "rollout",
+  subcommands: true,
   flags: [
-    { name: "timeout", type: "string" },
+    { name: "timeout", type: "duration" },
     { name: "watch", short: "w", type: "bool" },
   ],
   async run(p, ctx) {

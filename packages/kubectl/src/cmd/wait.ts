@@ -32,7 +32,7 @@ export const wait: KubectlCommand = {
   name: "wait",
   flags: [
     { name: "for", type: "string" },
-    { name: "timeout", type: "string" },
+    { name: "timeout", type: "duration" },
     { name: "selector", short: "l", type: "string" },
     { name: "all", type: "bool" },
   ],

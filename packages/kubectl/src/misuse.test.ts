@@ -1,0 +1,100 @@
+// Command-line misuse (issues 11 and 15): the real kubectl (/usr/bin/kubectl, 1.32
+// through its dispatcher) against the API server served on loopback, and ours
+// in process against the same cluster, must print the same error text and exit
+// with the same code. None of these writes anything, so one cluster serves both.
+// The table of these inputs and their errors is in docs/reliability.md.
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCluster, type Cluster } from "@svclab/cluster";
+import { Kubectl } from "./kubectl";
+import { inProcessClient } from "./client/cluster-client";
+import { SAMPLE_DEPLOYMENT, SAMPLE_POD, SAMPLE_SESSION_AFFINITY } from "./test-support/manifests";
+import { serveOnLoopback } from "./test-support/serve";
+
+const KUBECTL = "/usr/bin/kubectl";
+const io = { files: { readFile: async () => undefined, readDir: async () => undefined }, stdin: "" };
+
+/** klog's header (`E1203 17:28:00.923729   10105 `) carries the time and the process id, which no two runs share. */
+const maskKlog = (r: { stdout: string; stderr: string; exitCode: number }) => ({ ...r, stderr: r.stderr.replace(/^E\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ /gm, "E<time> <pid> ") });
+
+/** Each command line, as argv (so an empty argument such as `-n ''` stays one). */
+export const MISUSE: readonly (readonly string[])[] = [
+  ["scale"],
+  ["scale", "deployment", "sample-deployment"],
+  ["scale", "--replicas=2"],
+  ["scale", "svc", "sample-session-affinity", "--replicas=2"],
+  ["scale", "deployment", "sample-deployment", "--replicas=-1"],
+  ["scale", "deployment", "nope", "--replicas=2"],
+  ["patch", "svc", "sample-session-affinity", "sample-pod", "-p", "{}"],
+  ["patch", "svc", "sample-session-affinity"],
+  ["patch", "svc", "sample-session-affinity", "-p", "{}", "--type=bogus"],
+  ["label", "pod", "sample-pod", "__proto__=x"],
+  ["label", "pod", "sample-pod", "a=b=c"],
+  ["label", "pod", "sample-pod"],
+  ["get", "pods", "-n", ""],
+  ["expose", "deployment", "sample-deployment", "--port=abc"],
+  ["wait", "--for=delete", "pod/sample-pod", "--timeout=abc"],
+  ["wait", "--for=bogus", "pod/sample-pod"],
+  ["rollout", "status", "deployment/sample-deployment", "--timeout=abc"],
+  ["get"],
+  ["get", "pods", "--bogus"],
+  ["get", "pods", "-z"],
+  ["get", "pods", "-o", "bogus"],
+  ["get", "bogus"],
+  ["get", "pods", "nope"],
+  ["describe"],
+  ["delete"],
+  ["delete", "pod"],
+  ["exec"],
+  ["exec", "sample-pod"],
+  ["apply"],
+  ["apply", "-f", "/nonexistent.yaml"],
+  ["create"],
+  ["frobnicate"],
+];
+
+function kubeconfigFor(url: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), "svclab-misuse-")), "config");
+  writeFileSync(path, `apiVersion: v1\nkind: Config\ncurrent-context: svclab\ncontexts:\n- name: svclab\n  context: { cluster: svclab }\nclusters:\n- name: svclab\n  cluster: { server: "${url}" }\n`);
+  return path;
+}
+
+function realKubectl(kubeconfig: string, args: readonly string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  return new Promise((resolve) => {
+    execFile(KUBECTL, args, { timeout: 60_000, env: { ...process.env, KUBECONFIG: kubeconfig } }, (e, stdout, stderr) => {
+      resolve({ stdout, stderr, exitCode: e === null ? 0 : typeof e.code === "number" ? e.code : 1 });
+    });
+  });
+}
+
+describe.skipIf(!existsSync(KUBECTL))("kubectl misuse: the real kubectl's error and exit code", () => {
+  let cluster: Cluster;
+  let close: () => Promise<void>;
+  let kubeconfig: string;
+  let agreed = 0;
+
+  beforeAll(async () => {
+    cluster = createCluster({ seed: 5 });
+    for (const m of [SAMPLE_DEPLOYMENT, SAMPLE_POD, SAMPLE_SESSION_AFFINITY]) cluster.apply(m);
+    cluster.settle();
+    const served = await serveOnLoopback(cluster.restHandler());
+    close = served.close;
+    kubeconfig = kubeconfigFor(served.url);
+  });
+  afterAll(async () => {
+    console.log(`kubectl misuse: ${agreed} of ${MISUSE.length} command lines agree with the real kubectl`);
+    await close();
+  });
+
+  it.each(MISUSE.map((argv) => [argv.map((a) => (a === "" ? "''" : a)).join(" "), argv] as const))("kubectl %s", async (_, argv) => {
+    const before = cluster.get("pod", "sample-pod").metadata?.resourceVersion;
+    const ours = await new Kubectl(inProcessClient(cluster.restHandler(), cluster.clientClock())).run(argv, io);
+    const real = await realKubectl(kubeconfig, argv);
+    expect(maskKlog(ours)).toEqual(maskKlog(real));
+    expect(cluster.get("pod", "sample-pod").metadata?.resourceVersion).toBe(before);
+    agreed++;
+  }, 60_000);
+});
