@@ -1,0 +1,89 @@
+// The served describe/get differential (issue 15): objects applied to one cluster,
+// the real kubectl (/usr/bin/kubectl, 1.32) reading them over HTTP and ours in
+// process must print the same. The run prints its agreement figure; a command
+// line that cannot agree yet is listed in KNOWN_DIFFERENCES with the reason, as a
+// test that must fail until it is fixed.
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCluster, type Cluster } from "@svclab/cluster";
+import { Kubectl } from "./kubectl";
+import { inProcessClient } from "./client/cluster-client";
+import { SAMPLE_DEPLOYMENT, SAMPLE_POD, SAMPLE_SESSION_AFFINITY } from "./test-support/manifests";
+import { serveOnLoopback } from "./test-support/serve";
+
+const KUBECTL = "/usr/bin/kubectl";
+const io = { files: { readFile: async () => undefined, readDir: async () => undefined }, stdin: "" };
+
+const COMMANDS = [
+  "get pods -o yaml",
+  "get svc sample-session-affinity -o yaml",
+  "get deploy sample-deployment -o json",
+  "get pods -A -o wide",
+  "get pods -l app=sample-app",
+  "get pods -l app=sample-app -o wide",
+  "get svc,ep -A",
+  "get endpointslices -o wide",
+  "get rs -o wide",
+  "get nodes",
+  "describe svc sample-session-affinity",
+  "describe pod sample-pod",
+  "describe deploy sample-deployment",
+  "describe rs",
+  "describe endpoints sample-session-affinity",
+  "describe endpointslices",
+  "describe ns default",
+  "describe node kind-worker",
+];
+
+const KNOWN_DIFFERENCES: Record<string, string> = {
+  "describe node kind-worker":
+    "the real kubectl asks for the node's Lease (coordination.k8s.io, not served: `Lease: Failed to get lease`), prints zero heartbeat times as `Mon, 01 Jan 0001` where ours says <unknown>, and needs cpu/memory in capacity and allocatable for its requests table and Allocated resources, which the simulated nodes do not report",
+};
+
+function kubeconfigFor(url: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), "svclab-served-")), "config");
+  writeFileSync(path, `apiVersion: v1\nkind: Config\ncurrent-context: svclab\ncontexts:\n- name: svclab\n  context: { cluster: svclab }\nclusters:\n- name: svclab\n  cluster: { server: "${url}" }\n`);
+  return path;
+}
+
+function realKubectl(kubeconfig: string, args: readonly string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  return new Promise((resolve) => {
+    execFile(KUBECTL, args, { timeout: 60_000, env: { ...process.env, KUBECONFIG: kubeconfig } }, (e, stdout, stderr) => {
+      resolve({ stdout, stderr, exitCode: e === null ? 0 : typeof e.code === "number" ? e.code : 1 });
+    });
+  });
+}
+
+describe.skipIf(!existsSync(KUBECTL))("served objects: the real kubectl's describe and get", () => {
+  let cluster: Cluster;
+  let close: () => Promise<void>;
+  let kubeconfig: string;
+  let agreed = 0;
+
+  beforeAll(async () => {
+    cluster = createCluster({ seed: 5 });
+    for (const m of [SAMPLE_DEPLOYMENT, SAMPLE_POD, SAMPLE_SESSION_AFFINITY]) cluster.apply(m);
+    cluster.settle();
+    const served = await serveOnLoopback(cluster.restHandler());
+    close = served.close;
+    kubeconfig = kubeconfigFor(served.url);
+  });
+  afterAll(async () => {
+    console.log(`served describe/get: ${agreed} of ${COMMANDS.length} command lines agree with the real kubectl`);
+    await close();
+  });
+
+  for (const cmd of COMMANDS) {
+    const known = KNOWN_DIFFERENCES[cmd];
+    (known === undefined ? it : it.fails)(`kubectl ${cmd}${known === undefined ? "" : ` (known difference: ${known})`}`, async () => {
+      const argv = cmd.split(" ");
+      const ours = await new Kubectl(inProcessClient(cluster.restHandler(), cluster.clientClock())).run(argv, io);
+      const real = await realKubectl(kubeconfig, argv);
+      expect(ours).toEqual(real);
+      agreed++;
+    }, 60_000);
+  }
+});
