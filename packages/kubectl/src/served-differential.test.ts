@@ -40,7 +40,7 @@ const COMMANDS = [
 
 const KNOWN_DIFFERENCES: Record<string, string> = {
   "describe node kind-worker":
-    "the real kubectl asks for the node's Lease (coordination.k8s.io, not served: `Lease: Failed to get lease`), prints zero heartbeat times as `Mon, 01 Jan 0001` where ours says <unknown>, and needs cpu/memory in capacity and allocatable for its requests table and Allocated resources, which the simulated nodes do not report",
+    "the real kubectl asks for the node's Lease (coordination.k8s.io, not served: `Lease: Failed to get lease`), prints pod ages by the host's clock (the cluster starts in 2024), and needs cpu/memory in capacity and allocatable for its requests table and Allocated resources, which the simulated nodes do not report",
 };
 
 function kubeconfigFor(url: string): string {
