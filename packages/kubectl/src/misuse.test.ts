@@ -3,18 +3,15 @@
 // in process against the same cluster, must print the same error text and exit
 // with the same code. None of these writes anything, so one cluster serves both.
 // The table of these inputs and their errors is in docs/reliability.md.
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCluster, type Cluster } from "@svclab/cluster";
 import { Kubectl } from "./kubectl";
 import { inProcessClient } from "./client/cluster-client";
 import { SAMPLE_DEPLOYMENT, SAMPLE_POD, SAMPLE_SESSION_AFFINITY } from "./test-support/manifests";
 import { serveOnLoopback } from "./test-support/serve";
+import { KUBECTL, kubeconfigFor, realKubectl } from "./test-support/real-kubectl";
 
-const KUBECTL = "/usr/bin/kubectl";
 const io = { files: { readFile: async () => undefined, readDir: async () => undefined }, stdin: "" };
 
 /** klog's header (`E1203 17:28:00.923729   10105 `) carries the time and the process id, which no two runs share. */
@@ -56,19 +53,7 @@ export const MISUSE: readonly (readonly string[])[] = [
   ["frobnicate"],
 ];
 
-function kubeconfigFor(url: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), "svclab-misuse-")), "config");
-  writeFileSync(path, `apiVersion: v1\nkind: Config\ncurrent-context: svclab\ncontexts:\n- name: svclab\n  context: { cluster: svclab }\nclusters:\n- name: svclab\n  cluster: { server: "${url}" }\n`);
-  return path;
-}
 
-function realKubectl(kubeconfig: string, args: readonly string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  return new Promise((resolve) => {
-    execFile(KUBECTL, args, { timeout: 60_000, env: { ...process.env, KUBECONFIG: kubeconfig } }, (e, stdout, stderr) => {
-      resolve({ stdout, stderr, exitCode: e === null ? 0 : typeof e.code === "number" ? e.code : 1 });
-    });
-  });
-}
 
 describe.skipIf(!existsSync(KUBECTL))("kubectl misuse: the real kubectl's error and exit code", () => {
   let cluster: Cluster;

@@ -3,7 +3,6 @@
 // loopback by a minimal node:http adapter: it must print what our kubectl
 // prints through the in-process transport. The Tables are the server's, so
 // this checks the printers, discovery and the REST answers together.
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,23 +12,11 @@ import { Kubectl } from "./kubectl";
 import { inProcessClient } from "./client/cluster-client";
 import { SAMPLE_DEPLOYMENT, SAMPLE_POD, SAMPLE_SESSION_AFFINITY, SAMPLE_SESSION_AFFINITY_AS_PRINTED } from "./test-support/manifests";
 import { serveOnLoopback } from "./test-support/serve";
+import { KUBECTL, kubeconfigFor, realKubectl } from "./test-support/real-kubectl";
 
-const KUBECTL = "/usr/bin/kubectl";
 const io = { files: { readFile: async () => undefined, readDir: async () => undefined }, stdin: "" };
 
-function kubeconfigFor(url: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), "svclab-oracle-")), "config");
-  writeFileSync(path, `apiVersion: v1\nkind: Config\ncurrent-context: svclab\ncontexts:\n- name: svclab\n  context: { cluster: svclab }\nclusters:\n- name: svclab\n  cluster: { server: "${url}" }\n`);
-  return path;
-}
 
-function realKubectl(kubeconfig: string, args: readonly string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  return new Promise((resolve) => {
-    execFile(KUBECTL, ["--kubeconfig", kubeconfig, ...args], { timeout: 60_000 }, (e, stdout, stderr) => {
-      resolve({ stdout, stderr, exitCode: e === null ? 0 : typeof e.code === "number" ? e.code : 1 });
-    });
-  });
-}
 
 describe.skipIf(!existsSync(KUBECTL))("the real kubectl agrees", () => {
   let cluster: Cluster;

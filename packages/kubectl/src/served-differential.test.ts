@@ -3,18 +3,15 @@
 // process must print the same. The run prints its agreement figure; a command
 // line that cannot agree yet is listed in KNOWN_DIFFERENCES with the reason, as a
 // test that must fail until it is fixed.
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCluster, type Cluster } from "@svclab/cluster";
 import { Kubectl } from "./kubectl";
 import { inProcessClient } from "./client/cluster-client";
 import { SAMPLE_DEPLOYMENT, SAMPLE_POD, SAMPLE_SESSION_AFFINITY } from "./test-support/manifests";
 import { serveOnLoopback } from "./test-support/serve";
+import { KUBECTL, kubeconfigFor, realKubectl } from "./test-support/real-kubectl";
 
-const KUBECTL = "/usr/bin/kubectl";
 const io = { files: { readFile: async () => undefined, readDir: async () => undefined }, stdin: "" };
 
 const COMMANDS = [
@@ -43,19 +40,7 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
     "the real kubectl asks for the node's Lease (coordination.k8s.io, not served: `Lease: Failed to get lease`), prints pod ages by the host's clock (the cluster starts in 2024), and needs cpu/memory in capacity and allocatable for its requests table and Allocated resources, which the simulated nodes do not report",
 };
 
-function kubeconfigFor(url: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), "svclab-served-")), "config");
-  writeFileSync(path, `apiVersion: v1\nkind: Config\ncurrent-context: svclab\ncontexts:\n- name: svclab\n  context: { cluster: svclab }\nclusters:\n- name: svclab\n  cluster: { server: "${url}" }\n`);
-  return path;
-}
 
-function realKubectl(kubeconfig: string, args: readonly string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  return new Promise((resolve) => {
-    execFile(KUBECTL, args, { timeout: 60_000, env: { ...process.env, KUBECONFIG: kubeconfig } }, (e, stdout, stderr) => {
-      resolve({ stdout, stderr, exitCode: e === null ? 0 : typeof e.code === "number" ? e.code : 1 });
-    });
-  });
-}
 
 describe.skipIf(!existsSync(KUBECTL))("served objects: the real kubectl's describe and get", () => {
   let cluster: Cluster;

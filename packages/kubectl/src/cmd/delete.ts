@@ -5,17 +5,8 @@
 import { KubectlError, StatusError, type KindInfo, type KubeObject } from "@svclab/manifest";
 import { FILENAME_FLAGS, type KubectlCommand } from "../command";
 import { boolFlag, intFlag, stringFlag, stringsFlag } from "../flags";
-import { nameOf, parseResourceArgs, quotedRef } from "../resources";
+import { NO_RESOURCES_GIVEN, nameOf, parseResourceArgs, quotedRef } from "../resources";
 import { GERUNDS, errorText, visit } from "../visitor";
-
-const DELETE_USAGE = [
-  "error: You must provide one or more resources by argument or filename.",
-  "Example resource specifications include:",
-  "   '-f rsrc.yaml'",
-  "   '--filename=rsrc.json'",
-  "   '<resource> <name>'",
-  "   '<resource>'",
-];
 
 export const del: KubectlCommand = {
   name: "delete",
@@ -59,7 +50,7 @@ export const del: KubectlCommand = {
       return;
     }
     const refs = parseResourceArgs(p.args);
-    if (refs.length === 0) throw new KubectlError(DELETE_USAGE);
+    if (refs.length === 0) throw new KubectlError(NO_RESOURCES_GIVEN);
     const selector = stringFlag(p, "selector");
     const errors: unknown[] = [];
     let deleted = 0;

@@ -5,7 +5,7 @@ import { KubectlError, StatusError } from "@svclab/manifest";
 import type { CommandContext, KubectlCommand } from "../command";
 import { intFlag } from "../flags";
 import { patchOne } from "../patching";
-import { parseResourceArgs, qualifiedRef } from "../resources";
+import { NO_RESOURCES_GIVEN, parseResourceArgs, qualifiedRef } from "../resources";
 
 /**
  * A required flag left out: kubectl 1.32 reports it through klog
@@ -19,16 +19,6 @@ function requiredFlagMissing(ctx: CommandContext, flag: string): KubectlError {
   return new KubectlError([`E${stamp} ${String(1).padStart(7)} run.go:72] "command failed" err=${JSON.stringify(`required flag(s) "${flag}" not set`)}`]);
 }
 
-/** What kubectl's resource builder says when it has nothing to visit. */
-const NO_RESOURCES = [
-  "error: You must provide one or more resources by argument or filename.",
-  "Example resource specifications include:",
-  "   '-f rsrc.yaml'",
-  "   '--filename=rsrc.json'",
-  "   '<resource> <name>'",
-  "   '<resource>'",
-];
-
 export const scale: KubectlCommand = {
   name: "scale",
   flags: [{ name: "replicas", type: "int" }],
@@ -37,7 +27,7 @@ export const scale: KubectlCommand = {
     if (replicas === undefined) throw requiredFlagMissing(ctx, "replicas");
     if (replicas < 0) throw new KubectlError(["error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"]);
     const refs = parseResourceArgs(p.args);
-    if (refs.length === 0) throw new KubectlError(NO_RESOURCES);
+    if (refs.length === 0) throw new KubectlError(NO_RESOURCES_GIVEN);
     for (const ref of refs) {
       if (ref.name === undefined) throw new KubectlError(["error: resource(s) were provided, but no name was specified"]);
       try {

@@ -7,7 +7,7 @@ import { KubectlError, StatusError, renderKubectlError, type KindInfo, type Kube
 import type { KubectlCommand } from "../command";
 import { boolFlag, parseGoDuration, stringFlag } from "../flags";
 import { jsonpath } from "../print/jsonpath";
-import { parseResourceArgs, qualifiedRef } from "../resources";
+import { NO_RESOURCES_GIVEN, parseResourceArgs, qualifiedRef } from "../resources";
 
 type Condition = { readonly t: "condition"; readonly type: string; readonly value: string } | { readonly t: "delete" } | { readonly t: "jsonpath"; readonly path: string; readonly value: string };
 
@@ -45,14 +45,7 @@ export const wait: KubectlCommand = {
     const timeout = text.startsWith("-") ? WEEK_MS : (parseGoDuration(text.replace(/^\+/, "")) as number);
     const refs = parseResourceArgs(p.args);
     if (refs.length === 0) {
-      throw new KubectlError([
-        "error: You must provide one or more resources by argument or filename.",
-        "Example resource specifications include:",
-        "   '-f rsrc.yaml'",
-        "   '--filename=rsrc.json'",
-        "   '<resource> <name>'",
-        "   '<resource>'",
-      ]);
+      throw new KubectlError(NO_RESOURCES_GIVEN);
     }
     const selector = stringFlag(p, "selector");
     const targets: { kind: KindInfo; ns: string; name: string }[] = [];
