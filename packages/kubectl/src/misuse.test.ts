@@ -5,12 +5,10 @@
 // The table of these inputs and their errors is in docs/reliability.md.
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCluster, type Cluster } from "@svclab/cluster";
+import type { Cluster } from "@svclab/cluster";
 import { Kubectl } from "./kubectl";
 import { inProcessClient } from "./client/cluster-client";
-import { SAMPLE_DEPLOYMENT, SAMPLE_POD, SAMPLE_SESSION_AFFINITY } from "./test-support/manifests";
-import { serveOnLoopback } from "./test-support/serve";
-import { KUBECTL, kubeconfigFor, realKubectl } from "./test-support/real-kubectl";
+import { KUBECTL, realKubectl, servedSampleCluster } from "./test-support/real-kubectl";
 
 const io = { files: { readFile: async () => undefined, readDir: async () => undefined }, stdin: "" };
 
@@ -53,8 +51,6 @@ export const MISUSE: readonly (readonly string[])[] = [
   ["frobnicate"],
 ];
 
-
-
 describe.skipIf(!existsSync(KUBECTL))("kubectl misuse: the real kubectl's error and exit code", () => {
   let cluster: Cluster;
   let close: () => Promise<void>;
@@ -62,12 +58,7 @@ describe.skipIf(!existsSync(KUBECTL))("kubectl misuse: the real kubectl's error 
   let agreed = 0;
 
   beforeAll(async () => {
-    cluster = createCluster({ seed: 5 });
-    for (const m of [SAMPLE_DEPLOYMENT, SAMPLE_POD, SAMPLE_SESSION_AFFINITY]) cluster.apply(m);
-    cluster.settle();
-    const served = await serveOnLoopback(cluster.restHandler());
-    close = served.close;
-    kubeconfig = kubeconfigFor(served.url);
+    ({ cluster, kubeconfig, close } = await servedSampleCluster(5));
   });
   afterAll(async () => {
     console.log(`kubectl misuse: ${agreed} of ${MISUSE.length} command lines agree with the real kubectl`);

@@ -5,12 +5,10 @@
 // test that must fail until it is fixed.
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCluster, type Cluster } from "@svclab/cluster";
+import type { Cluster } from "@svclab/cluster";
 import { Kubectl } from "./kubectl";
 import { inProcessClient } from "./client/cluster-client";
-import { SAMPLE_DEPLOYMENT, SAMPLE_POD, SAMPLE_SESSION_AFFINITY } from "./test-support/manifests";
-import { serveOnLoopback } from "./test-support/serve";
-import { KUBECTL, kubeconfigFor, realKubectl } from "./test-support/real-kubectl";
+import { KUBECTL, realKubectl, servedSampleCluster } from "./test-support/real-kubectl";
 
 const io = { files: { readFile: async () => undefined, readDir: async () => undefined }, stdin: "" };
 
@@ -40,8 +38,6 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
     "the real kubectl asks for the node's Lease (coordination.k8s.io, not served: `Lease: Failed to get lease`), prints pod ages by the host's clock (the cluster starts in 2024), and needs cpu/memory in capacity and allocatable for its requests table and Allocated resources, which the simulated nodes do not report",
 };
 
-
-
 describe.skipIf(!existsSync(KUBECTL))("served objects: the real kubectl's describe and get", () => {
   let cluster: Cluster;
   let close: () => Promise<void>;
@@ -49,12 +45,7 @@ describe.skipIf(!existsSync(KUBECTL))("served objects: the real kubectl's descri
   let agreed = 0;
 
   beforeAll(async () => {
-    cluster = createCluster({ seed: 5 });
-    for (const m of [SAMPLE_DEPLOYMENT, SAMPLE_POD, SAMPLE_SESSION_AFFINITY]) cluster.apply(m);
-    cluster.settle();
-    const served = await serveOnLoopback(cluster.restHandler());
-    close = served.close;
-    kubeconfig = kubeconfigFor(served.url);
+    ({ cluster, kubeconfig, close } = await servedSampleCluster(5));
   });
   afterAll(async () => {
     console.log(`served describe/get: ${agreed} of ${COMMANDS.length} command lines agree with the real kubectl`);
