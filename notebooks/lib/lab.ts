@@ -66,6 +66,8 @@ export class Lab {
     const files = this.files;
     const result = await this.client.run(argv, {
       stdin: "",
+      // The cell stands for a command typed at a terminal (hence the `$` line), so `exec -it` gets one.
+      stdinIsTerminal: true,
       files: {
         readFile: async (path) => files.get(path),
         readDir: async () => undefined,

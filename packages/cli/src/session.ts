@@ -13,6 +13,7 @@ import { Kubectl, inProcessClient, type FileAccess } from "@svclab/kubectl";
 import { CAPTURE_FILES, transcript, type Sink } from "./transcript";
 import { dockerCommand } from "./docker";
 import { sleepCommand } from "./sleep";
+import { uniqCommand } from "./uniq";
 
 export interface SessionOptions {
   /** Seeds every random choice of the cluster (default 1). */
@@ -72,6 +73,7 @@ export class ShellSession {
         hostTool("dig", dig),
         dockerCommand(() => this.cluster),
         sleepCommand((seconds) => this.cluster.advance(seconds)),
+        uniqCommand(),
         ...t.commands,
       ],
       sleep: async (ms) => this.cluster.advance(ms / 1000),

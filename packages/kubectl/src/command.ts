@@ -25,6 +25,8 @@ export interface CommandContext {
 export interface KubectlCommand {
   readonly name: string;
   readonly flags: readonly FlagSpec[];
+  /** Its first argument names a subcommand (`rollout status`), which its usage lines name too. */
+  readonly subcommands?: boolean;
   run(p: ParsedArgs, ctx: CommandContext): Promise<void> | void;
 }
 

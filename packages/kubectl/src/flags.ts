@@ -5,7 +5,7 @@
  * (`-it`), and pflag's own error texts for unknown or incomplete flags.
  */
 
-export type FlagType = "bool" | "string" | "int" | "strings";
+export type FlagType = "bool" | "string" | "int" | "strings" | "duration";
 
 export interface FlagSpec {
   readonly name: string;
@@ -45,6 +45,12 @@ function setValue(flags: Map<string, FlagValue>, spec: FlagSpec, raw: string, di
     case "strings": {
       const prev = flags.get(spec.name);
       flags.set(spec.name, [...(Array.isArray(prev) ? prev : []), raw]);
+      return;
+    }
+    case "duration": {
+      // pflag's DurationVar: Go's time.ParseDuration, kept as written.
+      if (parseGoDuration(raw.replace(/^[-+]/, "")) === undefined) throw new UsageError(`invalid argument "${raw}" for "${display}" flag: time: invalid duration ${JSON.stringify(raw)}`);
+      flags.set(spec.name, raw);
       return;
     }
     case "string":
@@ -101,6 +107,7 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]):
   return { flags, args, rest: undefined };
 }
 
+/** A string or duration flag as given. */
 export function stringFlag(p: ParsedArgs, name: string): string | undefined {
   const v = p.flags.get(name);
   return typeof v === "string" ? v : undefined;

@@ -14,6 +14,8 @@ export interface FileAccess {
 export interface KubectlIO {
   readonly files: FileAccess;
   readonly stdin: string;
+  /** Whether stdin is a terminal (`exec -it` needs one); a script's is not. */
+  readonly stdinIsTerminal?: boolean;
 }
 
 export interface KubectlResult {

@@ -71,6 +71,12 @@ const KIND_KUBECONFIG: Record<string, unknown> = {
   preferences: {},
   users: [{ name: "kind-kind", user: { "client-certificate-data": PLACEHOLDER_PEM, "client-key-data": PLACEHOLDER_PEM } }],
 };
+/** `get `, `rollout status `: the command path cobra names in a usage line. */
+function usagePath(command: KubectlCommand | undefined, rest: readonly string[]): string {
+  if (command === undefined) return "";
+  const sub = command.subcommands ? rest.find((a) => !a.startsWith("-")) : undefined;
+  return `${command.name} ${sub === undefined ? "" : `${sub} `}`;
+}
 
 /** A kubectl bound to one cluster, through one transport. */
 export class Kubectl {
@@ -123,10 +129,11 @@ export class Kubectl {
         return out.result();
       }
       const p = parseFlags([...leading, ...rest], [...GLOBAL_FLAGS, ...command.flags]);
-      const namespace = stringFlag(p, "namespace");
+      // `-n ''` is no namespace given: kubectl falls back to the context's.
+      const namespace = stringFlag(p, "namespace") || undefined;
       await command.run(p, { client: this.client, clock: this.cluster.clock, io, out, namespace: namespace ?? "default", namespaceGiven: namespace !== undefined, random: (n) => this.random.intBelow(n), kubeconfig: this.kubeconfig });
     } catch (e) {
-      if (e instanceof UsageError) out.fail(`Error: ${e.message}\nSee 'kubectl ${command === undefined ? "" : `${command.name} `}--help' for usage.`);
+      if (e instanceof UsageError) out.fail(`Error: ${e.message}\nSee 'kubectl ${usagePath(command, argv.slice(i + 1))}--help' for usage.`);
       else if (e instanceof KubectlError || e instanceof StatusError) out.fail(renderKubectlError(e));
       // Anything else the cluster rejects (a malformed selector, say) is one error line, as kubectl prints it.
       else if (e instanceof Error) out.fail(`error: ${e.message}`);

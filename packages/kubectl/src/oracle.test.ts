@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCluster, type Cluster } from "@svclab/cluster";
 import { Kubectl } from "./kubectl";
 import { inProcessClient } from "./client/cluster-client";
-import { SAMPLE_DEPLOYMENT, SAMPLE_POD, SAMPLE_SESSION_AFFINITY, SAMPLE_SESSION_AFFINITY_AS_PRINTED } from "./test-support/manifests";
-import { HAVE_KUBECTL, kubeconfigFor, realKubectl } from "./test-support/real-kubectl";
+import { SAMPLE_DEPLOYMENT, SAMPLE_SESSION_AFFINITY_AS_PRINTED } from "./test-support/manifests";
 import { serveOnLoopback } from "./test-support/serve";
+import { HAVE_KUBECTL, kubeconfigFor, realKubectl, servedSampleCluster } from "./test-support/real-kubectl";
 
 const io = { files: { readFile: async () => undefined, readDir: async () => undefined }, stdin: "" };
 
@@ -22,12 +22,7 @@ describe.skipIf(!HAVE_KUBECTL)("the real kubectl agrees", () => {
   let kubeconfig: string;
 
   beforeAll(async () => {
-    cluster = createCluster({ seed: 5 });
-    for (const m of [SAMPLE_DEPLOYMENT, SAMPLE_POD, SAMPLE_SESSION_AFFINITY]) cluster.apply(m);
-    cluster.settle();
-    const served = await serveOnLoopback(cluster.restHandler());
-    close = served.close;
-    kubeconfig = kubeconfigFor(served.url);
+    ({ cluster, kubeconfig, close } = await servedSampleCluster(5));
   });
   afterAll(() => close());
 

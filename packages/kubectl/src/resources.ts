@@ -57,3 +57,13 @@ export function quotedRef(kind: KindInfo, name: string): string {
 export function nameOf(obj: KubeObject): string {
   return obj.metadata?.name ?? "";
 }
+
+/** What kubectl's resource builder says when it is given nothing to visit (delete, scale, wait...). */
+export const NO_RESOURCES_GIVEN: readonly string[] = [
+  "error: You must provide one or more resources by argument or filename.",
+  "Example resource specifications include:",
+  "   '-f rsrc.yaml'",
+  "   '--filename=rsrc.json'",
+  "   '<resource> <name>'",
+  "   '<resource>'",
+];

@@ -122,9 +122,15 @@ export class ApiServer {
    * not a write, but the clock the objects were stamped on being re-based.
    */
   shiftTimestamps(deltaMs: number): void {
-    for (const store of this.stores.values()) for (const obj of store.list()) shiftTimestamps(obj, deltaMs);
+    // Whole-second instants move once the shifts add up to a second, so many small ones sum right.
+    const total = this.unshiftedMs + deltaMs;
+    const whole = Math.trunc(total / 1000) * 1000;
+    this.unshiftedMs = total - whole;
+    for (const store of this.stores.values()) for (const obj of store.list()) shiftTimestamps(obj, deltaMs, whole);
     for (const leases of this.leases.values()) for (const [k, at] of leases) leases.set(k, at + deltaMs);
   }
+  /** The part of the shifts so far that whole-second instants have not taken yet (under a second). */
+  private unshiftedMs = 0;
 
   setHooks<T extends object>(kind: KindInfo, hooks: ResourceHooks<T>): void {
     const key = resourceKey(kind);

@@ -29,17 +29,26 @@ const TIME_FIELDS = new Set([
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
-function shifted(text: string, deltaMs: number): string {
+/**
+ * metav1.Time is whole seconds, so it moves by `wholeSecondsMs` (a multiple
+ * of 1000 the caller keeps the remainder of: truncating each small shift
+ * instead would lose up to a second every time); MicroTime keeps a fraction
+ * (milliseconds here) and moves by `deltaMs`.
+ */
+function shifted(text: string, deltaMs: number, wholeSecondsMs: number): string {
   const t = Date.parse(text);
-  const iso = new Date(t + deltaMs).toISOString();
-  // metav1.Time is whole seconds; MicroTime keeps a fraction (milliseconds here).
-  return text.includes(".") ? iso : iso.replace(/\.\d+Z$/, "Z");
+  if (text.includes(".")) return new Date(t + deltaMs).toISOString();
+  return new Date(t + wholeSecondsMs).toISOString().replace(/\.\d+Z$/, "Z");
 }
 
-/** Rewrites, in place, every instant in `value` (objects and arrays, any depth). */
-export function shiftTimestamps(value: unknown, deltaMs: number): void {
+/**
+ * Rewrites, in place, every instant in `value` (objects and arrays, any
+ * depth); whole-second instants by `wholeSecondsMs` (by default `deltaMs`
+ * cut to whole seconds).
+ */
+export function shiftTimestamps(value: unknown, deltaMs: number, wholeSecondsMs = Math.trunc(deltaMs / 1000) * 1000): void {
   if (Array.isArray(value)) {
-    for (const item of value) shiftTimestamps(item, deltaMs);
+    for (const item of value) shiftTimestamps(item, deltaMs, wholeSecondsMs);
     return;
   }
   if (typeof value !== "object" || value === null) return;
@@ -47,9 +56,9 @@ export function shiftTimestamps(value: unknown, deltaMs: number): void {
   for (const k of Object.keys(obj)) {
     const v = obj[k];
     if (typeof v === "string") {
-      if (TIME_FIELDS.has(k) && RFC3339.test(v)) obj[k] = shifted(v, deltaMs);
+      if (TIME_FIELDS.has(k) && RFC3339.test(v)) obj[k] = shifted(v, deltaMs, wholeSecondsMs);
     } else {
-      shiftTimestamps(v, deltaMs);
+      shiftTimestamps(v, deltaMs, wholeSecondsMs);
     }
   }
 }

@@ -27,4 +27,14 @@ describe("advancePinned", () => {
     expect(p.status?.startTime).toBe(minus60(q.status?.startTime));
     expect(p.status?.conditions?.map((c) => c.lastTransitionTime)).toEqual(q.status?.conditions?.map((c) => minus60(c.lastTransitionTime)));
   });
+
+  // `svclab serve --clock manual` steps time in 10 ms slices while a client watches:
+  // whole-second instants must move by the sum of the slices, not a second per slice.
+  it("moves whole-second instants by the sum of many small advances", () => {
+    const c = createCluster({ seed: 3, startTime: "2026-12-03T10:00:00Z" });
+    c.apply(POD);
+    const created = c.get<Pod>("pod", "web").metadata?.creationTimestamp;
+    for (let i = 0; i < 250; i++) c.advancePinned(0.01);
+    expect(c.get<Pod>("pod", "web").metadata?.creationTimestamp).toBe(new Date(Date.parse(created ?? "") - 2_000).toISOString().replace(".000Z", "Z"));
+  });
 });

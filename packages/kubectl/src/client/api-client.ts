@@ -45,6 +45,21 @@ export interface ListOptions {
   readonly limit?: number;
 }
 
+/** One watch event, as client-go's watch.Event carries it. */
+export interface WatchEvent<T> {
+  readonly type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+  readonly object: T;
+}
+
+/** An open watch: the events received so far, taken in order. */
+export interface Watch<T> {
+  /** The events that arrived since the last call. */
+  take(): WatchEvent<T>[];
+  /** Whether the server ended the stream. */
+  readonly ended: boolean;
+  close(): void;
+}
+
 export interface ExecOptions {
   readonly container: string;
   readonly stdin?: string;
@@ -159,6 +174,34 @@ export class ApiClient {
       query.set("continue", next);
     }
     return items.map((item) => ({ apiVersion: kind.apiVersion, kind: kind.kind, ...item }));
+  }
+
+  /**
+   * A watch on one object from `resourceVersion` on (fieldSelector
+   * metadata.name, as client-go's UntilWithSync asks for it).
+   */
+  async watchObject<T extends object = KubeObject>(kind: KindInfo, name: string, resourceVersion: string, opts: { namespace?: string } = {}): Promise<Watch<T>> {
+    const query = new URLSearchParams({ fieldSelector: `metadata.name=${name}`, resourceVersion, watch: "true" });
+    const r = await this.send("GET", collectionPath(kind, kind.namespaced ? opts.namespace ?? "default" : undefined), { query });
+    if (r.kind === "body") throw new StatusError(JSON.parse(r.body));
+    if (r.kind !== "stream") throw new Error(`unexpected ${r.kind} answer to a watch`);
+    let queue: WatchEvent<T>[] = [];
+    let ended = false;
+    const close = r.open({
+      write: (line) => void queue.push(JSON.parse(line) as WatchEvent<T>),
+      end: () => void (ended = true),
+    });
+    return {
+      take: () => {
+        const taken = queue;
+        queue = [];
+        return taken;
+      },
+      get ended() {
+        return ended;
+      },
+      close,
+    };
   }
 
   /** The server's Table of one object (`name`) or of a list. */

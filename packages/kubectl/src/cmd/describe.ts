@@ -4,16 +4,19 @@
  * describes every object whose name starts with it.
  */
 import { KubectlError, StatusError, renderKubectlError, type KubeObject } from "@svclab/manifest";
-import type { Event, Node, Pod, Service } from "kubernetes-types/core/v1";
+import type { Endpoints, Event, Namespace, Node, Pod, Service } from "kubernetes-types/core/v1";
 import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import type { CommandContext, KubectlCommand } from "../command";
 import { stringFlag } from "../flags";
 import { describeDeployment } from "../describe/deployment";
+import { describeEndpointSlice, describeEndpoints } from "../describe/endpoints";
+import { describeNamespace } from "../describe/namespace";
+import { describeReplicaSet } from "../describe/replicaset";
 import { describeNode } from "../describe/node";
 import { describePod } from "../describe/pod";
 import { describeService } from "../describe/service";
-import { KINDS } from "@svclab/apiserver";
+import { KINDS, formatSelector } from "@svclab/apiserver";
 import { parseResourceArgs } from "../resources";
 
 /** describe.go's DefaultChunkSize: events are listed 500 at a time. */
@@ -57,6 +60,16 @@ async function describeObject(ctx: CommandContext, obj: KubeObject): Promise<str
     }
     case "Deployment":
       return describeDeployment(obj as Deployment, await client.list<ReplicaSet>(KINDS.replicaSet, { namespace: ns }), await events(), now);
+    case "ReplicaSet": {
+      const rs = obj as ReplicaSet;
+      return describeReplicaSet(rs, await client.list<Pod>(KINDS.pod, { namespace: ns, labelSelector: formatSelector(rs.spec?.selector) }));
+    }
+    case "Endpoints":
+      return describeEndpoints(obj as Endpoints);
+    case "EndpointSlice":
+      return describeEndpointSlice(obj as EndpointSlice);
+    case "Namespace":
+      return describeNamespace(obj as Namespace);
     default:
       throw new KubectlError([`error: describe of ${obj.kind ?? "this kind"} is not supported by this simulator`]);
   }

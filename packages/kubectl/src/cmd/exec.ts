@@ -1,8 +1,8 @@
 /**
  * `kubectl exec`: a process in a pod's container through pods/exec, its
  * output relayed, and a non-zero exit reported as kubectl does (`command
- * terminated with exit code N`, kubectl exiting with N). With -t the process
- * writes to a terminal, so its stdout and stderr arrive as one stream.
+ * terminated with exit code N`, kubectl exiting with N). With -it from a
+ * terminal the process writes to one, so its stdout and stderr arrive as one stream.
  */
 import { KubectlError, type KubeObject } from "@svclab/manifest";
 import type { Pod } from "kubernetes-types/core/v1";
@@ -12,17 +12,38 @@ import type { CommandContext, KubectlCommand } from "../command";
 import { boolFlag, stringFlag } from "../flags";
 import { parseResourceArgs, qualifiedRef, type ResourceRef } from "../resources";
 
-async function runProcess(ctx: CommandContext, pod: Pod, container: string | undefined, argv: readonly string[], tty: boolean, stdin: string | undefined): Promise<ExecOutcome> {
+interface Streams {
+  /** -i: the command's stdin. */
+  readonly stdin: boolean;
+  /** -t as asked. */
+  readonly tty: boolean;
+  readonly quiet: boolean;
+}
+
+/**
+ * kubectl allocates a terminal only for -it with its own stdin a terminal;
+ * otherwise it says so (unless -q) and runs the command without one
+ * (StreamOptions.SetupTTY in kubectl's cmd/exec).
+ */
+function setupTTY(ctx: CommandContext, s: Streams): boolean {
+  if (!s.stdin || !s.tty) return false;
+  if (ctx.io.stdinIsTerminal === true) return true;
+  if (!s.quiet) ctx.out.err("Unable to use a TTY - input is not a terminal or the right kind of file");
+  return false;
+}
+
+async function runProcess(ctx: CommandContext, pod: Pod, container: string | undefined, argv: readonly string[], streams: Streams): Promise<ExecOutcome> {
   const containers = pod.spec?.containers ?? [];
   const name = container ?? containers[0]?.name ?? "";
   const spec = containers.find((c) => c.name === name);
   if (spec === undefined) {
     throw new KubectlError([`error: container ${name} not found in pod ${pod.metadata?.name ?? ""}`]);
   }
-  if (container === undefined && containers.length > 1) {
+  if (container === undefined && containers.length > 1 && !streams.quiet) {
     ctx.out.err(`Defaulted container ${JSON.stringify(name)} out of: ${containers.map((c) => c.name).join(", ")}`);
   }
-  return ctx.client.exec(pod.metadata?.namespace ?? "default", pod.metadata?.name ?? "", argv, { container: name, tty, ...(stdin === undefined ? {} : { stdin }) });
+  const tty = setupTTY(ctx, streams);
+  return ctx.client.exec(pod.metadata?.namespace ?? "default", pod.metadata?.name ?? "", argv, { container: name, tty, ...(streams.stdin ? { stdin: ctx.io.stdin } : {}) });
 }
 
 function relay(ctx: CommandContext, r: ExecOutcome): void {
@@ -65,8 +86,8 @@ export const exec: KubectlCommand = {
     if (!runningContainer(pod, container)) {
       throw new KubectlError([`error: unable to upgrade connection: container not found (${JSON.stringify(container ?? pod.spec?.containers[0]?.name ?? "")})`]);
     }
-    const stdin = boolFlag(p, "stdin") ? ctx.io.stdin : undefined;
-    relay(ctx, await runProcess(ctx, pod, container, argv, boolFlag(p, "tty"), stdin));
+    const streams = { stdin: boolFlag(p, "stdin"), tty: boolFlag(p, "tty"), quiet: boolFlag(p, "quiet") };
+    relay(ctx, await runProcess(ctx, pod, container, argv, streams));
   },
 };
 

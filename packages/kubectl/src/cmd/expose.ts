@@ -28,6 +28,12 @@ const PARAMS: Record<string, keyof ExposeParams> = {
   "cluster-ip": "clusterIP",
 };
 
+/** Go's strconv.Atoi, whose error kubectl's service generator passes on. */
+function atoi(text: string): number {
+  if (!/^[+-]?\d+$/.test(text)) throw new KubectlError([`error: strconv.Atoi: parsing ${JSON.stringify(text)}: invalid syntax`]);
+  return Number(text);
+}
+
 export const expose: KubectlCommand = {
   name: "expose",
   flags: [

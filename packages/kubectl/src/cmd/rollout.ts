@@ -38,6 +38,11 @@ function deploymentStatus(d: Deployment): { message: string; done: boolean } {
 /** How long `rollout status` may block in virtual time before giving up. */
 const ROLLOUT_LIMIT_SECONDS = 600;
 
+/**
+ * kubectl's rollout status: the deployment's line now, then one line for
+ * every change a watch on it delivers (each ADDED or MODIFIED event, as
+ * watchtools.UntilWithSync hands them over), until one says it is done.
+ */
 async function rolloutStatus(args: readonly string[], ctx: CommandContext, timeoutText: string | undefined): Promise<void> {
   const refs = parseResourceArgs(args);
   const ref = refs[0];
@@ -46,25 +51,39 @@ async function rolloutStatus(args: readonly string[], ctx: CommandContext, timeo
   if (ref.kind.kind !== "Deployment") throw new KubectlError([`error: no status viewer has been implemented for ${ref.kind.kind}`]);
   const name = ref.name;
   const limit = timeoutText === undefined || timeoutText === "0s" || timeoutText === "0" ? ROLLOUT_LIMIT_SECONDS : (parseGoDuration(timeoutText) ?? 0) / 1000;
-  const status = async (): Promise<{ message: string; done: boolean }> => deploymentStatus(await ctx.client.get<Deployment>(ref.kind, name, { namespace: ctx.namespace }));
   const deadline = ctx.clock.now().getTime() + limit * 1000;
-  let s = await status();
+  const current = await ctx.client.get<Deployment>(ref.kind, name, { namespace: ctx.namespace });
+  let s = deploymentStatus(current);
   ctx.out.out(s.message);
-  while (!s.done) {
-    const previous = s.message;
-    const left = (deadline - ctx.clock.now().getTime()) / 1000;
-    if (left <= 0 || !(await ctx.clock.waitUntil(async () => (await status()).message !== previous, left))) {
-      throw new KubectlError(["error: timed out waiting for the condition"]);
+  if (s.done) return;
+  const watch = await ctx.client.watchObject<Deployment>(ref.kind, name, current.metadata?.resourceVersion ?? "", { namespace: ctx.namespace });
+  try {
+    while (!s.done) {
+      const left = (deadline - ctx.clock.now().getTime()) / 1000;
+      let events = watch.take();
+      if (events.length === 0) {
+        if (left <= 0 || watch.ended || !(await ctx.clock.waitUntil(async () => (events = watch.take()).length > 0 || watch.ended, left)) || events.length === 0) {
+          throw new KubectlError(["error: timed out waiting for the condition"]);
+        }
+      }
+      for (const e of events) {
+        if (e.type === "DELETED") throw new KubectlError(["error: object has been deleted"]);
+        if (e.type !== "ADDED" && e.type !== "MODIFIED") continue;
+        s = deploymentStatus(e.object);
+        ctx.out.out(s.message);
+        if (s.done) break;
+      }
     }
-    s = await status();
-    ctx.out.out(s.message);
+  } finally {
+    watch.close();
   }
 }
 
 export const rollout: KubectlCommand = {
   name: "rollout",
+  subcommands: true,
   flags: [
-    { name: "timeout", type: "string" },
+    { name: "timeout", type: "duration" },
     { name: "watch", short: "w", type: "bool" },
   ],
   async run(p, ctx) {

@@ -29,17 +29,20 @@ function holds(obj: KubeObject | undefined, c: Condition): boolean {
   return conditions.some((x) => x.type.toLowerCase() === c.type.toLowerCase() && x.status.toLowerCase() === c.value);
 }
 
+const WEEK_MS = 168 * 3600 * 1000;
+
 export const wait: KubectlCommand = {
   name: "wait",
   flags: [
     { name: "for", type: "string" },
-    { name: "timeout", type: "string" },
+    { name: "timeout", type: "duration" },
     ...SELECTOR_FLAGS,
   ],
   async run(p, ctx) {
     const cond = parseFor(stringFlag(p, "for"));
-    const timeout = parseGoDuration(stringFlag(p, "timeout") ?? "30s");
-    if (timeout === undefined) throw new KubectlError([`error: invalid argument ${JSON.stringify(stringFlag(p, "timeout"))} for "--timeout" flag: time: invalid duration`]);
+    // The flag parser checked the text; a negative timeout means a week (kubectl wait's --timeout help).
+    const text = stringFlag(p, "timeout") ?? "30s";
+    const timeout = text.startsWith("-") ? WEEK_MS : (parseGoDuration(text.replace(/^\+/, "")) as number);
     const refs = parseResourceArgs(p.args);
     if (refs.length === 0) throw new KubectlError(RESOURCE_USAGE);
     const targets: { kind: KindInfo; ns: string; name: string }[] = [];

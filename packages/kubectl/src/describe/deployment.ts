@@ -5,7 +5,8 @@
 import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { Event } from "kubernetes-types/core/v1";
 import { formatSelector, rfc1123z } from "@svclab/apiserver";
-import { PrefixWriter, describeContainers, describeEvents, printAnnotationsMultiline, printLabelsMultiline, printTolerations } from "./writer";
+import { describePodTemplate } from "./pod-template";
+import { PrefixWriter, describeEvents, printAnnotationsMultiline, printLabelsMultiline } from "./writer";
 
 export function describeDeployment(d: Deployment, replicaSets: readonly ReplicaSet[], events: readonly Event[] = [], now: Date = new Date(0)): string {
   const w = new PrefixWriter();
@@ -29,12 +30,7 @@ export function describeDeployment(d: Deployment, replicaSets: readonly ReplicaS
     const ru = spec?.strategy?.rollingUpdate;
     w.write(0, `RollingUpdateStrategy:\t${ru?.maxUnavailable ?? "25%"} max unavailable, ${ru?.maxSurge ?? "25%"} max surge\n`);
   }
-  w.write(0, "Pod Template:\n");
-  printLabelsMultiline(w, "Labels", spec?.template.metadata?.labels, "  ");
-  describeContainers(w, "Containers", spec?.template.spec?.containers ?? [], [], "  ");
-  w.write(0, "  Volumes:\t<none>\n");
-  printLabelsMultiline(w, "Node-Selectors", spec?.template.spec?.nodeSelector, "  ");
-  printTolerations(w, "Tolerations", spec?.template.spec?.tolerations, "  ");
+  describePodTemplate(w, spec?.template);
   const conditions = st.conditions ?? [];
   if (conditions.length > 0) {
     w.write(0, "Conditions:\n  Type\tStatus\tReason\n");

@@ -6,6 +6,9 @@ import type { Event, Node, Pod } from "kubernetes-types/core/v1";
 import { age, nodeRoles, rfc1123z } from "@svclab/apiserver";
 import { PrefixWriter, describeEvents, printAnnotationsMultiline, printLabelsMultiline, printTaints } from "./writer";
 
+/** A condition time kubectl was not sent prints as Go's zero time.Time in RFC 1123Z. */
+const conditionTime = (t: string | undefined): string => (t === undefined || t === "" ? "Mon, 01 Jan 0001 00:00:00 +0000" : rfc1123z(t));
+
 export function describeNode(node: Node, pods: readonly Pod[], now: Date, events: readonly Event[] = []): string {
   const w = new PrefixWriter();
   const meta = node.metadata ?? {};
@@ -22,7 +25,7 @@ export function describeNode(node: Node, pods: readonly Pod[], now: Date, events
     w.write(0, "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n");
     w.write(1, "----\t------\t-----------------\t------------------\t------\t-------\n");
     for (const c of conditions) {
-      w.write(1, `${c.type} \t${c.status} \t${rfc1123z(c.lastHeartbeatTime)} \t${rfc1123z(c.lastTransitionTime)} \t${c.reason ?? ""} \t${c.message ?? ""}\n`);
+      w.write(1, `${c.type} \t${c.status} \t${conditionTime(c.lastHeartbeatTime)} \t${conditionTime(c.lastTransitionTime)} \t${c.reason ?? ""} \t${c.message ?? ""}\n`);
     }
   }
   w.write(0, "Addresses:\n");
@@ -60,6 +63,7 @@ export function describeNode(node: Node, pods: readonly Pod[], now: Date, events
   w.write(1, "--------\t--------\t------\n");
   w.write(1, "cpu\t0 (0%)\t0 (0%)\n");
   w.write(1, "memory\t0 (0%)\t0 (0%)\n");
+  w.write(1, "ephemeral-storage\t0 (0%)\t0 (0%)\n");
   describeEvents(w, events, now);
   return w.render();
 }

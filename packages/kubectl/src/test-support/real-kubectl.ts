@@ -7,6 +7,9 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createCluster, type Cluster } from "@svclab/cluster";
+import { SAMPLE_DEPLOYMENT, SAMPLE_POD, SAMPLE_SESSION_AFFINITY } from "./manifests";
+import { serveOnLoopback } from "./serve";
 
 export const KUBECTL = "/usr/bin/kubectl";
 export const HAVE_KUBECTL = existsSync(KUBECTL);
@@ -30,4 +33,13 @@ export function realKubectl(kubeconfig: string, args: readonly string[]): Promis
       resolve({ stdout, stderr, exitCode: e === null ? 0 : typeof e.code === "number" ? e.code : 1 });
     });
   });
+}
+
+/** The article's Deployment, Pod and Service, settled and served on loopback, with a kubeconfig for it. */
+export async function servedSampleCluster(seed: number): Promise<{ cluster: Cluster; kubeconfig: string; close: () => Promise<void> }> {
+  const cluster = createCluster({ seed });
+  for (const m of [SAMPLE_DEPLOYMENT, SAMPLE_POD, SAMPLE_SESSION_AFFINITY]) cluster.apply(m);
+  cluster.settle();
+  const served = await serveOnLoopback(cluster.restHandler());
+  return { cluster, kubeconfig: kubeconfigFor(served.url), close: served.close };
 }
