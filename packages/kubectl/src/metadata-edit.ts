@@ -31,9 +31,12 @@ function parseChanges(args: readonly string[], noun: string): { resources: strin
   if (late !== undefined) throw new KubectlError([`error: all resources must be specified before ${noun} changes: ${late}`]);
   const changes = args.filter(isChange);
   if (changes.length === 0) throw new KubectlError([`error: at least one ${noun} update is required`]);
-  const set: Record<string, string | null> = {};
+  // No prototype: a key named `__proto__` is a key like any other, for the server to judge.
+  const set = Object.create(null) as Record<string, string | null>;
   for (const c of changes) {
     const eq = c.indexOf("=");
+    // kubectl splits a label spec on every `=` (parseLabels), an annotation only on the first.
+    if (noun === "label" && eq >= 0 && c.indexOf("=", eq + 1) >= 0) throw new KubectlError([`error: invalid label spec: ${c}`]);
     if (eq < 0) set[c.slice(0, -1)] = null;
     else set[c.slice(0, eq)] = c.slice(eq + 1);
   }
@@ -49,7 +52,7 @@ export async function editMetadata(p: ParsedArgs, ctx: CommandContext, edit: Met
     for (const obj of objs) {
       const current = obj.metadata?.[edit.field] ?? {};
       for (const [k, v] of Object.entries(set)) {
-        if (v !== null && current[k] !== undefined && current[k] !== v && !boolFlag(p, "overwrite")) throw new KubectlError([edit.overwriteError(k, current[k] as string)]);
+        if (v !== null && Object.hasOwn(current, k) && current[k] !== v && !boolFlag(p, "overwrite")) throw new KubectlError([edit.overwriteError(k, current[k] as string)]);
       }
       const name = obj.metadata?.name ?? "";
       let result: KubeObject;

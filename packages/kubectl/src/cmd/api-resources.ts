@@ -1,9 +1,9 @@
 /**
  * `kubectl api-resources` and `kubectl top`: both read discovery. The
- * resource table lists what the server serves (core group first, then the
- * named groups in discovery order, each sorted by name; subresources left
- * out); `top` needs the metrics.k8s.io group, which a cluster without
- * metrics-server does not have.
+ * resource table lists what the server serves, stably sorted by API group
+ * (kubectl's sortableResource without --sort-by: the core group first),
+ * each group's resources by name; subresources left out. `top` needs the
+ * metrics.k8s.io group, which a cluster without metrics-server does not have.
  */
 import { KubectlError } from "@svclab/manifest";
 import type { ApiClient } from "../client/api-client";
@@ -39,7 +39,7 @@ async function servedResources(client: ApiClient): Promise<Served[]> {
     const top = list.resources.filter((r) => !r.name.includes("/")).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     out.push(...top.map((r) => ({ ...r, group: v.group, groupVersion: v.groupVersion })));
   }
-  return out;
+  return out.sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
 }
 
 export const apiResources: KubectlCommand = {

@@ -62,12 +62,12 @@ async function describeObject(ctx: CommandContext, obj: KubeObject): Promise<str
       return describeDeployment(obj as Deployment, await client.list<ReplicaSet>(KINDS.replicaSet, { namespace: ns }), await events(), now);
     case "ReplicaSet": {
       const rs = obj as ReplicaSet;
-      return describeReplicaSet(rs, await client.list<Pod>(KINDS.pod, { namespace: ns, labelSelector: formatSelector(rs.spec?.selector) }));
+      return describeReplicaSet(rs, await client.list<Pod>(KINDS.pod, { namespace: ns, labelSelector: formatSelector(rs.spec?.selector) }), await events(), now);
     }
     case "Endpoints":
-      return describeEndpoints(obj as Endpoints);
+      return describeEndpoints(obj as Endpoints, await events(), now);
     case "EndpointSlice":
-      return describeEndpointSlice(obj as EndpointSlice);
+      return describeEndpointSlice(obj as EndpointSlice, await events(), now);
     case "Namespace":
       return describeNamespace(obj as Namespace);
     default:

@@ -4,7 +4,7 @@
  * not-ready addresses and ports; each slice's ports and every endpoint with
  * its conditions, target and node.
  */
-import type { Endpoints } from "kubernetes-types/core/v1";
+import type { Endpoints, Event } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { PrefixWriter, describeEvents, printAnnotationsMultiline, printLabelsMultiline } from "./writer";
 
@@ -18,7 +18,7 @@ function header(w: PrefixWriter, meta: { name?: string; namespace?: string; labe
   printAnnotationsMultiline(w, "Annotations", meta?.annotations);
 }
 
-export function describeEndpoints(ep: Endpoints): string {
+export function describeEndpoints(ep: Endpoints, events: readonly Event[] = [], now: Date = new Date(0)): string {
   const w = new PrefixWriter();
   header(w, ep.metadata);
   w.write(0, "Subsets:\n");
@@ -33,11 +33,11 @@ export function describeEndpoints(ep: Endpoints): string {
     }
     w.write(0, "\n");
   }
-  describeEvents(w);
+  describeEvents(w, events, now);
   return w.render();
 }
 
-export function describeEndpointSlice(eps: EndpointSlice): string {
+export function describeEndpointSlice(eps: EndpointSlice, events: readonly Event[] = [], now: Date = new Date(0)): string {
   const w = new PrefixWriter();
   header(w, eps.metadata);
   w.write(0, `AddressType:\t${eps.addressType}\n`);
@@ -63,6 +63,6 @@ export function describeEndpointSlice(eps: EndpointSlice): string {
       w.write(2, `Zone:\t${orUnset(e.zone)}\n`);
     }
   }
-  describeEvents(w);
+  describeEvents(w, events, now);
   return w.render();
 }

@@ -3,13 +3,13 @@
  * describe.go): its owner, replica counts, its pods by phase and the pod template.
  */
 import type { ReplicaSet } from "kubernetes-types/apps/v1";
-import type { Pod } from "kubernetes-types/core/v1";
+import type { Event, Pod } from "kubernetes-types/core/v1";
 import { formatSelector } from "@svclab/apiserver";
 import { describePodTemplate } from "./pod-template";
 import { PrefixWriter, describeEvents, printAnnotationsMultiline, printLabelsMultiline } from "./writer";
 
 /** `pods` are the ones the ReplicaSet's selector matches. */
-export function describeReplicaSet(rs: ReplicaSet, pods: readonly Pod[]): string {
+export function describeReplicaSet(rs: ReplicaSet, pods: readonly Pod[], events: readonly Event[] = [], now: Date = new Date(0)): string {
   const w = new PrefixWriter();
   const meta = rs.metadata ?? {};
   w.write(0, `Name:\t${meta.name ?? ""}\n`);
@@ -29,6 +29,6 @@ export function describeReplicaSet(rs: ReplicaSet, pods: readonly Pod[]): string
     w.write(1, "----\t------\t------\n");
     for (const c of conditions) w.write(1, `${c.type} \t${c.status}\t${c.reason ?? ""}\n`);
   }
-  describeEvents(w);
+  describeEvents(w, events, now);
   return w.render();
 }

@@ -37,7 +37,8 @@ export function realKubectl(kubeconfig: string, args: readonly string[]): Promis
 
 /** The article's Deployment, Pod and Service, settled and served on loopback, with a kubeconfig for it. */
 export async function servedSampleCluster(seed: number): Promise<{ cluster: Cluster; kubeconfig: string; close: () => Promise<void> }> {
-  const cluster = createCluster({ seed });
+  // Half a minute before the host's now: the real kubectl ages what describe prints by the host's clock.
+  const cluster = createCluster({ seed, startTime: new Date(Math.floor(Date.now() / 1000) * 1000 - 30_000).toISOString() });
   for (const m of [SAMPLE_DEPLOYMENT, SAMPLE_POD, SAMPLE_SESSION_AFFINITY]) cluster.apply(m);
   cluster.settle();
   const served = await serveOnLoopback(cluster.restHandler());
