@@ -7,8 +7,9 @@
  * can read manifests next to them without writing anywhere.
  */
 import { posix } from "node:path";
-import { Bash, OverlayFs, decodeBytesToUtf8, defineCommand, type Command, type IFileSystem } from "just-bash";
-import { createCluster, curl, dig, type Cluster, type Tool, type TopologyOptions } from "@svclab/cluster";
+import { Bash, InMemoryFs, OverlayFs, decodeBytesToUtf8, defineCommand, type Command, type IFileSystem } from "just-bash";
+import { SeededRandom } from "@svclab/sim";
+import { ShellDeterminism, createCluster, curl, dig, type Cluster, type Tool, type TopologyOptions } from "@svclab/cluster";
 import { Kubectl, inProcessClient, type FileAccess } from "@svclab/kubectl";
 import { CAPTURE_FILES, transcript, type Sink } from "./transcript";
 import { dockerCommand } from "./docker";
@@ -49,6 +50,7 @@ function fileAccess(fs: IFileSystem, cwd: string): FileAccess {
 export class ShellSession {
   readonly cluster: Cluster;
   private readonly bash: Bash;
+  private readonly shell: ShellDeterminism;
   private source = "";
   /** Shell variables and cwd carried from one `run` to the next (interactive use). */
   private env: Record<string, string> | undefined;
@@ -61,9 +63,11 @@ export class ShellSession {
         tool(args, { cluster: this.cluster, client: {}, writeFile: (p, content) => ctx.fs.writeFile(posix.resolve(ctx.cwd, p), content) }),
       );
     const t = transcript(opts.sink, { echo: opts.echo ?? false, source: () => this.source });
-    const fs = opts.workdir === undefined ? undefined : new OverlayFs({ root: opts.workdir, mountPoint: HOME });
+    // Its own stream, so a script's $RANDOM draws do not move the cluster's choices.
+    const shell = (this.shell = new ShellDeterminism(new SeededRandom(`${opts.seed ?? 1}/shell`), this.cluster));
+    const fs = shell.filesystem(opts.workdir === undefined ? new InMemoryFs() : new OverlayFs({ root: opts.workdir, mountPoint: HOME }));
     this.bash = new Bash({
-      ...(fs === undefined ? {} : { fs }),
+      fs,
       cwd: HOME,
       env: { HOME, USER: "user", HOSTNAME: "localhost" },
       customCommands: [
@@ -73,16 +77,19 @@ export class ShellSession {
         dockerCommand(() => this.cluster),
         sleepCommand((seconds) => this.cluster.advance(seconds)),
         ...t.commands,
+        ...shell.commands(),
       ],
       sleep: async (ms) => this.cluster.advance(ms / 1000),
     });
+    // Dynamic variables first, so the transcript wraps the rewritten statements.
+    this.bash.registerTransformPlugin(shell.plugin);
     this.bash.registerTransformPlugin(t.plugin);
   }
 
   /** Runs shell source; output goes to the sink as each statement ends. Returns the exit status. */
   async run(source: string): Promise<number> {
     this.source = source;
-    const r = await this.bash.exec(source, { rawScript: true, ...(this.env === undefined ? {} : { env: this.env, cwd: this.env.PWD ?? HOME }) });
+    const r = await this.shell.run(() => this.bash.exec(source, { rawScript: true, ...(this.env === undefined ? {} : { env: this.env, cwd: this.env.PWD ?? HOME }) }));
     this.env = r.env;
     // A statement that ended the script (exit, set -e) leaves its output behind.
     for (const stream of ["stdout", "stderr"] as const) {
