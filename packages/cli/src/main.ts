@@ -176,29 +176,60 @@ export function needsMoreInput(source: string): boolean {
   }
 }
 
+/**
+ * The interactive loop. Ctrl-C stops the running command or loop (like
+ * bash: `^C`, status 130, a new prompt) or drops the line being typed;
+ * Ctrl-D on an empty line exits.
+ */
 async function shell(session: ShellSession, io: CliIO): Promise<number> {
-  const rl = createInterface({ input: io.stdin, output: io.stdout, prompt: "$ ", historySize: 1000, terminal: (io.stdin as { isTTY?: boolean }).isTTY === true });
+  const terminal = (io.stdin as { isTTY?: boolean }).isTTY === true;
+  const rl = createInterface({ input: io.stdin, output: io.stdout, prompt: "$ ", historySize: 1000, terminal });
   let buffer = "";
   let status = 0;
-  rl.prompt();
-  for await (const line of rl) {
-    buffer = buffer === "" ? line : `${buffer}\n${line}`;
-    if (needsMoreInput(buffer)) {
-      rl.setPrompt("> ");
-      rl.prompt();
-      continue;
+  let running: AbortController | undefined;
+  const interrupt = (): void => {
+    if (running !== undefined) {
+      running.abort();
+      io.stdout.write("^C\n");
+      return;
     }
-    const input = buffer;
     buffer = "";
-    const exit = /^\s*exit(?:\s+(\d+))?\s*$/.exec(input);
-    if (exit !== null) {
-      status = exit[1] === undefined ? status : Number(exit[1]);
-      rl.close();
-      break;
-    }
-    if (input.trim() !== "") status = await session.run(input);
+    io.stdout.write("^C\n");
     rl.setPrompt("$ ");
     rl.prompt();
+  };
+  rl.on("SIGINT", interrupt);
+  // Without a terminal (a pipe) ^C reaches the process as a signal.
+  if (!terminal) process.on("SIGINT", interrupt);
+  try {
+    rl.prompt();
+    for await (const line of rl) {
+      buffer = buffer === "" ? line : `${buffer}\n${line}`;
+      if (needsMoreInput(buffer)) {
+        rl.setPrompt("> ");
+        rl.prompt();
+        continue;
+      }
+      const input = buffer;
+      buffer = "";
+      const exit = /^\s*exit(?:\s+(\d+))?\s*$/.exec(input);
+      if (exit !== null) {
+        status = exit[1] === undefined ? status : Number(exit[1]);
+        rl.close();
+        break;
+      }
+      if (input.trim() !== "") {
+        running = new AbortController();
+        status = await session.run(input, running.signal);
+        running = undefined;
+      }
+      rl.setPrompt("$ ");
+      rl.prompt();
+    }
+    // Ctrl-D: bash says "exit" on its way out.
+    if (terminal) io.stdout.write("exit\n");
+  } finally {
+    if (!terminal) process.off("SIGINT", interrupt);
   }
   return status;
 }

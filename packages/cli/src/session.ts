@@ -14,6 +14,10 @@ import { Kubectl, inProcessClient, type FileAccess } from "@svclab/kubectl";
 import { CAPTURE_FILES, transcript, type Sink } from "./transcript";
 import { dockerCommand } from "./docker";
 import { sleepCommand } from "./sleep";
+import { interruptible } from "./interrupt";
+
+/** Virtual seconds a `sleep` lets pass between two looks at the terminal (Ctrl-C). */
+const SLEEP_SLICE_SECONDS = 600;
 
 export interface SessionOptions {
   /** Seeds every random choice of the cluster (default 1). */
@@ -62,6 +66,7 @@ export class ShellSession {
       defineCommand(name, async (args, ctx) =>
         tool(args, { cluster: this.cluster, client: {}, writeFile: (p, content) => ctx.fs.writeFile(posix.resolve(ctx.cwd, p), content) }),
       );
+    const interrupt = interruptible();
     const t = transcript(opts.sink, { echo: opts.echo ?? false, source: () => this.source });
     // Its own stream, so a script's $RANDOM draws do not move the cluster's choices.
     const shell = (this.shell = new ShellDeterminism(new SeededRandom(`${opts.seed ?? 1}/shell`), this.cluster));
@@ -75,7 +80,13 @@ export class ShellSession {
         hostTool("curl", curl),
         hostTool("dig", dig),
         dockerCommand(() => this.cluster),
-        sleepCommand((seconds) => this.cluster.advance(seconds)),
+        sleepCommand(async (seconds, signal) => {
+          for (let left = seconds; left > 0 && signal?.aborted !== true; left -= SLEEP_SLICE_SECONDS) {
+            this.cluster.advance(Math.min(left, SLEEP_SLICE_SECONDS));
+            await interrupt.yieldNow();
+          }
+        }),
+        interrupt.command,
         ...t.commands,
         ...shell.commands(),
       ],
@@ -83,14 +94,20 @@ export class ShellSession {
     });
     // Dynamic variables first, so the transcript wraps the rewritten statements.
     this.bash.registerTransformPlugin(shell.plugin);
+    this.bash.registerTransformPlugin(interrupt.plugin);
     this.bash.registerTransformPlugin(t.plugin);
   }
 
-  /** Runs shell source; output goes to the sink as each statement ends. Returns the exit status. */
-  async run(source: string): Promise<number> {
+  /**
+   * Runs shell source; output goes to the sink as each statement ends.
+   * Returns the exit status; `signal` stops it between two commands (Ctrl-C), status 130 as bash's SIGINT.
+   */
+  async run(source: string, signal?: AbortSignal): Promise<number> {
     this.source = source;
-    const r = await this.shell.run(() => this.bash.exec(source, { rawScript: true, ...(this.env === undefined ? {} : { env: this.env, cwd: this.env.PWD ?? HOME }) }));
-    this.env = r.env;
+    const r = await this.shell.run(() => this.bash.exec(source, { rawScript: true, ...(signal === undefined ? {} : { signal }), ...(this.env === undefined ? {} : { env: this.env, cwd: this.env.PWD ?? HOME }) }));
+    const interrupted = signal?.aborted === true;
+    // An interrupted run keeps the variables it had set, as bash does after ^C.
+    if (!interrupted || Object.keys(r.env).length > 0) this.env = r.env;
     // A statement that ended the script (exit, set -e) leaves its output behind.
     for (const stream of ["stdout", "stderr"] as const) {
       const file = CAPTURE_FILES[stream];
@@ -99,8 +116,10 @@ export class ShellSession {
         if (text !== "") this.opts.sink(stream, text);
         await this.bash.fs.writeFile(file, "");
       }
-      if (r[stream] !== "") this.opts.sink(stream, r[stream]);
+      // bash says nothing on ^C (the terminal shows it); just-bash reports the abort.
+      const text = interrupted ? r[stream].replace(/^bash: execution aborted\n/m, "") : r[stream];
+      if (text !== "") this.opts.sink(stream, text);
     }
-    return r.exitCode;
+    return interrupted ? 130 : r.exitCode;
   }
 }

@@ -303,7 +303,13 @@ export class ShellDeterminism {
     try {
       return await fn();
     } finally {
-      if (replaced) Math.random = saved;
+      if (replaced) {
+        try {
+          Math.random = saved;
+        } catch {
+          // sealed again by a shell still running (interleaved async runs): its own run restores later
+        }
+      }
     }
   }
 
