@@ -5,8 +5,8 @@
  * node:readline, `>` continuation for unfinished input). Bad usage and
  * unreadable inputs get one clear line and a non-zero exit, never a trace.
  */
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { parse } from "just-bash";
 import { KubectlError, parseManifests } from "@svclab/manifest";
@@ -16,6 +16,7 @@ import { ShellSession } from "./session";
 import { advanceServedClock, serve, servingBanner } from "./serve/serve";
 import type { Sink } from "./transcript";
 import { SweepUsageError } from "./sweep/sweep";
+import { DEFAULT_LIMITS, LIMIT_FLAGS, type ScriptLimits } from "./limits";
 
 export interface CliIO {
   readonly stdout: NodeJS.WritableStream;
@@ -29,7 +30,9 @@ export interface CliIO {
 const USAGE = `Usage: svclab <command> [options]
 
 Commands:
-  run FILE.sh   Run a bash script against a fresh simulated cluster (- reads stdin)
+  run FILE.sh [ARG...]
+                Run a bash script against a fresh simulated cluster (- reads stdin);
+                ARGs are its $1, $2...
   shell         Start an interactive shell against a fresh simulated cluster
   serve         Serve a fresh simulated cluster to the real kubectl (HTTPS on
                 127.0.0.1, a kubeconfig context svclab-NAME, as kind writes one)
@@ -44,6 +47,18 @@ Options:
   --topology FILE   Cluster shape: a YAML or JSON file of topology options
                     (workers, nodes, podCIDR, serviceCIDR, nodePortRange, dataplane...)
   --echo            Print each command as "$ command" before its output
+
+Sandbox of run and shell: the script sees its own directory (shell: the
+working directory, unless it is /) and the files and directories named as
+ARGs, read-only (writes stay in memory), and nothing else of the host.
+  --output-dir DIR  Keep what the script writes under DIR (on the host)
+  --max-commands N  Commands one run may execute (default ${DEFAULT_LIMITS.commands})
+  --max-loop-iterations N
+                    Iterations of one loop (default ${DEFAULT_LIMITS.loopIterations})
+  --max-depth N     Nested function calls (default ${DEFAULT_LIMITS.depth})
+  --max-output BYTES
+                    Output of one run (default ${DEFAULT_LIMITS.outputBytes})
+  --timeout SECONDS Wall-clock time of one run (default ${DEFAULT_LIMITS.wallSeconds})
 
 Options of serve and clock:
   --name NAME       Cluster name; the kubeconfig entries are svclab-NAME (default svclab)
@@ -82,7 +97,13 @@ interface CliOptions {
   };
   /** `clock advance DURATION`. */
   readonly duration: string | undefined;
+  /** `run FILE ARG...`: the script's positional parameters. */
+  readonly args: readonly string[];
+  readonly outputDir: string | undefined;
+  readonly limits: ScriptLimits;
 }
+
+const LIMIT_OPTIONS = new Map(Object.entries(LIMIT_FLAGS).map(([k, flag]) => [flag, k as keyof ScriptLimits]));
 
 export function parseCliArgs(argv: readonly string[]): CliOptions {
   let command: CliOptions["command"] | undefined;
@@ -98,6 +119,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   let keepKubeconfig = false;
   let del = false;
   let context: string | undefined;
+  let outputDir: string | undefined;
+  const limits: { -readonly [K in keyof ScriptLimits]: number } = { ...DEFAULT_LIMITS };
+  const args: string[] = [];
+  let afterDashDash = false;
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
@@ -108,7 +133,17 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       if (v === undefined) throw new CliUsageError(`option ${name} needs a value`);
       return v;
     };
-    if (a === "-h" || a === "--help") command = "help";
+    const limit = LIMIT_OPTIONS.get(a.split("=")[0] as string);
+    // After the script, words are its arguments; options are still svclab's until `--`.
+    if (command === "run" && file !== undefined && (afterDashDash || !a.startsWith("-") || a === "-")) args.push(a);
+    else if (command === "run" && file !== undefined && a === "--") afterDashDash = true;
+    else if (limit !== undefined) {
+      const flag = a.split("=")[0] as string;
+      const v = value(flag);
+      if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) throw new CliUsageError(`${flag} must be a positive integer, got ${JSON.stringify(v)}`);
+      limits[limit] = Number(v);
+    } else if (a === "--output-dir" || a.startsWith("--output-dir=")) outputDir = value("--output-dir");
+    else if (a === "-h" || a === "--help") command = "help";
     else if (a === "--echo") echo = true;
     else if (a === "--seed" || a.startsWith("--seed=")) {
       const v = value("--seed");
@@ -150,6 +185,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     echo,
     serve: { name, port, address, kubeconfig, clock, keepKubeconfig, delete: del, context },
     duration: words[1],
+    args,
+    outputDir,
+    limits,
   };
 }
 
@@ -281,6 +319,31 @@ async function sweep(argv: readonly string[], io: CliIO): Promise<number> {
   return sweepMain(argv, { stdout: io.stdout, cwd: io.cwd, readTopology: (path) => readTopology(path, io.cwd) });
 }
 
+/**
+ * What of the host a script may read: its own directory (or, for `shell`
+ * and `run -`, the working directory unless that is `/`, the whole host)
+ * and the paths named as its arguments; the working directory is the
+ * user's, empty if it is not among them.
+ */
+function sandbox(opts: CliOptions, io: CliIO): { readable: string[]; cwd: string; outputDir?: string; files: Record<string, string>; positional: readonly string[] } {
+  const readable: string[] = [];
+  const files: Record<string, string> = {};
+  if (opts.command === "run" && opts.file !== "-") readable.push(dirname(resolve(io.cwd, opts.file as string)));
+  else if (resolve(io.cwd) !== "/") readable.push(resolve(io.cwd));
+  for (const a of opts.args) {
+    const p = resolve(io.cwd, a);
+    if (!existsSync(p)) continue;
+    if (statSync(p).isDirectory()) readable.push(p);
+    else files[p] = readFileSync(p, "latin1");
+  }
+  let outputDir: string | undefined;
+  if (opts.outputDir !== undefined) {
+    outputDir = resolve(io.cwd, opts.outputDir);
+    if (!existsSync(outputDir) || !statSync(outputDir).isDirectory()) throw new CliUsageError(`--output-dir ${opts.outputDir}: No such directory`);
+  }
+  return { readable, cwd: resolve(io.cwd), ...(outputDir === undefined ? {} : { outputDir }), files, positional: opts.command === "run" ? [opts.file as string, ...opts.args] : [] };
+}
+
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   const err = (msg: string): void => void io.stderr.write(`svclab: ${msg}\n`);
@@ -313,7 +376,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     const session = new ShellSession({
       sink,
       echo: opts.echo,
-      workdir: io.cwd,
+      ...sandbox(opts, io),
+      limits: opts.limits,
       ...(opts.seed === undefined ? {} : { seed: opts.seed }),
       ...(opts.topology === undefined ? {} : { topology: readTopology(opts.topology, io.cwd) }),
     });
