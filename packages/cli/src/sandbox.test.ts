@@ -1,20 +1,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { main } from "./main";
+import { svclabIn } from "./test-support/cli";
 
-async function svclab(argv: string[], cwd: string): Promise<{ stdout: string; stderr: string; code: number }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d: Buffer) => (out += d.toString()));
-  stderr.on("data", (d: Buffer) => (err += d.toString()));
-  const code = await main(argv, { stdout, stderr, stdin: new PassThrough(), cwd });
-  return { stdout: out, stderr: err, code };
-}
+const svclab = svclabIn;
 
 /** A script directory with a manifest next to the script, and a file elsewhere. */
 function layout(script: string): { dir: string; script: string; other: string } {
