@@ -1,22 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { main } from "./main";
+import { svclabIn, tempDir, type CliRun } from "./test-support/cli";
 
-async function run(script: string, flags: readonly string[] = []): Promise<{ stdout: string; stderr: string; code: number }> {
-  const cwd = mkdtempSync(join(tmpdir(), "svclab-docker-"));
-  writeFileSync(join(cwd, "s.sh"), script);
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d: Buffer) => (out += d.toString()));
-  stderr.on("data", (d: Buffer) => (err += d.toString()));
-  const code = await main(["run", ...flags, "s.sh"], { stdout, stderr, stdin: new PassThrough(), cwd });
-  return { stdout: out, stderr: err, code };
-}
+const run = (script: string, flags: readonly string[] = []): Promise<CliRun> => svclabIn(["run", ...flags, "s.sh"], tempDir({ "s.sh": script }, "svclab-docker-"));
 
 describe("docker stop / start of a kind node", () => {
   it("takes the node down as kind users see it: NotReady after the grace period, Ready again after docker start", async () => {

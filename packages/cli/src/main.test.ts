@@ -1,23 +1,11 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { tmpdir } from "node:os";
+import { PassThrough } from "node:stream";
 import { main, needsMoreInput, parseCliArgs } from "./main";
+import { svclabIn, tempDir, type CliRun } from "./test-support/cli";
 
 /** Runs `svclab <argv>` in a temporary directory holding `files`. */
-async function svclab(argv: string[], files: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
-  const cwd = mkdtempSync(join(tmpdir(), "svclab-"));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(cwd, name), text);
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d: Buffer) => (out += d.toString()));
-  stderr.on("data", (d: Buffer) => (err += d.toString()));
-  const code = await main(argv, { stdout, stderr, stdin: new PassThrough(), cwd });
-  return { stdout: out, stderr: err, code };
-}
+const svclab = (argv: string[], files: Record<string, string> = {}): Promise<CliRun> => svclabIn(argv, tempDir(files));
 
 describe("svclab run", () => {
   it("runs a script against a fresh cluster and exits with its status", async () => {

@@ -5,8 +5,8 @@
  * node:readline, `>` continuation for unfinished input). Bad usage and
  * unreadable inputs get one clear line and a non-zero exit, never a trace.
  */
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { parse } from "just-bash";
 import { KubectlError, parseManifests } from "@svclab/manifest";
@@ -17,6 +17,7 @@ import { advanceServedClock, serve, servingBanner } from "./serve/serve";
 import { extraPortMappings, type PortMapping } from "./serve/host-ports";
 import type { Sink } from "./transcript";
 import { SweepUsageError } from "./sweep/sweep";
+import { DEFAULT_LIMITS, LIMIT_FLAGS, type ScriptLimits } from "./limits";
 
 export interface CliIO {
   readonly stdout: NodeJS.WritableStream;
@@ -30,7 +31,9 @@ export interface CliIO {
 const USAGE = `Usage: svclab <command> [options]
 
 Commands:
-  run FILE.sh   Run a bash script against a fresh simulated cluster (- reads stdin)
+  run FILE.sh [ARG...]
+                Run a bash script against a fresh simulated cluster (- reads stdin);
+                ARGs are its $1, $2...
   shell         Start an interactive shell against a fresh simulated cluster
   serve         Serve a fresh simulated cluster to the real kubectl (HTTPS on
                 127.0.0.1, a kubeconfig context svclab-NAME, as kind writes one)
@@ -48,6 +51,18 @@ Options:
                     default), iptables, nftables or ipvs (kube-proxy), as kind's
                     networking.kubeProxyMode
   --echo            Print each command as "$ command" before its output
+
+Sandbox of run and shell: the script sees its own directory (shell: the
+working directory, unless it is /) and the files and directories named as
+ARGs, read-only (writes stay in memory), and nothing else of the host.
+  --output-dir DIR  Keep what the script writes under DIR (on the host)
+  --max-commands N  Commands one run may execute (default ${DEFAULT_LIMITS.commands})
+  --max-loop-iterations N
+                    Iterations of one loop (default ${DEFAULT_LIMITS.loopIterations})
+  --max-depth N     Nested function calls (default ${DEFAULT_LIMITS.depth})
+  --max-output BYTES
+                    Output of one run (default ${DEFAULT_LIMITS.outputBytes})
+  --timeout SECONDS Wall-clock time of one run (default ${DEFAULT_LIMITS.wallSeconds})
 
 Options of serve and clock:
   --name NAME       Cluster name; the kubeconfig entries are svclab-NAME (default svclab)
@@ -87,7 +102,13 @@ interface CliOptions {
   };
   /** `clock advance DURATION`. */
   readonly duration: string | undefined;
+  /** `run FILE ARG...`: the script's positional parameters. */
+  readonly args: readonly string[];
+  readonly outputDir: string | undefined;
+  readonly limits: ScriptLimits;
 }
+
+const LIMIT_OPTIONS = new Map(Object.entries(LIMIT_FLAGS).map(([k, flag]) => [flag, k as keyof ScriptLimits]));
 
 export function parseCliArgs(argv: readonly string[]): CliOptions {
   let command: CliOptions["command"] | undefined;
@@ -104,6 +125,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   let keepKubeconfig = false;
   let del = false;
   let context: string | undefined;
+  let outputDir: string | undefined;
+  const limits: { -readonly [K in keyof ScriptLimits]: number } = { ...DEFAULT_LIMITS };
+  const args: string[] = [];
+  let afterDashDash = false;
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
@@ -114,7 +139,17 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       if (v === undefined) throw new CliUsageError(`option ${name} needs a value`);
       return v;
     };
-    if (a === "-h" || a === "--help") command = "help";
+    const limit = LIMIT_OPTIONS.get(a.split("=")[0] as string);
+    // After the script, words are its arguments; options are still svclab's until `--`.
+    if (command === "run" && file !== undefined && (afterDashDash || !a.startsWith("-") || a === "-")) args.push(a);
+    else if (command === "run" && file !== undefined && a === "--") afterDashDash = true;
+    else if (limit !== undefined) {
+      const flag = a.split("=")[0] as string;
+      const v = value(flag);
+      if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) throw new CliUsageError(`${flag} must be a positive integer, got ${JSON.stringify(v)}`);
+      limits[limit] = Number(v);
+    } else if (a === "--output-dir" || a.startsWith("--output-dir=")) outputDir = value("--output-dir");
+    else if (a === "-h" || a === "--help") command = "help";
     else if (a === "--echo") echo = true;
     else if (a === "--seed" || a.startsWith("--seed=")) {
       const v = value("--seed");
@@ -162,6 +197,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     echo,
     serve: { name, port, address, kubeconfig, clock, keepKubeconfig, delete: del, context },
     duration: words[1],
+    args,
+    outputDir,
+    limits,
   };
 }
 
@@ -214,29 +252,60 @@ export function needsMoreInput(source: string): boolean {
   }
 }
 
+/**
+ * The interactive loop. Ctrl-C stops the running command or loop (like
+ * bash: `^C`, status 130, a new prompt) or drops the line being typed;
+ * Ctrl-D on an empty line exits.
+ */
 async function shell(session: ShellSession, io: CliIO): Promise<number> {
-  const rl = createInterface({ input: io.stdin, output: io.stdout, prompt: "$ ", historySize: 1000, terminal: (io.stdin as { isTTY?: boolean }).isTTY === true });
+  const terminal = (io.stdin as { isTTY?: boolean }).isTTY === true;
+  const rl = createInterface({ input: io.stdin, output: io.stdout, prompt: "$ ", historySize: 1000, terminal });
   let buffer = "";
   let status = 0;
-  rl.prompt();
-  for await (const line of rl) {
-    buffer = buffer === "" ? line : `${buffer}\n${line}`;
-    if (needsMoreInput(buffer)) {
-      rl.setPrompt("> ");
-      rl.prompt();
-      continue;
+  let running: AbortController | undefined;
+  const interrupt = (): void => {
+    if (running !== undefined) {
+      running.abort();
+      io.stdout.write("^C\n");
+      return;
     }
-    const input = buffer;
     buffer = "";
-    const exit = /^\s*exit(?:\s+(\d+))?\s*$/.exec(input);
-    if (exit !== null) {
-      status = exit[1] === undefined ? status : Number(exit[1]);
-      rl.close();
-      break;
-    }
-    if (input.trim() !== "") status = await session.run(input);
+    io.stdout.write("^C\n");
     rl.setPrompt("$ ");
     rl.prompt();
+  };
+  rl.on("SIGINT", interrupt);
+  // Without a terminal (a pipe) ^C reaches the process as a signal.
+  if (!terminal) process.on("SIGINT", interrupt);
+  try {
+    rl.prompt();
+    for await (const line of rl) {
+      buffer = buffer === "" ? line : `${buffer}\n${line}`;
+      if (needsMoreInput(buffer)) {
+        rl.setPrompt("> ");
+        rl.prompt();
+        continue;
+      }
+      const input = buffer;
+      buffer = "";
+      const exit = /^\s*exit(?:\s+(\d+))?\s*$/.exec(input);
+      if (exit !== null) {
+        status = exit[1] === undefined ? status : Number(exit[1]);
+        rl.close();
+        break;
+      }
+      if (input.trim() !== "") {
+        running = new AbortController();
+        status = await session.run(input, running.signal);
+        running = undefined;
+      }
+      rl.setPrompt("$ ");
+      rl.prompt();
+    }
+    // Ctrl-D: bash says "exit" on its way out.
+    if (terminal) io.stdout.write("exit\n");
+  } finally {
+    if (!terminal) process.off("SIGINT", interrupt);
   }
   return status;
 }
@@ -289,6 +358,31 @@ async function sweep(argv: readonly string[], io: CliIO): Promise<number> {
   return sweepMain(argv, { stdout: io.stdout, cwd: io.cwd, readTopology: (path) => readTopology(path, io.cwd) });
 }
 
+/**
+ * What of the host a script may read: its own directory (or, for `shell`
+ * and `run -`, the working directory unless that is `/`, the whole host)
+ * and the paths named as its arguments; the working directory is the
+ * user's, empty if it is not among them.
+ */
+function sandbox(opts: CliOptions, io: CliIO): { readable: string[]; cwd: string; outputDir?: string; files: Record<string, string>; positional: readonly string[] } {
+  const readable: string[] = [];
+  const files: Record<string, string> = {};
+  if (opts.command === "run" && opts.file !== "-") readable.push(dirname(resolve(io.cwd, opts.file as string)));
+  else if (resolve(io.cwd) !== "/") readable.push(resolve(io.cwd));
+  for (const a of opts.args) {
+    const p = resolve(io.cwd, a);
+    if (!existsSync(p)) continue;
+    if (statSync(p).isDirectory()) readable.push(p);
+    else files[p] = readFileSync(p, "latin1");
+  }
+  let outputDir: string | undefined;
+  if (opts.outputDir !== undefined) {
+    outputDir = resolve(io.cwd, opts.outputDir);
+    if (!existsSync(outputDir) || !statSync(outputDir).isDirectory()) throw new CliUsageError(`--output-dir ${opts.outputDir}: No such directory`);
+  }
+  return { readable, cwd: resolve(io.cwd), ...(outputDir === undefined ? {} : { outputDir }), files, positional: opts.command === "run" ? [opts.file as string, ...opts.args] : [] };
+}
+
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   const err = (msg: string): void => void io.stderr.write(`svclab: ${msg}\n`);
@@ -321,7 +415,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     const session = new ShellSession({
       sink,
       echo: opts.echo,
-      workdir: io.cwd,
+      ...sandbox(opts, io),
+      limits: opts.limits,
       ...(opts.seed === undefined ? {} : { seed: opts.seed }),
       ...topologyOption(opts, io.cwd),
     });

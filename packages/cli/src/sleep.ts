@@ -23,8 +23,9 @@ export function sleepSeconds(arg: string): number | undefined {
   return n * (UNITS[m[2] as string] ?? 1);
 }
 
-export function sleepCommand(advance: (seconds: number) => void): Command {
-  return defineCommand("sleep", async (args) => {
+/** `advance` may let the time pass in slices and stop early when `signal` (Ctrl-C) fires. */
+export function sleepCommand(advance: (seconds: number, signal?: AbortSignal) => void | Promise<void>): Command {
+  return defineCommand("sleep", async (args, ctx) => {
     if (args.length === 0) return { stdout: "", stderr: `sleep: missing operand\n${TRY}`, exitCode: 1 };
     let total = 0;
     let stderr = "";
@@ -38,7 +39,7 @@ export function sleepCommand(advance: (seconds: number) => void): Command {
     if (total > MAX_SLEEP_SECONDS) {
       return { stdout: "", stderr: `svclab: sleep: ${total} s is more than svclab's limit of ${MAX_SLEEP_SECONDS} s (100 years) of virtual time in one sleep\n`, exitCode: 1 };
     }
-    advance(total);
+    await advance(total, ctx.signal);
     return { stdout: "", stderr: "", exitCode: 0 };
   });
 }

@@ -21,6 +21,8 @@ export type { Topology, TopologyOptions, NodeOptions, NodeTopology, DataplaneOpt
 export { computeHash, safeEncodeString } from "@svclab/apiserver";
 export type { ExecTarget } from "./cluster/cluster";
 export type { ProcessResult } from "./node/container-runtime";
+export { ShellDeterminism } from "./node/shell-determinism";
+export type { ShellClock } from "./node/shell-determinism";
 export { curl } from "./apps/tools/curl";
 export { dig, nslookupBind, nslookupBusybox } from "./apps/tools/dns";
 export { wget } from "./apps/tools/wget";

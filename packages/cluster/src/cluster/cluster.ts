@@ -124,7 +124,7 @@ export class Cluster {
   private readonly slices: Informer<EndpointSlice>;
   /** Running sandboxes by namespace, then pod name: a request from a pod looks it up without building a key. */
   private readonly sandboxesByPod = new Map<string, Map<string, PodSandbox>>();
-  private readonly runtime = new ContainerRuntime(this);
+  private readonly runtime: ContainerRuntime;
   private readonly rest: RestServer;
 
   constructor(opts: ClusterOptions = {}) {
@@ -133,6 +133,7 @@ export class Cluster {
     this.startMs = Date.parse(opts.startTime ?? DEFAULT_START);
     if (Number.isNaN(this.startMs)) throw new Error(`invalid startTime ${opts.startTime}`);
     const rng = new SeededRandom(opts.seed ?? 1);
+    this.runtime = new ContainerRuntime(this, rng.fork("containers"));
     const wall = () => new Date(this.startMs + this.clock.nowMs());
     const api = (this.api = new ApiServer(rng.fork("apiserver"), wall));
     // Before anything is written, so the watch cache's history starts with the cluster.

@@ -13,6 +13,8 @@ import { toolsFor } from "../apps/images";
 import { justBash } from "./just-bash";
 import { readsStdin } from "./stdin-readers";
 import { dnsServer, type ToolContext, type ToolHost, type ToolResult } from "../apps/tools/tool";
+import type { SeededRandom } from "@svclab/sim";
+import { ShellDeterminism } from "./shell-determinism";
 
 const SHELLS = new Set(["sh", "bash", "ash", "/bin/sh", "/bin/bash", "/bin/ash", "/usr/bin/bash"]);
 
@@ -52,7 +54,11 @@ export class ContainerRuntime {
   private readonly filesystems = new Map<string, InMemoryFs>();
   private execs = 0;
 
-  constructor(private readonly cluster: ToolHost) {}
+  /** @param rng seeds each process's `$RANDOM`, `mktemp` names, `shuf` and /dev/urandom. */
+  constructor(
+    private readonly cluster: ToolHost,
+    private readonly rng: SeededRandom,
+  ) {}
 
   private fs(ref: ContainerRef): InMemoryFs {
     const key = `${ref.uid}/${ref.container}`;
@@ -96,9 +102,10 @@ export class ContainerRuntime {
         startError: `failed to exec in container: failed to start exec ${JSON.stringify(this.execId(ref))}: OCI runtime exec failed: exec failed: unable to start container process: exec: ${JSON.stringify(program)}: executable file not found in $PATH: unknown`,
       };
     }
-    const fs = this.fs(ref);
+    const shell = new ShellDeterminism(this.rng, this.cluster);
+    const fs = shell.filesystem(this.fs(ref));
     const commands: Command[] = Object.entries(tools).map(([n, t]) => jb.defineCommand(n, async (args, ctx) => t(args, context(fs, ctx.cwd))));
-    commands.push(jb.defineCommand("hostname", async () => ({ stdout: `${ref.pod}\n`, stderr: "", exitCode: 0 })));
+    commands.push(jb.defineCommand("hostname", async () => ({ stdout: `${ref.pod}\n`, stderr: "", exitCode: 0 })), ...shell.commands());
     const bash = new jb.Bash({
       fs,
       cwd: "/",
@@ -106,13 +113,14 @@ export class ContainerRuntime {
       customCommands: commands,
       sleep: async (ms) => this.cluster.advance(ms / 1000),
     });
+    bash.registerTransformPlugin(shell.plugin);
     if (SHELLS.has(program)) {
       const c = argv.indexOf("-c");
       const script = c >= 0 ? (argv[c + 1] ?? "") : stdin;
-      const r = await bash.exec(script, { stdin: c >= 0 ? stdin : "", rawScript: true });
+      const r = await shell.run(() => bash.exec(script, { stdin: c >= 0 ? stdin : "", rawScript: true }));
       return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
     }
-    const r = await bash.exec(name, { args: argv.slice(1), stdin, rawScript: true });
+    const r = await shell.run(() => bash.exec(name, { args: argv.slice(1), stdin, rawScript: true }));
     return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
   }
 }
