@@ -5,7 +5,12 @@
 // walking the mode's rules (conntrack misses); an "established" decision is
 // a later packet of a tracked flow (conntrack hits, no service rules). Uses
 // the built dist/ (run `npm run build` first); one process, modes
-// alternated round by round; writes bench/results.json.
+// alternated round by round; writes bench/results.json. Cilium's kube-proxy
+// replacement (@svclab/dataplane, built) runs beside them in the same run:
+// a new connection is bpf_lxc's per-packet service lookup from a pod (the
+// path without socket LB), an established one its conntrack hit, and its
+// full sync the reflector's upserts of every service plus one reconcile
+// into fresh maps (the agent's restore-and-resync after a restart).
 import { existsSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
@@ -22,7 +27,54 @@ const { IptablesProxier, NftablesProxier, IpvsProxier } = require("../dist/index
 const { SeededRandom, VirtualClock, formatIPv4 } = require("@svclab/sim");
 
 const SIZES = (process.env.BENCH_SIZES ?? "10,100,1000,10000").split(",").map(Number);
-const MODES = { iptables: IptablesProxier, nftables: NftablesProxier, ipvs: IpvsProxier };
+const { NodeDataplane, PROTO_TCP } = require("@svclab/dataplane");
+const { parseIPv4 } = require("@svclab/sim");
+
+/** Cilium's datapath in the proxiers' bench shape: handlers, sync, packet, close, gc. */
+class CiliumBench {
+  constructor(opts) {
+    this.opts = opts;
+    this.objects = [];
+    this.dp = this.fresh();
+  }
+  fresh() {
+    return new NodeDataplane({ nodeName: this.opts.nodeName, nodeIPs: this.opts.nodeIPs, socketLB: false, clock: this.opts.clock, rng: this.opts.random.fork("cilium") });
+  }
+  onServiceAdd(svc) {
+    this.objects.push(["svc", svc]);
+  }
+  onEndpointSliceAdd(slice) {
+    this.objects.push(["slice", slice]);
+  }
+  onServicesSynced() {}
+  onEndpointSlicesSynced() {
+    this.sync();
+  }
+  sync() {
+    const dp = (this.dp = this.fresh());
+    for (const [kind, o] of this.objects) kind === "svc" ? dp.reflector.upsertService(o) : dp.reflector.upsertEndpointSlice(o);
+    const r = dp.reconcile();
+    this.last = { counts: { frontends: this.objects.length / 2, errors: r.errors.length } };
+  }
+  lastSyncResult() {
+    return this.last;
+  }
+  packet(req) {
+    const src = parseIPv4(req.src);
+    const dst = parseIPv4(req.dst);
+    this.dp.lb.eastWest(src, req.srcPort, dst, req.dstPort, PROTO_TCP, true, null);
+    // One service-map lookup decides (plus conntrack, backend and affinity lookups): no rules are walked.
+    return { rulesEvaluated: 0, flow: { src: req.src, srcPort: req.srcPort, dst: req.dst, dstPort: req.dstPort, s: src, d: dst } };
+  }
+  close(f) {
+    this.dp.lb.closeConnection(f.s, f.srcPort, f.d, f.dstPort, PROTO_TCP);
+  }
+  gc() {
+    this.dp.maps.conntrack.gc(this.opts.clock.nowSeconds());
+  }
+}
+
+const MODES = { iptables: IptablesProxier, nftables: NftablesProxier, ipvs: IpvsProxier, cilium: CiliumBench };
 const ROUNDS = 5;
 
 const median = (xs) => {
@@ -128,8 +180,13 @@ for (const m of Object.keys(MODES)) {
   const a = results.find((r) => r.mode === m && r.services === SIZES[0]);
   const b = results.find((r) => r.mode === m && r.services === SIZES[SIZES.length - 1]);
   if (a && b) {
-    console.log(`${m}: from ${a.services} to ${b.services} services, rules per new connection x${round(b.newConnRules / a.newConnRules)}, time x${round(b.newConnUs / a.newConnUs)}`);
+    console.log(`${m}: from ${a.services} to ${b.services} services, ${a.newConnRules ? `rules per new connection x${round(b.newConnRules / a.newConnRules)}, ` : ""}time x${round(b.newConnUs / a.newConnUs)}`);
   }
+}
+for (const n of SIZES) {
+  const base = results.find((r) => r.mode === "cilium" && r.services === n);
+  const others = results.filter((r) => r.mode !== "cilium" && r.services === n);
+  if (base) console.log(`${n} services, new connection vs Cilium: ${others.map((r) => `${r.mode} x${round(r.newConnUs / base.newConnUs, 1)}`).join(", ")}`);
 }
 writeFileSync(
   join(here, "results.json"),
