@@ -8,16 +8,6 @@ import type { CommandContext } from "./command";
 import { boolFlag, stringFlag, type FlagSpec, type ParsedArgs } from "./flags";
 import type { ResourceRef } from "./resources";
 
-/** cmdutil's "You must provide one or more resources" usage error. */
-export const RESOURCE_USAGE: readonly string[] = [
-  "error: You must provide one or more resources by argument or filename.",
-  "Example resource specifications include:",
-  "   '-f rsrc.yaml'",
-  "   '--filename=rsrc.json'",
-  "   '<resource> <name>'",
-  "   '<resource>'",
-];
-
 export const SELECTOR_FLAGS: readonly FlagSpec[] = [
   { name: "selector", short: "l", type: "string" },
   { name: "all", type: "bool" },

@@ -5,8 +5,8 @@
 import { KubectlError, StatusError, type KindInfo, type KubeObject } from "@svclab/manifest";
 import { FILENAME_FLAGS, type KubectlCommand } from "../command";
 import { boolFlag, intFlag, stringsFlag } from "../flags";
-import { nameOf, parseResourceArgs, quotedRef } from "../resources";
-import { RESOURCE_USAGE, SELECTOR_FLAGS, namespaceFor, selectAll } from "../selection";
+import { NO_RESOURCES_GIVEN, nameOf, parseResourceArgs, quotedRef } from "../resources";
+import { SELECTOR_FLAGS, namespaceFor, selectAll } from "../selection";
 import { GERUNDS, errorText, visit } from "../visitor";
 
 export const del: KubectlCommand = {
@@ -50,7 +50,7 @@ export const del: KubectlCommand = {
       return;
     }
     const refs = parseResourceArgs(p.args);
-    if (refs.length === 0) throw new KubectlError(RESOURCE_USAGE);
+    if (refs.length === 0) throw new KubectlError(NO_RESOURCES_GIVEN);
     const errors: unknown[] = [];
     let deleted = 0;
     for (const ref of refs) {

@@ -9,9 +9,8 @@ import { FILENAME_FLAGS, type KubectlCommand } from "../command";
 import { boolFlag, stringFlag, stringsFlag } from "../flags";
 import { exposeIntrospect, exposedServiceFor, type ExposeParams } from "../generators";
 import { PRINT_FLAGS, printObject, printerFor } from "../print/objects";
-import { parseResourceArgs } from "../resources";
+import { NO_RESOURCES_GIVEN, parseResourceArgs } from "../resources";
 import { readManifests } from "../io";
-import { RESOURCE_USAGE } from "../selection";
 
 /** Flags copied into the generator's parameters, by flag name. */
 const PARAMS: Record<string, keyof ExposeParams> = {
@@ -49,7 +48,7 @@ export const expose: KubectlCommand = {
       objects = (await readManifests(files, ctx.io, boolFlag(p, "recursive"))).map((d) => d.value as KubeObject);
     } else {
       const ref = parseResourceArgs(p.args)[0];
-      if (ref === undefined || ref.name === undefined) throw new KubectlError(RESOURCE_USAGE);
+      if (ref === undefined || ref.name === undefined) throw new KubectlError(NO_RESOURCES_GIVEN);
       objects = [await ctx.client.get<KubeObject>(ref.kind, ref.name, { namespace: ctx.namespace })];
     }
     let params: Record<string, string> = {};

@@ -7,8 +7,8 @@ import { KubectlError, StatusError, renderKubectlError, type KindInfo, type Kube
 import type { KubectlCommand } from "../command";
 import { parseGoDuration, stringFlag } from "../flags";
 import { jsonpath } from "../print/jsonpath";
-import { parseResourceArgs, qualifiedRef } from "../resources";
-import { RESOURCE_USAGE, SELECTOR_FLAGS, namespaceFor, selectAll } from "../selection";
+import { NO_RESOURCES_GIVEN, parseResourceArgs, qualifiedRef } from "../resources";
+import { SELECTOR_FLAGS, namespaceFor, selectAll } from "../selection";
 
 type Condition = { readonly t: "condition"; readonly type: string; readonly value: string } | { readonly t: "delete" } | { readonly t: "jsonpath"; readonly path: string; readonly value: string };
 
@@ -44,7 +44,7 @@ export const wait: KubectlCommand = {
     const text = stringFlag(p, "timeout") ?? "30s";
     const timeout = text.startsWith("-") ? WEEK_MS : (parseGoDuration(text.replace(/^\+/, "")) as number);
     const refs = parseResourceArgs(p.args);
-    if (refs.length === 0) throw new KubectlError(RESOURCE_USAGE);
+    if (refs.length === 0) throw new KubectlError(NO_RESOURCES_GIVEN);
     const targets: { kind: KindInfo; ns: string; name: string }[] = [];
     for (const ref of refs) {
       const ns = namespaceFor(ctx, ref.kind);
