@@ -140,11 +140,20 @@ export class IpvsTable {
 
   /** A connection's timer ran out: templates that still control connections are re-armed (the TIME_WAIT quirk). */
   private expire(c: IpvsConn, nowNs: number): void {
-    // Timers fire independently in the kernel; here the controlled connections that are due go first.
-    for (const d of c.controlled) if (d.expiresNs <= nowNs) this.expire(d, nowNs);
-    if (c.isTemplate && c.controlled.size > 0) {
-      c.expiresNs = nowNs + 60e9; // ip_vs_conn_expire retries a busy connection after a minute
-      return;
+    if (c.isTemplate) {
+      // The kernel's timer fires at its own times, whenever this model looks: replay each firing up to now.
+      // A firing first lets the controlled connections due by then go; a template still busy is retried a
+      // minute later (ip_vs_conn_expire's expire_later: cp->timeout = 60*HZ).
+      let at = c.expiresNs;
+      for (;;) {
+        for (const d of [...c.controlled]) if (d.expiresNs <= at) this.expire(d, nowNs);
+        if (c.controlled.size === 0 || at + 60e9 > nowNs) break;
+        at += 60e9;
+      }
+      if (c.controlled.size > 0) {
+        c.expiresNs = at + 60e9;
+        return;
+      }
     }
     this.conns.delete(this.keyOf(c));
     c.template?.controlled.delete(c);
