@@ -75,6 +75,9 @@ export class CiliumServiceProxy implements NodeServiceProxy {
     return { from: `${formatIPv4(this.revOut.address)}:${this.revOut.port}`, reverseNat: a ? `${a.map} ${a.key} -> ${a.result} ${a.value}`.trim() : "" };
   }
 
+  /** The model's Cilium conntrack entries need no reply to stay valid. */
+  answered(_flow: ProxyFlow): void {}
+
   close(flow: ProxyFlow): void {
     this.dataplane.lb.closeConnection(flow.saddr, flow.sport, flow.daddr, flow.dport, proto(flow.protocol));
   }

@@ -95,8 +95,13 @@ export class KubeProxyServiceProxy implements NodeServiceProxy {
   }
   setRemoteNodeIPs(_ips: readonly string[]): void {}
   sync(): readonly ProxyError[] {
-    this.proxier.sync();
-    return [];
+    try {
+      this.proxier.sync();
+      return [];
+    } catch (err) {
+      // kube-proxy logs a failed iptables-restore / nft run and retries at the next sync; the old rules stay.
+      return [{ service: "", frontend: "", error: err instanceof Error ? err : new Error(String(err)) }];
+    }
   }
   gc(): void {
     this.proxier.gc();
@@ -127,6 +132,11 @@ export class KubeProxyServiceProxy implements NodeServiceProxy {
     }
     const from = `${d.src}:${d.srcPort}`;
     return { from, reverseNat: `conntrack ${ref.protocol.toLowerCase()} ${ref.src}:${ref.srcPort} -> ${ref.dst}:${ref.dstPort}: reply un-NATed to ${from}` };
+  }
+
+  /** Netfilter marks the flow replied (a UDP entry's longer stream timeout). */
+  answered(flow: ProxyFlow): void {
+    this.reply(flow);
   }
 
   close(flow: ProxyFlow): void {

@@ -81,6 +81,8 @@ export interface NodeServiceProxy {
   fromOutside(saddr: number, sport: number, daddr: number, dport: number, protocol: Protocol, trace: boolean): ProxyDecision;
   /** The backend's reply to a per-packet flow, as the client receives it. */
   reply(flow: ProxyFlow): { readonly from: string; readonly reverseNat: string } | undefined;
+  /** The backend answered a datagram of this flow (no reply hop is traced). */
+  answered(flow: ProxyFlow): void;
   /** The connection ends (FIN both ways). */
   close(flow: ProxyFlow): void;
 

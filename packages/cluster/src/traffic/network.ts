@@ -292,7 +292,7 @@ export class Network {
     if (sandbox !== undefined && this.cutOff(node.name, sandbox.nodeName)) return undefined;
     const answers = sandbox !== undefined && sandbox.accepting && sandbox.udpPorts.has(port);
     // The answer comes back through the translation (netfilter marks the flow as replied).
-    if (answers && r.flow !== undefined) proxy.reply(r.flow);
+    if (answers && r.flow !== undefined) proxy.answered(r.flow);
     return answers ? sandbox : undefined;
   }
 
